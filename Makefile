@@ -1,0 +1,23 @@
+# pointsys: 党员积分台账, a PostgreSQL extension (PGXS)
+
+MODULE_big = pointsys
+OBJS = \
+	src/aggregates.o \
+	src/fixedpoint.o \
+	src/grade.o \
+	src/ledger_state.o \
+	src/numeric_points.o \
+	src/pointsys.o \
+	src/rules.o \
+	src/scoring.o
+
+EXTENSION = pointsys
+DATA = pointsys--1.0.sql
+PGFILEDESC = "pointsys - party-member points ledger"
+
+REGRESS = install grade scoring aggregates security
+REGRESS_OPTS = --encoding=UTF8 --no-locale
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

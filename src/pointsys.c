@@ -1,0 +1,34 @@
+/*
+ * pointsys.c
+ *		Module entry point: settings.
+ */
+#include "pointsys.h"
+
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+int			pointsys_language = LANGUAGE_ZH;
+
+static const struct config_enum_entry language_options[] = {
+	{"zh", LANGUAGE_ZH, false},
+	{"en", LANGUAGE_EN, false},
+	{NULL, 0, false}
+};
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomEnumVariable("pointsys.language",
+							 "Language of grade labels in output (zh: 优秀, en: excellent).",
+							 NULL,
+							 &pointsys_language,
+							 LANGUAGE_ZH,
+							 language_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("pointsys");
+}

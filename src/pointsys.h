@@ -1,0 +1,44 @@
+/*
+ * pointsys.h
+ *		Declarations shared by pointsys's PostgreSQL-facing C files.
+ */
+#ifndef POINTSYS_H
+#define POINTSYS_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/numeric.h"
+
+#include "utils/date.h"
+
+#include "fixedpoint.h"
+#include "ledger_state.h"
+#include "rules.h"
+
+#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
+#error "pointsys is built for PostgreSQL 15"
+#endif
+
+/* pointsys.grade: one byte, passed by value */
+#define DatumGetGrade(d)		((Grade) DatumGetChar(d))
+#define GradeGetDatum(g)		CharGetDatum((char) (g))
+#define PG_GETARG_GRADE(n)		DatumGetGrade(PG_GETARG_DATUM(n))
+#define PG_RETURN_GRADE(g)		return GradeGetDatum(g)
+
+/* settings (pointsys.c) */
+extern int	pointsys_language;
+
+/* numeric ⇄ micro-points (numeric_points.c) */
+extern bool points_from_numeric(Numeric num, int64 *result);
+extern int64 points_arg(Numeric num, const char *what);
+extern int64 score_arg(Numeric num, const char *what);
+extern Numeric numeric_from_points(int64 points, int decimals);
+extern char *points_text(int64 points);
+
+/* argument checks (scoring.c, aggregates.c) */
+extern SanctionKind sanction_arg(text *kind);
+extern void state_error(StateStatus status, const char *aggregate);
+extern void date_year_month(DateADT date, int *year, int *month);
+
+#endif							/* POINTSYS_H */

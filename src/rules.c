@@ -1,0 +1,164 @@
+/*
+ * rules.c
+ *		Grades, their labels, use of results, and sanction kinds.
+ */
+#include <string.h>
+
+#include "fixedpoint.h"
+#include "rules.h"
+
+static const struct
+{
+	const char *zh;
+	const char *en;
+	const char *eligibility;
+}			grades[GRADE_COUNT] =
+{
+	[GRADE_UNQUALIFIED] = {"不合格", "unqualified", "mentoring"},
+	[GRADE_QUALIFIED] = {"合格", "qualified", "ineligible"},
+	[GRADE_GOOD] = {"良好", "good", "eligible"},
+	[GRADE_EXCELLENT] = {"优秀", "excellent", "priority"},
+};
+
+static const struct
+{
+	const char *code;
+	int			vetoes;			/* 一票否决 */
+}			sanctions[SANCTION_COUNT] =
+{
+	[SANCTION_WARNING] = {"warning", 0},
+	[SANCTION_SERIOUS_WARNING] = {"serious_warning", 0},
+	[SANCTION_REMOVAL_FROM_POST] = {"removal_from_post", 1},
+	[SANCTION_PROBATION] = {"probation", 1},
+	[SANCTION_EXPULSION] = {"expulsion", 0},
+	[SANCTION_LAW_VIOLATION] = {"law_violation", 1},
+};
+
+/*
+ * The grade of an annual total, which must already be rounded to
+ * hundredths: ≥ 90 优秀, ≥ 80 良好, ≥ 60 合格, else 不合格.
+ */
+Grade
+grade_for_total(int64_t total)
+{
+	if (total >= 90 * FX_ONE)
+		return GRADE_EXCELLENT;
+	if (total >= 80 * FX_ONE)
+		return GRADE_GOOD;
+	if (total >= 60 * FX_ONE)
+		return GRADE_QUALIFIED;
+	return GRADE_UNQUALIFIED;
+}
+
+/* Is c ASCII white space? */
+static int
+is_ascii_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* U+3000 全角空格, the ideographic space, in UTF-8 */
+#define IDEOGRAPHIC_SPACE "\xe3\x80\x80"
+
+/* Strip ASCII white space and ideographic spaces from both ends */
+static void
+trim_blanks(const char **s, size_t *len)
+{
+	for (;;)
+	{
+		if (*len >= 1 && is_ascii_blank((*s)[0]))
+			(*s)++, (*len)--;
+		else if (*len >= 3 && memcmp(*s, IDEOGRAPHIC_SPACE, 3) == 0)
+			(*s) += 3, (*len) -= 3;
+		else
+			break;
+	}
+	for (;;)
+	{
+		if (*len >= 1 && is_ascii_blank((*s)[*len - 1]))
+			(*len)--;
+		else if (*len >= 3 && memcmp(*s + *len - 3, IDEOGRAPHIC_SPACE, 3) == 0)
+			(*len) -= 3;
+		else
+			break;
+	}
+}
+
+static int
+equal_ignoring_ascii_case(const char *s, size_t len, const char *word)
+{
+	size_t		i;
+
+	if (strlen(word) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c + ('a' - 'A'));
+		if (c != word[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parse a grade label (UTF-8): the Chinese label or the English word in any
+ * case, with surrounding blanks.  Returns 1 on success.
+ */
+int
+grade_parse(const char *s, size_t len, Grade *result)
+{
+	int			g;
+
+	trim_blanks(&s, &len);
+	for (g = 0; g < GRADE_COUNT; g++)
+	{
+		if ((strlen(grades[g].zh) == len && memcmp(s, grades[g].zh, len) == 0) ||
+			equal_ignoring_ascii_case(s, len, grades[g].en))
+		{
+			*result = (Grade) g;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *
+grade_label(Grade grade, Language language)
+{
+	return language == LANGUAGE_EN ? grades[grade].en : grades[grade].zh;
+}
+
+/* Use of results (结果运用) */
+const char *
+grade_eligibility(Grade grade)
+{
+	return grades[grade].eligibility;
+}
+
+/* Parse a sanction kind code (exact, lower case).  Returns 1 on success. */
+int
+sanction_parse(const char *s, size_t len, SanctionKind *result)
+{
+	int			k;
+
+	for (k = 0; k < SANCTION_COUNT; k++)
+	{
+		if (strlen(sanctions[k].code) == len &&
+			memcmp(s, sanctions[k].code, len) == 0)
+		{
+			*result = (SanctionKind) k;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does this kind of sanction veto the years it touches (一票否决)? */
+int
+sanction_vetoes(SanctionKind kind)
+{
+	return sanctions[kind].vetoes;
+}
