@@ -5,11 +5,15 @@ OBJS = \
 	src/aggregates.o \
 	src/fixedpoint.o \
 	src/grade.o \
+	src/ledger.o \
 	src/ledger_state.o \
 	src/numeric_points.o \
 	src/pointsys.o \
+	src/rulebook.o \
+	src/rulebook_guard.o \
 	src/rules.o \
-	src/scoring.o
+	src/scoring.o \
+	src/write_rules.o
 
 EXTENSION = pointsys
 DATA = pointsys--1.0.sql

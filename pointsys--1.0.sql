@@ -249,7 +249,7 @@ CREATE FUNCTION @extschema@.year_state_out(@extschema@.year_state) RETURNS pg_ca
 CREATE TYPE @extschema@.year_state (
 	INPUT = @extschema@.year_state_in,
 	OUTPUT = @extschema@.year_state_out,
-	INTERNALLENGTH = 208,
+	INTERNALLENGTH = 200,
 	ALIGNMENT = double,
 	STORAGE = plain
 );
@@ -300,3 +300,440 @@ CREATE AGGREGATE @extschema@.annual_assessment(month pg_catalog.date, monthly_to
 );
 COMMENT ON AGGREGATE @extschema@.annual_assessment(pg_catalog.date, pg_catalog.numeric) IS
 	'年度考核积分 annual assessment: monthly totals → rounded quarter means → rounded mean of quarters';
+
+------------------------------------------------------------------------
+-- 台账 the ledger: tables
+------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.branch (
+	branch_id pg_catalog.text PRIMARY KEY,
+	name pg_catalog.text NOT NULL
+);
+COMMENT ON TABLE @extschema@.branch IS '党支部 party branches';
+COMMENT ON COLUMN @extschema@.branch.branch_id IS '支部编号 branch code';
+COMMENT ON COLUMN @extschema@.branch.name IS '支部名称 branch name';
+
+CREATE TABLE @extschema@.member (
+	member_id pg_catalog.text PRIMARY KEY,
+	name pg_catalog.text NOT NULL,
+	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	joined_on pg_catalog.date,
+	left_on pg_catalog.date,
+	CONSTRAINT member_left_after_joined CHECK (left_on OPERATOR(pg_catalog.>=) joined_on)
+);
+CREATE INDEX member_branch_id_idx ON @extschema@.member (branch_id);
+COMMENT ON TABLE @extschema@.member IS '党员 party members';
+COMMENT ON COLUMN @extschema@.member.member_id IS '党员编号 member code';
+COMMENT ON COLUMN @extschema@.member.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.member.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.member.joined_on IS '入党(转入)日期 joined the party (or this bureau) on; NULL: before any record';
+COMMENT ON COLUMN @extschema@.member.left_on IS '离开日期 left on; NULL: still a member';
+
+CREATE TABLE @extschema@.category (
+	category pg_catalog.text PRIMARY KEY,
+	title pg_catalog.text NOT NULL,
+	cap pg_catalog.numeric NOT NULL,
+	CONSTRAINT category_cap_range CHECK (cap OPERATOR(pg_catalog.>=) 0 AND cap OPERATOR(pg_catalog.<=) 100)
+);
+COMMENT ON TABLE @extschema@.category IS '积分类别 score categories of the rulebook';
+COMMENT ON COLUMN @extschema@.category.category IS '类别编号 category code';
+COMMENT ON COLUMN @extschema@.category.title IS '类别名称 category title';
+COMMENT ON COLUMN @extschema@.category.cap IS '类别上限 monthly cap of the category';
+
+CREATE TABLE @extschema@.item (
+	item pg_catalog.text PRIMARY KEY,
+	category pg_catalog.text NOT NULL REFERENCES @extschema@.category,
+	title pg_catalog.text NOT NULL,
+	max_points pg_catalog.numeric NOT NULL,
+	step pg_catalog.numeric NOT NULL DEFAULT 0.5,
+	CONSTRAINT item_not_reward CHECK (category OPERATOR(pg_catalog.<>) 'reward'),
+	CONSTRAINT item_max_points_range CHECK (max_points OPERATOR(pg_catalog.>) 0 AND max_points OPERATOR(pg_catalog.<=) 100),
+	CONSTRAINT item_step_range CHECK (step OPERATOR(pg_catalog.>) 0 AND step OPERATOR(pg_catalog.<=) max_points)
+);
+CREATE INDEX item_category_idx ON @extschema@.item (category);
+COMMENT ON TABLE @extschema@.item IS '积分项目 scored items of the rulebook';
+COMMENT ON COLUMN @extschema@.item.item IS '项目编号 item code';
+COMMENT ON COLUMN @extschema@.item.category IS '所属类别 category';
+COMMENT ON COLUMN @extschema@.item.title IS '项目内容 item title';
+COMMENT ON COLUMN @extschema@.item.max_points IS '最高分 maximum points in a month';
+COMMENT ON COLUMN @extschema@.item.step IS '计分步长 points are multiples of this step';
+
+CREATE TABLE @extschema@.award_kind (
+	kind pg_catalog.text PRIMARY KEY,
+	title pg_catalog.text NOT NULL,
+	points pg_catalog.numeric NOT NULL,
+	CONSTRAINT award_kind_points_range CHECK (points OPERATOR(pg_catalog.>) 0 AND points OPERATOR(pg_catalog.<=) 100)
+);
+COMMENT ON TABLE @extschema@.award_kind IS '奖励种类 kinds of award events';
+COMMENT ON COLUMN @extschema@.award_kind.kind IS '奖励种类编号 award kind code';
+COMMENT ON COLUMN @extschema@.award_kind.title IS '奖励内容 award title';
+COMMENT ON COLUMN @extschema@.award_kind.points IS '加分 points added per event';
+
+CREATE TABLE @extschema@.score (
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member,
+	month pg_catalog.date NOT NULL,
+	item pg_catalog.text NOT NULL REFERENCES @extschema@.item,
+	points pg_catalog.numeric NOT NULL,
+	note pg_catalog.text,
+	recorded_by pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+	recorded_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (member_id, month, item)
+);
+CREATE INDEX score_item_idx ON @extschema@.score (item);
+COMMENT ON TABLE @extschema@.score IS '积分台账 monthly item scores';
+COMMENT ON COLUMN @extschema@.score.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.score.month IS '月份 month (stored as its first day)';
+COMMENT ON COLUMN @extschema@.score.item IS '积分项目 item';
+COMMENT ON COLUMN @extschema@.score.points IS '得分 points, 0 to the item''s maximum in its step';
+COMMENT ON COLUMN @extschema@.score.note IS '备注 note';
+COMMENT ON COLUMN @extschema@.score.recorded_by IS '记录人 recorded by';
+COMMENT ON COLUMN @extschema@.score.recorded_at IS '记录时间 recorded at';
+
+CREATE TABLE @extschema@.award (
+	award_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member,
+	month pg_catalog.date NOT NULL,
+	kind pg_catalog.text NOT NULL REFERENCES @extschema@.award_kind,
+	description pg_catalog.text,
+	recorded_by pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+	recorded_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX award_member_month_idx ON @extschema@.award (member_id, month);
+CREATE INDEX award_kind_idx ON @extschema@.award (kind);
+COMMENT ON TABLE @extschema@.award IS '奖励加分 award events';
+COMMENT ON COLUMN @extschema@.award.award_id IS '奖励编号 award id';
+COMMENT ON COLUMN @extschema@.award.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.award.month IS '月份 month (stored as its first day)';
+COMMENT ON COLUMN @extschema@.award.kind IS '奖励种类 award kind (its points come from award_kind)';
+COMMENT ON COLUMN @extschema@.award.description IS '事由 description';
+COMMENT ON COLUMN @extschema@.award.recorded_by IS '记录人 recorded by';
+COMMENT ON COLUMN @extschema@.award.recorded_at IS '记录时间 recorded at';
+
+CREATE TABLE @extschema@.sanction (
+	sanction_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member,
+	kind pg_catalog.text NOT NULL,
+	effective_on pg_catalog.date NOT NULL,
+	lifted_on pg_catalog.date,
+	note pg_catalog.text,
+	CONSTRAINT sanction_lifted_after_effective CHECK (lifted_on OPERATOR(pg_catalog.>) effective_on)
+);
+CREATE INDEX sanction_member_id_idx ON @extschema@.sanction (member_id);
+COMMENT ON TABLE @extschema@.sanction IS '党纪处分 sanctions; removal_from_post, probation and law_violation veto every year their period touches';
+COMMENT ON COLUMN @extschema@.sanction.sanction_id IS '处分编号 sanction id';
+COMMENT ON COLUMN @extschema@.sanction.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.sanction.kind IS '处分种类 kind: warning, serious_warning, removal_from_post, probation, expulsion, law_violation';
+COMMENT ON COLUMN @extschema@.sanction.effective_on IS '生效日期 effective on (first day of the period)';
+COMMENT ON COLUMN @extschema@.sanction.lifted_on IS '解除日期 lifted on (first day after the period); NULL: not lifted';
+COMMENT ON COLUMN @extschema@.sanction.note IS '备注 note';
+
+CREATE TABLE @extschema@.evaluation (
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member,
+	year pg_catalog.int4 NOT NULL,
+	democratic pg_catalog.numeric NOT NULL,
+	PRIMARY KEY (member_id, year)
+);
+COMMENT ON TABLE @extschema@.evaluation IS '民主评议 year-end democratic evaluation';
+COMMENT ON COLUMN @extschema@.evaluation.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.evaluation.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.evaluation.democratic IS '民主评议得分 democratic score, 0 to 100 (weight 20%)';
+
+------------------------------------------------------------------------
+-- 评分细则 the rulebook of SPEC §1
+------------------------------------------------------------------------
+
+INSERT INTO @extschema@.category (category, title, cap) VALUES
+	('study', '理论学习', 20),
+	('service', '服务群众', 20),
+	('innovation', '工作创新', 15),
+	('worklist', '工作清单完成情况', 15),
+	('role', '党员作用发挥', 20),
+	('reward', '奖励分', 10);
+
+INSERT INTO @extschema@.item (item, category, title, max_points) VALUES
+	('study_training', 'study', '积极参加组织安排的学习培训活动', 4),
+	('study_notes', 'study', '每月学习笔记1000字以上', 4),
+	('org_life', 'study', '参加"三会一课"及各项组织生活', 4),
+	('business_notes', 'study', '业务学习笔记、记录1000字以上', 4),
+	('reflection', 'study', '每月撰写学习心得体会1篇', 4),
+	('liaison', 'service', '密切联系群众，及时反映群众意见建议', 5),
+	('mass_work', 'service', '提高做好群众工作的本领', 5),
+	('solve_difficulties', 'service', '帮助群众解决实际困难', 5),
+	('volunteer', 'service', '带头参加志愿服务、结对帮扶等公益活动', 5),
+	('innovation_recorded', 'innovation', '工作中有创新并记录下来', 5),
+	('resolve_conflicts', 'innovation', '主动化解群众矛盾', 5),
+	('share_innovation', 'innovation', '将创新工作与同事、群众分享并有记录', 5),
+	('on_time', 'worklist', '按时按质完成工作清单', 6),
+	('exceed', 'worklist', '超额完成工作', 3),
+	('recognized', 'worklist', '工作完成情况得到领导、群众认可', 3),
+	('extra_duties', 'worklist', '积极主动承担职责以外工作', 3),
+	('role', 'role', '党员作用发挥', 20);
+
+INSERT INTO @extschema@.award_kind (kind, title, points) VALUES
+	('county', '获得县级表彰、表扬', 2),
+	('above_county', '获得县级以上表彰、通报表扬或在省级网络、媒体上发表文章', 3),
+	('major_contribution', '有重大贡献、见义勇为', 5);
+
+------------------------------------------------------------------------
+-- 写入规则 write rules (C triggers)
+------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.score_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'score_check' LANGUAGE C;
+CREATE FUNCTION @extschema@.award_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'award_check' LANGUAGE C;
+CREATE FUNCTION @extschema@.evaluation_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'evaluation_check' LANGUAGE C;
+CREATE FUNCTION @extschema@.sanction_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'sanction_check' LANGUAGE C;
+CREATE FUNCTION @extschema@.rulebook_guard() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'rulebook_guard' LANGUAGE C;
+CREATE FUNCTION @extschema@.rulebook_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'rulebook_changed' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.score_check() IS '积分写入规则 score rules: item known, points 0..max in step, month not in the future, member in the party';
+COMMENT ON FUNCTION @extschema@.award_check() IS '奖励写入规则 award rules: kind known, month not in the future, member in the party';
+COMMENT ON FUNCTION @extschema@.evaluation_check() IS '民主评议写入规则 evaluation rules: democratic 0..100, member in the party that year';
+COMMENT ON FUNCTION @extschema@.sanction_check() IS '处分写入规则 sanction rules: one of the six kinds';
+COMMENT ON FUNCTION @extschema@.rulebook_guard() IS '细则一致性 keeps rulebook and member edits consistent with recorded points';
+COMMENT ON FUNCTION @extschema@.rulebook_changed() IS '细则缓存失效 tells every session to reload its cached rulebook or members';
+
+CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
+CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
+CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluation
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.evaluation_check();
+CREATE TRIGGER sanction_check BEFORE INSERT OR UPDATE ON @extschema@.sanction
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.sanction_check();
+
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.item
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.award_kind
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.category
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.member
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+
+CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.item
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rulebook_changed();
+CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.award_kind
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rulebook_changed();
+CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.member
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rulebook_changed();
+
+COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score write rules';
+COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
+COMMENT ON TRIGGER evaluation_check ON @extschema@.evaluation IS '民主评议写入规则 evaluation write rules';
+COMMENT ON TRIGGER sanction_check ON @extschema@.sanction IS '处分写入规则 sanction write rules';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 item edits consistent with recorded points and category caps';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.award_kind IS '细则一致性 award points fixed once awards are recorded';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 caps add up to at most 100 and cover their items';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.member IS '党籍一致性 membership covers every recorded month';
+COMMENT ON TRIGGER rulebook_changed ON @extschema@.item IS '细则缓存失效 rulebook cache invalidation';
+COMMENT ON TRIGGER rulebook_changed ON @extschema@.award_kind IS '细则缓存失效 rulebook cache invalidation';
+COMMENT ON TRIGGER rulebook_changed ON @extschema@.member IS '党员缓存失效 member cache invalidation';
+
+------------------------------------------------------------------------
+-- 台账读取 reading the ledger
+------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.year_of(pg_catalog.date) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'pointsys_year_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.year_of(pg_catalog.date) IS '年度 calendar year of a date';
+
+CREATE FUNCTION @extschema@.quarter_start(year pg_catalog.int4, quarter pg_catalog.int4) RETURNS pg_catalog.date
+	AS 'MODULE_PATHNAME', 'pointsys_quarter_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.quarter_start(pg_catalog.int4, pg_catalog.int4) IS '季度首日 first day of a quarter (1..4)';
+
+CREATE FUNCTION @extschema@.ledger_year_transfn(@extschema@.year_state, pg_catalog.date, pg_catalog.numeric, pg_catalog.numeric)
+	RETURNS @extschema@.year_state
+	AS 'MODULE_PATHNAME', 'ledger_year_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ledger_year_transfn(@extschema@.year_state, pg_catalog.date, pg_catalog.numeric, pg_catalog.numeric) IS
+	'年度台账累加 ledger_year transition';
+
+CREATE AGGREGATE @extschema@.ledger_year(month pg_catalog.date, points pg_catalog.numeric, award_points pg_catalog.numeric) (
+	SFUNC = @extschema@.ledger_year_transfn,
+	STYPE = @extschema@.year_state,
+	COMBINEFUNC = @extschema@.year_state_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ledger_year(pg_catalog.date, pg_catalog.numeric, pg_catalog.numeric) IS
+	'年度台账 a member-year''s score rows (points) and award rows (award_points), summed per month';
+
+CREATE FUNCTION @extschema@.year_figures(ledger @extschema@.year_state, reward_cap pg_catalog.numeric,
+										 OUT q1 pg_catalog.numeric, OUT q2 pg_catalog.numeric,
+										 OUT q3 pg_catalog.numeric, OUT q4 pg_catalog.numeric,
+										 OUT months pg_catalog.int4, OUT assessment pg_catalog.numeric)
+	AS 'MODULE_PATHNAME', 'year_figures_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.year_figures(@extschema@.year_state, pg_catalog.numeric) IS
+	'年度积分 quarters, recorded months and assessment of a ledger_year state, awards capped per month';
+
+CREATE FUNCTION @extschema@.year_quarters(ledger @extschema@.year_state, reward_cap pg_catalog.numeric,
+										  OUT quarter pg_catalog.int4, OUT score pg_catalog.numeric,
+										  OUT months pg_catalog.int4)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'year_quarters_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION @extschema@.year_quarters(@extschema@.year_state, pg_catalog.numeric) IS
+	'季度积分 the recorded quarters of a ledger_year state';
+
+CREATE VIEW @extschema@.member_years AS
+SELECT r.member_id, @extschema@.year_of(r.month) AS year,
+	   @extschema@.ledger_year(r.month, r.points, r.award_points) AS ledger
+FROM (SELECT s.member_id, s.month, s.points, NULL::pg_catalog.numeric AS award_points
+	  FROM @extschema@.score s
+	  UNION ALL
+	  SELECT a.member_id, a.month, NULL, k.points
+	  FROM @extschema@.award a
+	  JOIN @extschema@.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind) r
+GROUP BY r.member_id, @extschema@.year_of(r.month);
+COMMENT ON VIEW @extschema@.member_years IS '年度台账 each member-year''s ledger rows gathered in one ledger_year state';
+COMMENT ON COLUMN @extschema@.member_years.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.member_years.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.member_years.ledger IS '年度台账状态 ledger_year state';
+
+CREATE VIEW @extschema@.monthly_scores AS
+SELECT member_id, month,
+	   COALESCE(t.study, 0) AS study,
+	   COALESCE(t.service, 0) AS service,
+	   COALESCE(t.innovation, 0) AS innovation,
+	   COALESCE(t.worklist, 0) AS worklist,
+	   COALESCE(t.role, 0) AS role,
+	   LEAST(COALESCE(r.awards, 0), c.cap) AS reward,
+	   COALESCE(t.scored, 0) OPERATOR(pg_catalog.+) LEAST(COALESCE(r.awards, 0), c.cap) AS total
+FROM (SELECT s.member_id, s.month,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'study') AS study,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'service') AS service,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'innovation') AS innovation,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'worklist') AS worklist,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'role') AS role,
+			 pg_catalog.sum(s.points) AS scored
+	  FROM @extschema@.score s
+	  JOIN @extschema@.item i ON i.item OPERATOR(pg_catalog.=) s.item
+	  GROUP BY s.member_id, s.month) t
+FULL JOIN (SELECT a.member_id, a.month, pg_catalog.sum(k.points) AS awards
+		   FROM @extschema@.award a
+		   JOIN @extschema@.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind
+		   GROUP BY a.member_id, a.month) r USING (member_id, month)
+CROSS JOIN (SELECT cap FROM @extschema@.category
+			WHERE category OPERATOR(pg_catalog.=) 'reward') c;
+COMMENT ON VIEW @extschema@.monthly_scores IS '月度积分 monthly scores by category; reward is capped; one row per recorded member-month';
+COMMENT ON COLUMN @extschema@.monthly_scores.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.monthly_scores.month IS '月份 month (first day)';
+COMMENT ON COLUMN @extschema@.monthly_scores.study IS '理论学习 study';
+COMMENT ON COLUMN @extschema@.monthly_scores.service IS '服务群众 service to the masses';
+COMMENT ON COLUMN @extschema@.monthly_scores.innovation IS '工作创新 innovation';
+COMMENT ON COLUMN @extschema@.monthly_scores.worklist IS '工作清单完成情况 work list';
+COMMENT ON COLUMN @extschema@.monthly_scores.role IS '党员作用发挥 exemplary role';
+COMMENT ON COLUMN @extschema@.monthly_scores.reward IS '奖励分 award points, capped';
+COMMENT ON COLUMN @extschema@.monthly_scores.total IS '月度积分 monthly total';
+
+CREATE VIEW @extschema@.quarterly_scores AS
+SELECT y.member_id, y.year, q.quarter, q.score, q.months
+FROM @extschema@.member_years y
+CROSS JOIN LATERAL @extschema@.year_quarters(
+	y.ledger,
+	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) q;
+COMMENT ON VIEW @extschema@.quarterly_scores IS '季度积分 quarter scores: mean of the recorded months, rounded half up to 0.01';
+COMMENT ON COLUMN @extschema@.quarterly_scores.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.quarterly_scores.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.quarterly_scores.quarter IS '季度 quarter (1..4)';
+COMMENT ON COLUMN @extschema@.quarterly_scores.score IS '季考核积分 quarter score';
+COMMENT ON COLUMN @extschema@.quarterly_scores.months IS '记录月数 recorded months';
+
+CREATE FUNCTION @extschema@.is_vetoed(member_id pg_catalog.text, year pg_catalog.int4) RETURNS pg_catalog.bool
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT EXISTS (
+		SELECT FROM @extschema@.sanction s
+		WHERE s.member_id OPERATOR(pg_catalog.=) is_vetoed.member_id
+		  AND @extschema@.is_veto_sanction(s.kind)
+		  AND s.effective_on OPERATOR(pg_catalog.<) pg_catalog.make_date(is_vetoed.year OPERATOR(pg_catalog.+) 1, 1, 1)
+		  AND (s.lifted_on IS NULL
+			   OR s.lifted_on OPERATOR(pg_catalog.>) pg_catalog.make_date(is_vetoed.year, 1, 1)));
+END;
+COMMENT ON FUNCTION @extschema@.is_vetoed(pg_catalog.text, pg_catalog.int4) IS
+	'一票否决 is the year vetoed: a removal_from_post, probation or law_violation period [effective_on, lifted_on) touches it';
+
+CREATE VIEW @extschema@.annual_results AS
+SELECT y.member_id, m.branch_id, y.year,
+	   f.q1, f.q2, f.q3, f.q4, f.months, f.assessment,
+	   e.democratic, v.vetoed,
+	   CASE WHEN v.vetoed THEN 0.00
+			ELSE @extschema@.annual_total(f.assessment, e.democratic) END AS total,
+	   g.grade,
+	   @extschema@.eligibility(g.grade) AS eligibility
+FROM @extschema@.member_years y
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
+CROSS JOIN LATERAL @extschema@.year_figures(
+	y.ledger,
+	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
+LEFT JOIN @extschema@.evaluation e
+	ON e.member_id OPERATOR(pg_catalog.=) y.member_id AND e.year OPERATOR(pg_catalog.=) y.year
+CROSS JOIN LATERAL (SELECT @extschema@.is_vetoed(y.member_id, y.year) AS vetoed) v
+CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g;
+COMMENT ON VIEW @extschema@.annual_results IS '年度定级 annual results: quarters, assessment (80%), democratic (20%), veto, total, grade, use of results';
+COMMENT ON COLUMN @extschema@.annual_results.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.annual_results.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.annual_results.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.annual_results.q1 IS '一季度 first quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q2 IS '二季度 second quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q3 IS '三季度 third quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q4 IS '四季度 fourth quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.months IS '记录月数 recorded months';
+COMMENT ON COLUMN @extschema@.annual_results.assessment IS '年度考核积分 annual assessment (mean of recorded quarters)';
+COMMENT ON COLUMN @extschema@.annual_results.democratic IS '民主评议 democratic score; NULL: not yet evaluated';
+COMMENT ON COLUMN @extschema@.annual_results.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.annual_results.total IS '年度积分 annual total; 0 when vetoed, NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
+
+CREATE FUNCTION @extschema@.monthly_score(member_id pg_catalog.text, month pg_catalog.date) RETURNS pg_catalog.numeric
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT t.total FROM @extschema@.monthly_scores t
+	WHERE t.member_id OPERATOR(pg_catalog.=) monthly_score.member_id
+	  AND t.month OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', monthly_score.month)::pg_catalog.date;
+END;
+COMMENT ON FUNCTION @extschema@.monthly_score(pg_catalog.text, pg_catalog.date) IS
+	'月度积分 a member''s monthly total (any day of the month); NULL if nothing is recorded';
+
+CREATE FUNCTION @extschema@.quarter_score(member_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.numeric
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT q.score FROM @extschema@.quarterly_scores q
+	WHERE q.member_id OPERATOR(pg_catalog.=) quarter_score.member_id
+	  AND q.year OPERATOR(pg_catalog.=) quarter_score.year
+	  AND q.quarter OPERATOR(pg_catalog.=) quarter_score.quarter
+	  -- refuses a quarter outside 1..4 (SQLSTATE 22023)
+	  AND @extschema@.quarter_start(quarter_score.year, quarter_score.quarter) IS NOT NULL;
+END;
+COMMENT ON FUNCTION @extschema@.quarter_score(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'季考核积分 a member''s quarter score; NULL if nothing is recorded; error for a quarter outside 1..4';
+
+CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT r.grade FROM @extschema@.annual_results r
+	WHERE r.member_id OPERATOR(pg_catalog.=) annual_grade.member_id
+	  AND r.year OPERATOR(pg_catalog.=) annual_grade.year;
+END;
+COMMENT ON FUNCTION @extschema@.annual_grade(pg_catalog.text, pg_catalog.int4) IS
+	'年度格次 a member''s grade for a year, as in annual_results; NULL while pending or when nothing is recorded';
+
+------------------------------------------------------------------------
+-- pg_dump keeps the ledger
+------------------------------------------------------------------------
+
+SELECT pg_catalog.pg_extension_config_dump('pointsys.branch', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.member', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.category', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.item', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.award_kind', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.score', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.award', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.sanction', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.evaluation', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.award_award_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.sanction_sanction_id_seq', '');

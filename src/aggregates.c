@@ -242,7 +242,7 @@ annual_assessment_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	year_figures((YearState *) PG_GETARG_POINTER(0), &figures);
+	year_figures((YearState *) PG_GETARG_POINTER(0), 0, &figures);
 	if (figures.months == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_NUMERIC(numeric_from_points(figures.assessment, 2));

@@ -108,8 +108,6 @@ year_combine(YearState *state, const YearState *other)
 		return status;
 	if (state->mode == YEAR_TOTALS && (state->months & other->months))
 		return STATE_DUPLICATE_MONTH;
-	if (state->mode == YEAR_ROWS && state->reward_cap != other->reward_cap)
-		return STATE_MIXED;
 
 	for (m = 0; m < 12; m++)
 	{
@@ -123,12 +121,12 @@ year_combine(YearState *state, const YearState *other)
 
 /*
  * Months, quarters and assessment of a member-year.  A month's total is its
- * item points plus its award points capped at reward_cap; a quarter is the
+ * item points plus its award points capped at reward_cap (ROWS mode); a quarter is the
  * mean of its recorded months and a year the mean of its recorded quarters,
  * each rounded half up to hundredths.
  */
 void
-year_figures(const YearState *state, YearFigures *figures)
+year_figures(const YearState *state, int64_t reward_cap, YearFigures *figures)
 {
 	int64_t		quarter_sum = 0;
 	int			quarters = 0;
@@ -148,8 +146,8 @@ year_figures(const YearState *state, YearFigures *figures)
 				continue;
 			total = state->points[m - 1];
 			if (state->mode == YEAR_ROWS)
-				total += state->awards[m - 1] < state->reward_cap ?
-					state->awards[m - 1] : state->reward_cap;
+				total += state->awards[m - 1] < reward_cap ?
+					state->awards[m - 1] : reward_cap;
 			figures->month_total[m - 1] = total;
 			figures->quarter_months[q]++;
 			sum += total;
@@ -167,7 +165,7 @@ year_figures(const YearState *state, YearFigures *figures)
 
 /*
  * Text forms.  quarter_state: "<count> <sum>".  year_state: empty, or
- * "totals <year> <m>:<total> …", or "rows <year> <cap> <m>:<points>+<awards> …",
+ * "totals <year> <m>:<total> …", or "rows <year> <m>:<points>+<awards> …",
  * every figure with six decimals so that the form is exact.
  */
 
@@ -206,11 +204,6 @@ year_state_format(const YearState *state, char *buf, size_t buflen)
 	strcpy(buf, state->mode == YEAR_TOTALS ? "totals " : "rows ");
 	len = strlen(buf);
 	len += fx_format((int64_t) state->year * FX_ONE, 0, buf + len, 32);
-	if (state->mode == YEAR_ROWS)
-	{
-		buf[len++] = ' ';
-		len = append_figure(buf, len, state->reward_cap);
-	}
 	for (m = 1; m <= 12; m++)
 	{
 		if (!(state->months & MONTH_BIT(m)))
@@ -335,10 +328,6 @@ year_state_parse(const char *s, size_t len, YearState *state)
 	if (!scan_whole(&sc, " ", INT32_MIN, INT32_MAX, &year))
 		return 0;
 	state->year = (int32_t) year;
-	if (state->mode == YEAR_ROWS &&
-		!(scan_char(&sc, ' ') &&
-		  scan_figure(&sc, " ", FX_LIMIT, &state->reward_cap)))
-		return 0;
 
 	while (sc.len > 0)
 	{

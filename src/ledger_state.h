@@ -40,7 +40,6 @@ typedef struct YearState
 	uint16_t	months;			/* bit m - 1 set when month m is recorded */
 	uint8_t		mode;			/* YearMode */
 	uint8_t		unused;
-	int64_t		reward_cap;		/* ROWS mode: cap on a month's award points */
 	int64_t		points[12];		/* micro-points */
 	int64_t		awards[12];		/* micro-points */
 } YearState;
@@ -73,7 +72,8 @@ extern StateStatus year_add_total(YearState *state, int32_t year, int month,
 extern StateStatus year_add_row(YearState *state, int32_t year, int month,
 								int64_t points, int64_t awards);
 extern StateStatus year_combine(YearState *state, const YearState *other);
-extern void year_figures(const YearState *state, YearFigures *figures);
+extern void year_figures(const YearState *state, int64_t reward_cap,
+						 YearFigures *figures);
 
 extern size_t quarter_state_format(const QuarterState *state, char *buf, size_t buflen);
 extern int	quarter_state_parse(const char *s, size_t len, QuarterState *state);

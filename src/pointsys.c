@@ -1,10 +1,12 @@
 /*
  * pointsys.c
- *		Module entry point: settings.
+ *		Module entry point: settings and cache invalidation callbacks.
  */
 #include "pointsys.h"
 
 #include "utils/guc.h"
+
+#include "rulebook.h"
 
 PG_MODULE_MAGIC;
 
@@ -31,4 +33,5 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pointsys");
+	rulebook_register_callbacks();
 }

@@ -1,0 +1,326 @@
+/*
+ * rulebook.c
+ *		Backend-local caches of the rulebook and of members.
+ *
+ * The write-rule triggers look up an item's maximum and step, an award
+ * kind, and a member's membership for every row; a query per row would
+ * cost several times the insert itself.  So each backend keeps:
+ *
+ *	- the whole rulebook (item, award_kind), loaded on first use;
+ *	- the members it has looked up, one query per member.
+ *
+ * A statement-level trigger on those tables (rulebook_changed) sends a
+ * relcache invalidation for the changed table; every backend receives it
+ * when the change commits, at its next table lock, and drops its copy.
+ * Rulebook and member edits that could contradict recorded rows first lock
+ * the ledger tables in SHARE mode (rulebook_guard.c), so no write can slip
+ * between the check and the commit; and caches are loaded with the latest
+ * snapshot, so a REPEATABLE READ transaction never sees an old rulebook.
+ */
+#include "rulebook.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+PG_FUNCTION_INFO_V1(rulebook_changed);
+
+/* the rulebook, valid while rulebook_valid */
+static MemoryContext rulebook_context = NULL;
+static bool rulebook_valid = false;
+static RulebookItem *items = NULL;
+static int	nitems = 0;
+static RulebookAwardKind *kinds = NULL;
+static int	nkinds = 0;
+
+/* members looked up so far, valid while members_valid */
+static MemoryContext member_context = NULL;
+static HTAB *members = NULL;
+static bool members_valid = false;
+
+#define MEMBER_CACHE_LIMIT 200000
+
+/* the tables whose invalidations concern us; InvalidOid until known */
+static Oid	item_relid = InvalidOid;
+static Oid	award_kind_relid = InvalidOid;
+static Oid	member_relid = InvalidOid;
+
+static SPIPlanPtr member_plan = NULL;
+
+
+/* Drop what an invalidation of relid makes stale (InvalidOid: everything) */
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == item_relid || relid == award_kind_relid)
+		rulebook_valid = false;
+	if (relid == InvalidOid || relid == member_relid)
+		members_valid = false;
+}
+
+void
+rulebook_register_callbacks(void)
+{
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+}
+
+/* OID of a table of schema pointsys */
+Oid
+pointsys_relation(const char *name)
+{
+	return get_relname_relid(name, get_namespace_oid("pointsys", false));
+}
+
+/*
+ * Run a prepared read-only query on the latest committed data (and this
+ * transaction's earlier commands), whatever the isolation level.
+ */
+int
+spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	return SPI_execute_snapshot(plan, values, nulls,
+								GetLatestSnapshot(), InvalidSnapshot,
+								true, false, 0);
+}
+
+/* Run an unparameterized query on the latest data; returns SPI_processed */
+static uint64
+spi_latest_query(const char *query)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, 0, NULL);
+
+	if (plan == NULL || spi_latest(plan, NULL, NULL) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: query failed: %s", query);
+	return SPI_processed;
+}
+
+/* Column col of row of the current SPI result, as text / as micro-points */
+static char *
+spi_text(uint64 row, int col)
+{
+	char	   *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+
+	return MemoryContextStrdup(rulebook_context, value ? value : "");
+}
+
+static int64
+spi_points(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+									  col, &isnull);
+	int64		result;
+
+	if (isnull || !points_from_numeric(DatumGetNumeric(value), &result))
+		elog(ERROR, "pointsys: rulebook value is not exact");
+	return result;
+}
+
+/* Read item and award_kind into rulebook_context */
+static void
+rulebook_fill(void)
+{
+	uint64		n;
+	uint64		i;
+
+	if (rulebook_context == NULL)
+		rulebook_context = AllocSetContextCreate(CacheMemoryContext,
+												 "pointsys rulebook",
+												 ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(rulebook_context);
+	items = NULL;
+	kinds = NULL;
+	nitems = nkinds = 0;
+	item_relid = pointsys_relation("item");
+	award_kind_relid = pointsys_relation("award_kind");
+	rulebook_valid = true;		/* an invalidation while loading clears it */
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "pointsys: SPI_connect failed");
+
+	n = spi_latest_query("SELECT item, category, title, max_points, step FROM pointsys.item");
+	items = MemoryContextAllocZero(rulebook_context, sizeof(RulebookItem) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		items[i].item = spi_text(i, 1);
+		items[i].category = spi_text(i, 2);
+		items[i].title = spi_text(i, 3);
+		items[i].max_points = spi_points(i, 4);
+		items[i].step = spi_points(i, 5);
+	}
+	nitems = (int) n;
+
+	n = spi_latest_query("SELECT kind, title, points FROM pointsys.award_kind");
+	kinds = MemoryContextAllocZero(rulebook_context, sizeof(RulebookAwardKind) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		kinds[i].kind = spi_text(i, 1);
+		kinds[i].title = spi_text(i, 2);
+		kinds[i].points = spi_points(i, 3);
+	}
+	nkinds = (int) n;
+
+	SPI_finish();
+}
+
+/* (Re)load the rulebook; rulebook_valid stays false if this fails */
+static void
+rulebook_load(void)
+{
+	PG_TRY();
+	{
+		rulebook_fill();
+	}
+	PG_CATCH();
+	{
+		rulebook_valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/* An item of the rulebook, or NULL.  Valid until the next call. */
+const RulebookItem *
+rulebook_item(const char *item)
+{
+	int			i;
+
+	if (!rulebook_valid)
+		rulebook_load();
+	for (i = 0; i < nitems; i++)
+		if (strcmp(items[i].item, item) == 0)
+			return &items[i];
+	return NULL;
+}
+
+/* A kind of award, or NULL.  Valid until the next call. */
+const RulebookAwardKind *
+rulebook_award_kind(const char *kind)
+{
+	int			i;
+
+	if (!rulebook_valid)
+		rulebook_load();
+	for (i = 0; i < nkinds; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* Fill info from pointsys.member (latest committed data) */
+static void
+member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
+{
+	Datum		arg = CStringGetTextDatum(member_id);
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "pointsys: SPI_connect failed");
+	if (member_plan == NULL)
+	{
+		Oid			argtype = TEXTOID;
+		SPIPlanPtr	plan = SPI_prepare("SELECT name, branch_id, joined_on, left_on"
+									   " FROM pointsys.member"
+									   " WHERE member_id OPERATOR(pg_catalog.=) $1",
+									   1, &argtype);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "pointsys: cannot prepare the member query");
+		member_plan = plan;
+	}
+	if (spi_latest(member_plan, &arg, NULL) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: member query failed");
+
+	info->exists = SPI_processed > 0;
+	if (info->exists)
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		Datum		value;
+
+		info->name = MemoryContextStrdup(cxt, SPI_getvalue(row, desc, 1));
+		info->branch_id = MemoryContextStrdup(cxt, SPI_getvalue(row, desc, 2));
+		value = SPI_getbinval(row, desc, 3, &isnull);
+		info->joined_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(value);
+		value = SPI_getbinval(row, desc, 4, &isnull);
+		info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
+	}
+	SPI_finish();
+}
+
+/*
+ * A member's membership; info->exists is false for an unknown member.
+ * Valid until the next call.
+ */
+const MemberInfo *
+member_info(const char *member_id)
+{
+	MemberInfo *info;
+	bool		found;
+
+	if (strlen(member_id) >= sizeof(info->member_id))
+	{
+		/* too long to be a hash key: look it up every time */
+		info = palloc0(sizeof(MemberInfo));
+		member_fetch(member_id, info, CurrentMemoryContext);
+		return info;
+	}
+
+	if (!members_valid || members == NULL ||
+		hash_get_num_entries(members) >= MEMBER_CACHE_LIMIT)
+	{
+		HASHCTL		ctl;
+
+		if (member_context == NULL)
+			member_context = AllocSetContextCreate(CacheMemoryContext,
+												   "pointsys members",
+												   ALLOCSET_DEFAULT_SIZES);
+		MemoryContextReset(member_context);
+		ctl.keysize = sizeof(info->member_id);
+		ctl.entrysize = sizeof(MemberInfo);
+		ctl.hcxt = member_context;
+		members = hash_create("pointsys members", 1024, &ctl,
+							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		member_relid = pointsys_relation("member");
+		members_valid = true;
+	}
+
+	info = hash_search(members, member_id, HASH_ENTER, &found);
+	if (!found)
+	{
+		PG_TRY();
+		{
+			member_fetch(member_id, info, member_context);
+		}
+		PG_CATCH();
+		{
+			hash_search(members, member_id, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+	return info;
+}
+
+/*
+ * Statement trigger on item, award_kind, category and member: tell every
+ * backend, at commit, to drop its cached copy.
+ */
+Datum
+rulebook_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("rulebook_changed: not called by trigger manager")));
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
+}
