@@ -497,6 +497,50 @@ COMMENT ON FUNCTION @extschema@.sanction_check() IS '处分写入规则 sanction
 COMMENT ON FUNCTION @extschema@.rulebook_guard() IS '细则一致性 keeps rulebook and member edits consistent with recorded points';
 COMMENT ON FUNCTION @extschema@.rulebook_changed() IS '细则缓存失效 tells every session to reload its cached rulebook or members';
 
+-- pg_dump restores the rulebook after CREATE EXTENSION has filled it: an
+-- insert of a key that exists updates that entry (and is skipped when the
+-- entry is identical), so a customised rulebook survives dump and restore.
+CREATE FUNCTION @extschema@.rulebook_upsert() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'category' THEN
+		UPDATE pointsys.category c SET title = NEW.title, cap = NEW.cap
+		WHERE c.category OPERATOR(pg_catalog.=) NEW.category
+		  AND (c.title, c.cap) IS DISTINCT FROM (NEW.title, NEW.cap);
+		PERFORM FROM pointsys.category c WHERE c.category OPERATOR(pg_catalog.=) NEW.category;
+	ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'item' THEN
+		UPDATE pointsys.item i
+		SET category = NEW.category, title = NEW.title, max_points = NEW.max_points, step = NEW.step
+		WHERE i.item OPERATOR(pg_catalog.=) NEW.item
+		  AND (i.category, i.title, i.max_points, i.step)
+			  IS DISTINCT FROM (NEW.category, NEW.title, NEW.max_points, NEW.step);
+		PERFORM FROM pointsys.item i WHERE i.item OPERATOR(pg_catalog.=) NEW.item;
+	ELSE
+		UPDATE pointsys.award_kind k SET title = NEW.title, points = NEW.points
+		WHERE k.kind OPERATOR(pg_catalog.=) NEW.kind
+		  AND (k.title, k.points) IS DISTINCT FROM (NEW.title, NEW.points);
+		PERFORM FROM pointsys.award_kind k WHERE k.kind OPERATOR(pg_catalog.=) NEW.kind;
+	END IF;
+	IF FOUND THEN
+		RETURN NULL;			-- the entry exists and now equals NEW
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rulebook_upsert() IS '细则导入 inserting an existing rulebook key updates that entry (lets pg_dump restore a customised rulebook)';
+
+CREATE TRIGGER rulebook_upsert BEFORE INSERT ON @extschema@.category
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_upsert();
+CREATE TRIGGER rulebook_upsert BEFORE INSERT ON @extschema@.item
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_upsert();
+CREATE TRIGGER rulebook_upsert BEFORE INSERT ON @extschema@.award_kind
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_upsert();
+COMMENT ON TRIGGER rulebook_upsert ON @extschema@.category IS '细则导入 insert of an existing category updates it';
+COMMENT ON TRIGGER rulebook_upsert ON @extschema@.item IS '细则导入 insert of an existing item updates it';
+COMMENT ON TRIGGER rulebook_upsert ON @extschema@.award_kind IS '细则导入 insert of an existing award kind updates it';
+
 CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
 CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
@@ -506,11 +550,11 @@ CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluatio
 CREATE TRIGGER sanction_check BEFORE INSERT OR UPDATE ON @extschema@.sanction
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.sanction_check();
 
-CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.item
+CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.item
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
 CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.award_kind
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
-CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.category
+CREATE TRIGGER rulebook_guard BEFORE UPDATE OR DELETE ON @extschema@.category
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
 CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.member
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
@@ -526,9 +570,9 @@ COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score
 COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
 COMMENT ON TRIGGER evaluation_check ON @extschema@.evaluation IS '民主评议写入规则 evaluation write rules';
 COMMENT ON TRIGGER sanction_check ON @extschema@.sanction IS '处分写入规则 sanction write rules';
-COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 item edits consistent with recorded points and category caps';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 item maximum and step consistent with recorded points';
 COMMENT ON TRIGGER rulebook_guard ON @extschema@.award_kind IS '细则一致性 award points fixed once awards are recorded';
-COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 caps add up to at most 100 and cover their items';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 the reward category stays, its cap fixed once awards are recorded';
 COMMENT ON TRIGGER rulebook_guard ON @extschema@.member IS '党籍一致性 membership covers every recorded month';
 COMMENT ON TRIGGER rulebook_changed ON @extschema@.item IS '细则缓存失效 rulebook cache invalidation';
 COMMENT ON TRIGGER rulebook_changed ON @extschema@.award_kind IS '细则缓存失效 rulebook cache invalidation';

@@ -7,8 +7,7 @@
  * maximum, another step, other award points, a shorter membership) first
  * locks the ledger tables it checks in SHARE mode, so that every write in
  * progress has committed and no new one can start until this transaction
- * ends, then checks the latest committed data.  Rulebook edits are also
- * serialized among themselves, for the checks on category caps.
+ * ends, then checks the latest committed data.
  *
  * Refusals are SQLSTATE 23514 (check_violation), or 23503 for a membership
  * that would leave recorded months outside it.
@@ -40,24 +39,6 @@ static GuardQuery item_conflict = {
 	"        OR (points OPERATOR(pg_catalog.%) $3) OPERATOR(pg_catalog.<>) 0::pg_catalog.numeric)"
 	" ORDER BY month, member_id LIMIT 1",
 	3, {TEXTOID, NUMERICOID, NUMERICOID}
-};
-
-static GuardQuery category_items = {
-	"SELECT COALESCE(pg_catalog.sum(max_points), 0::pg_catalog.numeric)"
-	" FROM pointsys.item"
-	" WHERE category OPERATOR(pg_catalog.=) $1 AND item OPERATOR(pg_catalog.<>) $2",
-	2, {TEXTOID, TEXTOID}
-};
-
-static GuardQuery category_cap = {
-	"SELECT cap FROM pointsys.category WHERE category OPERATOR(pg_catalog.=) $1",
-	1, {TEXTOID}
-};
-
-static GuardQuery other_caps = {
-	"SELECT COALESCE(pg_catalog.sum(cap), 0::pg_catalog.numeric)"
-	" FROM pointsys.category WHERE category OPERATOR(pg_catalog.<>) $1",
-	1, {TEXTOID}
 };
 
 static GuardQuery awards_of_kind = {
@@ -101,24 +82,11 @@ guard_query(GuardQuery *query, Datum *values)
 	return SPI_processed;
 }
 
-/* Column of the first result row as text, or as micro-points */
+/* Column of the first result row as text */
 static char *
 result_text(int col)
 {
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
-}
-
-static int64
-result_points(int col)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-									  col, &isnull);
-	int64		points = 0;
-
-	if (!isnull && !points_from_numeric(DatumGetNumeric(value), &points))
-		elog(ERROR, "pointsys: value is not exact");
-	return points;
 }
 
 static void
@@ -167,57 +135,32 @@ column_points(TriggerData *trigdata, HeapTuple tuple, const char *name)
 }
 
 /*
- * item: its category's items may not add up to more than the category's
- * cap; an update may not leave recorded points above the maximum or off
+ * item: an update may not leave recorded points above the maximum or off
  * the step.
  */
 static void
 guard_item(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 {
-	char	   *item = column_text(trigdata, newrow, "item");
-	char	   *category = column_text(trigdata, newrow, "category");
 	int64		max_points = column_points(trigdata, newrow, "max_points");
 	int64		step = column_points(trigdata, newrow, "step");
 	Datum		args[3];
+	bool		isnull;
 
-	if (item == NULL || category == NULL)
-		return;					/* NOT NULL constraints report it */
+	if (max_points >= column_points(trigdata, oldrow, "max_points") &&
+		step == column_points(trigdata, oldrow, "step"))
+		return;
 
-	args[0] = CStringGetTextDatum(category);
-	args[1] = CStringGetTextDatum(item);
-	if (guard_query(&category_cap, args) > 0)
-	{
-		int64		cap = result_points(1);
-		int64		others;
-
-		guard_query(&category_items, args);
-		others = result_points(1);
-		if (others + max_points > cap)
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("items of category \"%s\" would add up to %s, above its cap %s",
-							category, points_text(others + max_points), points_text(cap)),
-					 errdetail("Item \"%s\" has the maximum %s.", item, points_text(max_points))));
-	}
-
-	if (oldrow != NULL &&
-		(max_points < column_points(trigdata, oldrow, "max_points") ||
-		 step != column_points(trigdata, oldrow, "step")))
-	{
-		bool		isnull;
-
-		lock_table("LOCK TABLE pointsys.score IN SHARE MODE");
-		args[0] = CStringGetTextDatum(column_text(trigdata, oldrow, "item"));
-		args[1] = column(trigdata, newrow, "max_points", &isnull);
-		args[2] = column(trigdata, newrow, "step", &isnull);
-		if (guard_query(&item_conflict, args) > 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("cannot set item \"%s\" to maximum %s and step %s: member \"%s\" has %s points in %s",
-							item, points_text(max_points), points_text(step),
-							result_text(1), result_text(3), result_text(2)),
-					 errhint("Correct the recorded points first.")));
-	}
+	lock_table("LOCK TABLE pointsys.score IN SHARE MODE");
+	args[0] = CStringGetTextDatum(column_text(trigdata, oldrow, "item"));
+	args[1] = column(trigdata, newrow, "max_points", &isnull);
+	args[2] = column(trigdata, newrow, "step", &isnull);
+	if (guard_query(&item_conflict, args) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("cannot set item \"%s\" to maximum %s and step %s: member \"%s\" has %s points in %s",
+						column_text(trigdata, oldrow, "item"), points_text(max_points),
+						points_text(step), result_text(1), result_text(3), result_text(2)),
+				 errhint("Correct the recorded points first.")));
 }
 
 /* award_kind: the points of a kind with recorded awards cannot change */
@@ -241,60 +184,33 @@ guard_award_kind(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 }
 
 /*
- * category: caps add up to at most 100; a cap is at least the sum of its
- * items' maxima; the reward cap cannot change once awards are recorded,
- * and the reward category cannot be renamed or removed.
+ * category: the reward cap cannot change once awards are recorded, and the
+ * reward category cannot be renamed or removed.
  */
 static void
 guard_category(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 {
-	char	   *old_code = oldrow ? column_text(trigdata, oldrow, "category") : NULL;
+	char	   *old_code = column_text(trigdata, oldrow, "category");
 	char	   *new_code = newrow ? column_text(trigdata, newrow, "category") : NULL;
-	Datum		args[2];
+	Datum		all_kinds = CStringGetTextDatum("");
 
-	if (old_code != NULL && strcmp(old_code, "reward") == 0 &&
-		(new_code == NULL || strcmp(new_code, "reward") != 0))
+	if (old_code == NULL || strcmp(old_code, "reward") != 0)
+		return;
+	if (new_code == NULL || strcmp(new_code, "reward") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("the reward category cannot be renamed or removed"),
 				 errdetail("Its cap limits the award points of every month.")));
-	if (newrow == NULL || new_code == NULL)
+	if (column_points(trigdata, newrow, "cap") == column_points(trigdata, oldrow, "cap"))
 		return;
 
-	{
-		int64		cap = column_points(trigdata, newrow, "cap");
-		int64		others;
-
-		args[0] = CStringGetTextDatum(new_code);
-		guard_query(&other_caps, args);
-		others = result_points(1);
-		if (others + cap > FX_MAX_SCORE)
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("category caps would add up to %s, above the monthly 100 points",
-							points_text(others + cap)),
-					 errdetail("Category \"%s\" has the cap %s.", new_code, points_text(cap))));
-
-		args[1] = CStringGetTextDatum("");
-		guard_query(&category_items, args);
-		if (result_points(1) > cap)
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("cap %s of category \"%s\" is below the %s points of its items",
-							points_text(cap), new_code, points_text(result_points(1)))));
-
-		if (strcmp(new_code, "reward") == 0 && oldrow != NULL &&
-			cap != column_points(trigdata, oldrow, "cap"))
-		{
-			lock_table("LOCK TABLE pointsys.award IN SHARE MODE");
-			guard_query(&awards_of_kind, &args[1]);
-			if (strcmp(result_text(1), "0") != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_CHECK_VIOLATION),
-						 errmsg("cannot change the reward cap: %s awards are recorded",
-								result_text(1))));
-		}
-	}
+	lock_table("LOCK TABLE pointsys.award IN SHARE MODE");
+	guard_query(&awards_of_kind, &all_kinds);
+	if (strcmp(result_text(1), "0") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("cannot change the reward cap: %s awards are recorded", result_text(1)),
+				 errhint("Recorded monthly totals would change.")));
 }
 
 /* member: a shorter membership may not leave recorded months outside it */
@@ -353,31 +269,29 @@ rulebook_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("rulebook_guard: must be fired BEFORE ... FOR EACH ROW")));
 
-	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		newrow = trigdata->tg_trigtuple;
-	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		oldrow = trigdata->tg_trigtuple;
 		newrow = trigdata->tg_newtuple;
 	}
-	else
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		oldrow = trigdata->tg_trigtuple;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("rulebook_guard: must be fired BEFORE UPDATE or DELETE")));
 
 	table = RelationGetRelationName(trigdata->tg_relation);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pointsys: SPI_connect failed");
 
-	/* one rulebook edit at a time, without blocking ordinary writes */
-	if (strcmp(table, "member") != 0)
-		lock_table("LOCK TABLE pointsys.category IN SHARE UPDATE EXCLUSIVE MODE");
-
-	if (strcmp(table, "item") == 0 && newrow != NULL)
+	if (strcmp(table, "item") == 0 && newrow != NULL && oldrow != NULL)
 		guard_item(trigdata, oldrow, newrow);
-	else if (strcmp(table, "award_kind") == 0 && oldrow != NULL && newrow != NULL)
+	else if (strcmp(table, "award_kind") == 0 && newrow != NULL && oldrow != NULL)
 		guard_award_kind(trigdata, oldrow, newrow);
-	else if (strcmp(table, "category") == 0)
+	else if (strcmp(table, "category") == 0 && oldrow != NULL)
 		guard_category(trigdata, oldrow, newrow);
-	else if (strcmp(table, "member") == 0 && oldrow != NULL && newrow != NULL)
+	else if (strcmp(table, "member") == 0 && newrow != NULL && oldrow != NULL)
 		guard_member(trigdata, oldrow, newrow);
 
 	SPI_finish();
