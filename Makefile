@@ -3,12 +3,14 @@
 MODULE_big = pointsys
 OBJS = \
 	src/aggregates.o \
+	src/audit.o \
 	src/fixedpoint.o \
 	src/grade.o \
 	src/ledger.o \
 	src/ledger_state.o \
 	src/numeric_points.o \
 	src/pointsys.o \
+	src/process.o \
 	src/rulebook.o \
 	src/rulebook_guard.o \
 	src/rules.o \

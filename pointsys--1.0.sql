@@ -490,8 +490,8 @@ CREATE FUNCTION @extschema@.rulebook_guard() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'rulebook_guard' LANGUAGE C;
 CREATE FUNCTION @extschema@.rulebook_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'rulebook_changed' LANGUAGE C;
-COMMENT ON FUNCTION @extschema@.score_check() IS '积分写入规则 score rules: item known, points 0..max in step, month not in the future, member in the party';
-COMMENT ON FUNCTION @extschema@.award_check() IS '奖励写入规则 award rules: kind known, month not in the future, member in the party';
+COMMENT ON FUNCTION @extschema@.score_check() IS '积分写入规则 score rules: item known, points 0..max in step, month not in the future, member in the party, quarter recording';
+COMMENT ON FUNCTION @extschema@.award_check() IS '奖励写入规则 award rules: kind known, month not in the future, member in the party, quarter recording';
 COMMENT ON FUNCTION @extschema@.evaluation_check() IS '民主评议写入规则 evaluation rules: democratic 0..100, member in the party that year';
 COMMENT ON FUNCTION @extschema@.sanction_check() IS '处分写入规则 sanction rules: one of the six kinds';
 COMMENT ON FUNCTION @extschema@.rulebook_guard() IS '细则一致性 keeps rulebook and member edits consistent with recorded points';
@@ -537,13 +537,17 @@ CREATE TRIGGER rulebook_upsert BEFORE INSERT ON @extschema@.item
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_upsert();
 CREATE TRIGGER rulebook_upsert BEFORE INSERT ON @extschema@.award_kind
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_upsert();
+-- also when restoring with session_replication_role = replica
+ALTER TABLE @extschema@.category ENABLE ALWAYS TRIGGER rulebook_upsert;
+ALTER TABLE @extschema@.item ENABLE ALWAYS TRIGGER rulebook_upsert;
+ALTER TABLE @extschema@.award_kind ENABLE ALWAYS TRIGGER rulebook_upsert;
 COMMENT ON TRIGGER rulebook_upsert ON @extschema@.category IS '细则导入 insert of an existing category updates it';
 COMMENT ON TRIGGER rulebook_upsert ON @extschema@.item IS '细则导入 insert of an existing item updates it';
 COMMENT ON TRIGGER rulebook_upsert ON @extschema@.award_kind IS '细则导入 insert of an existing award kind updates it';
 
-CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
+CREATE TRIGGER score_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.score
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
-CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
+CREATE TRIGGER award_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.award
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
 CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluation
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.evaluation_check();
@@ -621,7 +625,7 @@ CREATE FUNCTION @extschema@.year_quarters(ledger @extschema@.year_state, reward_
 COMMENT ON FUNCTION @extschema@.year_quarters(@extschema@.year_state, pg_catalog.numeric) IS
 	'季度积分 the recorded quarters of a ledger_year state';
 
-CREATE VIEW @extschema@.member_years AS
+CREATE VIEW @extschema@.member_years WITH (security_invoker = true) AS
 SELECT r.member_id, @extschema@.year_of(r.month) AS year,
 	   @extschema@.ledger_year(r.month, r.points, r.award_points) AS ledger
 FROM (SELECT s.member_id, s.month, s.points, NULL::pg_catalog.numeric AS award_points
@@ -636,7 +640,7 @@ COMMENT ON COLUMN @extschema@.member_years.member_id IS '党员 member';
 COMMENT ON COLUMN @extschema@.member_years.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.member_years.ledger IS '年度台账状态 ledger_year state';
 
-CREATE VIEW @extschema@.monthly_scores AS
+CREATE VIEW @extschema@.monthly_scores WITH (security_invoker = true) AS
 SELECT member_id, month,
 	   COALESCE(t.study, 0) AS study,
 	   COALESCE(t.service, 0) AS service,
@@ -672,7 +676,7 @@ COMMENT ON COLUMN @extschema@.monthly_scores.role IS '党员作用发挥 exempla
 COMMENT ON COLUMN @extschema@.monthly_scores.reward IS '奖励分 award points, capped';
 COMMENT ON COLUMN @extschema@.monthly_scores.total IS '月度积分 monthly total';
 
-CREATE VIEW @extschema@.quarterly_scores AS
+CREATE VIEW @extschema@.quarterly_scores WITH (security_invoker = true) AS
 SELECT y.member_id, y.year, q.quarter, q.score, q.months
 FROM @extschema@.member_years y
 CROSS JOIN LATERAL @extschema@.year_quarters(
@@ -699,7 +703,7 @@ END;
 COMMENT ON FUNCTION @extschema@.is_vetoed(pg_catalog.text, pg_catalog.int4) IS
 	'一票否决 is the year vetoed: a removal_from_post, probation or law_violation period [effective_on, lifted_on) touches it';
 
-CREATE VIEW @extschema@.annual_results AS
+CREATE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
 SELECT y.member_id, m.branch_id, y.year,
 	   f.q1, f.q2, f.q3, f.q4, f.months, f.assessment,
 	   e.democratic, v.vetoed,
@@ -781,3 +785,287 @@ SELECT pg_catalog.pg_extension_config_dump('pointsys.sanction', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.evaluation', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.award_award_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.sanction_sanction_id_seq', '');
+
+------------------------------------------------------------------------
+-- 操作流程 the process: recorders, quarter statuses (SPEC §4)
+------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.recorder (
+	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	role_name pg_catalog.name NOT NULL,
+	elected_on pg_catalog.date NOT NULL,
+	PRIMARY KEY (branch_id, role_name)
+);
+COMMENT ON TABLE @extschema@.recorder IS '记录员 recorders elected by each branch meeting (确定记录员)';
+COMMENT ON COLUMN @extschema@.recorder.branch_id IS '支部 branch';
+COMMENT ON COLUMN @extschema@.recorder.role_name IS '记录员角色 role of the recorder (its members record for the branch)';
+COMMENT ON COLUMN @extschema@.recorder.elected_on IS '推选日期 elected on';
+
+CREATE TABLE @extschema@.period (
+	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	year pg_catalog.int4 NOT NULL,
+	quarter pg_catalog.int4 NOT NULL CHECK (quarter OPERATOR(pg_catalog.>=) 1 AND quarter OPERATOR(pg_catalog.<=) 4),
+	status pg_catalog.text NOT NULL DEFAULT 'recording',
+	changed_by pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+	changed_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (branch_id, year, quarter)
+);
+COMMENT ON TABLE @extschema@.period IS '季度流程 status of each branch quarter: recording → approved → publicized → filed → verified; no row: recording';
+COMMENT ON COLUMN @extschema@.period.branch_id IS '支部 branch';
+COMMENT ON COLUMN @extschema@.period.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.period.quarter IS '季度 quarter (1..4)';
+COMMENT ON COLUMN @extschema@.period.status IS '状态 recording 考核登记, approved 党员大会评定, publicized 公示, filed 上报备案, verified 积分核查';
+COMMENT ON COLUMN @extschema@.period.changed_by IS '变更人 changed by';
+COMMENT ON COLUMN @extschema@.period.changed_at IS '变更时间 changed at';
+
+CREATE TABLE @extschema@.audit (
+	audit_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	actor pg_catalog.name NOT NULL,
+	acting_as pg_catalog.name NOT NULL,
+	table_name pg_catalog.text NOT NULL,
+	action pg_catalog.text NOT NULL,
+	old_row pg_catalog.jsonb,
+	new_row pg_catalog.jsonb,
+	reason pg_catalog.text
+);
+COMMENT ON TABLE @extschema@.audit IS '积分核查 audit trail: one row per change of the ledger, rulebook and process; never updated or deleted';
+COMMENT ON COLUMN @extschema@.audit.audit_id IS '审计编号 audit id';
+COMMENT ON COLUMN @extschema@.audit.at IS '时间 transaction time of the change';
+COMMENT ON COLUMN @extschema@.audit.actor IS '操作人 session user';
+COMMENT ON COLUMN @extschema@.audit.acting_as IS '操作角色 current user';
+COMMENT ON COLUMN @extschema@.audit.table_name IS '表 table changed';
+COMMENT ON COLUMN @extschema@.audit.action IS '操作 INSERT, UPDATE, DELETE or TRUNCATE';
+COMMENT ON COLUMN @extschema@.audit.old_row IS '原记录 row before';
+COMMENT ON COLUMN @extschema@.audit.new_row IS '新记录 row after';
+COMMENT ON COLUMN @extschema@.audit.reason IS '理由 SET pointsys.reason of the session; NULL when unset';
+
+CREATE FUNCTION @extschema@.period_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'period_check' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.period_check() IS '季度流程规则 one step at a time; recorders up to filed; admin verifies and reopens with a reason';
+CREATE TRIGGER period_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.period
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.period_check();
+COMMENT ON TRIGGER period_check ON @extschema@.period IS '季度流程规则 quarter status rules';
+
+CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.recorder
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rulebook_changed();
+COMMENT ON TRIGGER rulebook_changed ON @extschema@.recorder IS '记录员缓存失效 recorder cache invalidation';
+
+CREATE FUNCTION @extschema@.advance(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	current_status pg_catalog.text;
+	result pg_catalog.text;
+BEGIN
+	PERFORM pointsys.quarter_start(advance.year, advance.quarter);
+	SELECT p.status INTO current_status FROM pointsys.period p
+	WHERE p.branch_id OPERATOR(pg_catalog.=) advance.branch_id
+	  AND p.year OPERATOR(pg_catalog.=) advance.year
+	  AND p.quarter OPERATOR(pg_catalog.=) advance.quarter;
+	IF current_status OPERATOR(pg_catalog.=) 'verified' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is already verified',
+										advance.year, advance.quarter, advance.branch_id);
+	END IF;
+	-- one statement, so that two racing calls move two steps, never skip one
+	INSERT INTO pointsys.period AS p (branch_id, year, quarter, status)
+	VALUES (advance.branch_id, advance.year, advance.quarter, 'approved')
+	ON CONFLICT ON CONSTRAINT period_pkey DO UPDATE
+	SET status = CASE p.status
+					 WHEN 'recording' THEN 'approved'
+					 WHEN 'approved' THEN 'publicized'
+					 WHEN 'publicized' THEN 'filed'
+					 WHEN 'filed' THEN 'verified'
+					 ELSE p.status END
+	RETURNING p.status INTO result;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.advance(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'推进流程 move a branch quarter one step: recording → approved (党员大会评定) → publicized (公示) → filed (上报备案) → verified (积分核查); returns the new status';
+
+CREATE FUNCTION @extschema@.reopen(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4,
+								   reason pg_catalog.text)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM pointsys.quarter_start(reopen.year, reopen.quarter);
+	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('only pointsys_admin may reopen quarter %s-Q%s of branch "%s"',
+										reopen.year, reopen.quarter, reopen.branch_id);
+	END IF;
+	IF reopen.reason IS NULL OR pg_catalog.btrim(reopen.reason) OPERATOR(pg_catalog.=) '' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('reopening quarter %s-Q%s of branch "%s" needs a reason',
+										reopen.year, reopen.quarter, reopen.branch_id);
+	END IF;
+	PERFORM pg_catalog.set_config('pointsys.reason', reopen.reason, true);
+	UPDATE pointsys.period p SET status = 'recording'
+	WHERE p.branch_id OPERATOR(pg_catalog.=) reopen.branch_id
+	  AND p.year OPERATOR(pg_catalog.=) reopen.year
+	  AND p.quarter OPERATOR(pg_catalog.=) reopen.quarter;
+	RETURN 'recording';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reopen(pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.text) IS
+	'重新开放 take a branch quarter back to recording (pointsys_admin only; the reason is required and audited)';
+
+------------------------------------------------------------------------
+-- 积分核查 the audit trail
+------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.audit_changes() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'audit_changes' LANGUAGE C;
+CREATE FUNCTION @extschema@.audit_immutable() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'audit_immutable' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.audit_changes() IS '审计记录 writes the audit rows of a change';
+COMMENT ON FUNCTION @extschema@.audit_immutable() IS '审计不可改 refuses to change the audit trail';
+
+CREATE TRIGGER audit_immutable BEFORE UPDATE OR DELETE ON @extschema@.audit
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_immutable();
+CREATE TRIGGER audit_immutable_truncate BEFORE TRUNCATE ON @extschema@.audit
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_immutable();
+COMMENT ON TRIGGER audit_immutable ON @extschema@.audit IS '审计不可改 audit rows are never updated or deleted';
+COMMENT ON TRIGGER audit_immutable_truncate ON @extschema@.audit IS '审计不可改 the audit trail is never truncated';
+
+DO LANGUAGE plpgsql $$
+DECLARE
+	t pg_catalog.text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member',
+							 'period', 'recorder', 'item', 'category', 'award_kind'] LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER audit_insert AFTER INSERT ON pointsys.%1$I'
+			' REFERENCING NEW TABLE AS pointsys_new_rows'
+			' FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();'
+			'CREATE TRIGGER audit_update AFTER UPDATE ON pointsys.%1$I'
+			' FOR EACH ROW EXECUTE FUNCTION pointsys.audit_changes();'
+			'CREATE TRIGGER audit_delete AFTER DELETE ON pointsys.%1$I'
+			' REFERENCING OLD TABLE AS pointsys_old_rows'
+			' FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();'
+			'CREATE TRIGGER audit_truncate AFTER TRUNCATE ON pointsys.%1$I'
+			' FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();'
+			'COMMENT ON TRIGGER audit_insert ON pointsys.%1$I IS %2$L;'
+			'COMMENT ON TRIGGER audit_update ON pointsys.%1$I IS %3$L;'
+			'COMMENT ON TRIGGER audit_delete ON pointsys.%1$I IS %4$L;'
+			'COMMENT ON TRIGGER audit_truncate ON pointsys.%1$I IS %5$L;',
+			t,
+			'审计 audit trail of inserts (one row per inserted row)',
+			'审计 audit trail of updates (old and new row)',
+			'审计 audit trail of deletes (one row per deleted row)',
+			'审计 audit trail of truncation');
+	END LOOP;
+END
+$$;
+
+------------------------------------------------------------------------
+-- 角色与权限 roles, privileges and row-level security
+------------------------------------------------------------------------
+
+DO LANGUAGE plpgsql $$
+DECLARE
+	r pg_catalog.text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['pointsys_admin', 'pointsys_recorder', 'pointsys_reader'] LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON ROLE pointsys_admin IS '局党组 pointsys administrators: everything, in every branch';
+COMMENT ON ROLE pointsys_recorder IS '记录员 pointsys recorders: scores and awards of their branches';
+COMMENT ON ROLE pointsys_reader IS '报表工具 pointsys readers: read everything, write nothing';
+
+CREATE FUNCTION @extschema@.may_record(member_id pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'may_record' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.may_record_branch(branch_id pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'may_record_branch' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text) IS '记录权限 is the current user a recorder of this member''s branch';
+COMMENT ON FUNCTION @extschema@.may_record_branch(pg_catalog.text) IS '记录权限 is the current user a recorder of this branch';
+
+GRANT USAGE ON SCHEMA @extschema@ TO pointsys_admin, pointsys_recorder, pointsys_reader;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+	@extschema@.branch, @extschema@.member, @extschema@.category, @extschema@.item,
+	@extschema@.award_kind, @extschema@.score, @extschema@.award, @extschema@.sanction,
+	@extschema@.evaluation, @extschema@.recorder, @extschema@.period
+	TO pointsys_admin;
+GRANT SELECT ON
+	@extschema@.audit, @extschema@.member_years, @extschema@.monthly_scores,
+	@extschema@.quarterly_scores, @extschema@.annual_results
+	TO pointsys_admin;
+
+GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO pointsys_reader;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.score, @extschema@.award TO pointsys_recorder;
+GRANT SELECT, INSERT, UPDATE ON @extschema@.period TO pointsys_recorder;
+GRANT SELECT ON
+	@extschema@.branch, @extschema@.member, @extschema@.recorder,
+	@extschema@.category, @extschema@.item, @extschema@.award_kind,
+	@extschema@.member_years, @extschema@.monthly_scores, @extschema@.quarterly_scores
+	TO pointsys_recorder;
+
+REVOKE ALL ON FUNCTION @extschema@.advance(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.reopen(pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.advance(pg_catalog.text, pg_catalog.int4, pg_catalog.int4)
+	TO pointsys_admin, pointsys_recorder;
+GRANT EXECUTE ON FUNCTION @extschema@.reopen(pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.text)
+	TO pointsys_admin;
+
+ALTER TABLE @extschema@.score ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.award ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.member ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.branch ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.recorder ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.period ENABLE ROW LEVEL SECURITY;
+
+DO LANGUAGE plpgsql $$
+DECLARE
+	t pg_catalog.text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['score', 'award', 'member', 'branch', 'recorder', 'period'] LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE POLICY admin_all ON pointsys.%1$I TO pointsys_admin USING (true) WITH CHECK (true);'
+			'CREATE POLICY reader_all ON pointsys.%1$I FOR SELECT TO pointsys_reader USING (true);'
+			'COMMENT ON POLICY admin_all ON pointsys.%1$I IS %2$L;'
+			'COMMENT ON POLICY reader_all ON pointsys.%1$I IS %3$L;',
+			t,
+			'局党组 pointsys_admin sees and writes every branch',
+			'报表工具 pointsys_reader reads every branch');
+	END LOOP;
+END
+$$;
+
+CREATE POLICY recorder_branch ON @extschema@.score TO pointsys_recorder
+	USING (@extschema@.may_record(member_id)) WITH CHECK (@extschema@.may_record(member_id));
+CREATE POLICY recorder_branch ON @extschema@.award TO pointsys_recorder
+	USING (@extschema@.may_record(member_id)) WITH CHECK (@extschema@.may_record(member_id));
+CREATE POLICY recorder_branch ON @extschema@.member FOR SELECT TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id));
+CREATE POLICY recorder_branch ON @extschema@.branch FOR SELECT TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id));
+CREATE POLICY recorder_branch ON @extschema@.recorder FOR SELECT TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id));
+CREATE POLICY recorder_branch ON @extschema@.period TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id)) WITH CHECK (@extschema@.may_record_branch(branch_id));
+COMMENT ON POLICY recorder_branch ON @extschema@.score IS '记录员 scores of members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.award IS '记录员 awards of members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.member IS '记录员 members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.branch IS '记录员 the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.recorder IS '记录员 recorders of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.period IS '记录员 quarters of the recorder''s branches';
+
+SELECT pg_catalog.pg_extension_config_dump('pointsys.recorder', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.period', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.audit', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.audit_audit_id_seq', '');

@@ -11,6 +11,7 @@
 PG_MODULE_MAGIC;
 
 int			pointsys_language = LANGUAGE_ZH;
+char	   *pointsys_reason = NULL;
 
 static const struct config_enum_entry language_options[] = {
 	{"zh", LANGUAGE_ZH, false},
@@ -32,6 +33,15 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomStringVariable("pointsys.reason",
+							   "Reason recorded in the audit trail for this session's changes.",
+							   "SET LOCAL pointsys.reason = '…' before a correction; NULL when unset.",
+							   &pointsys_reason,
+							   NULL,
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pointsys");
 	rulebook_register_callbacks();
+	process_register_callbacks();
 }

@@ -28,6 +28,7 @@
 
 /* settings (pointsys.c) */
 extern int	pointsys_language;
+extern char *pointsys_reason;
 
 /* numeric ⇄ micro-points (numeric_points.c) */
 extern bool points_from_numeric(Numeric num, int64 *result);

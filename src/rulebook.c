@@ -15,19 +15,29 @@
  * Rulebook and member edits that could contradict recorded rows first lock
  * the ledger tables in SHARE mode (rulebook_guard.c), so no write can slip
  * between the check and the commit; and caches are loaded with the latest
- * snapshot, so a REPEATABLE READ transaction never sees an old rulebook.
+ * snapshot, so a REPEATABLE READ transaction never sees an old rulebook,
+ * and as the ledger's owner, so that what is cached does not depend on the
+ * row security of whoever happened to load it.
+ *
+ * The recorders (pointsys.recorder) are cached the same way, for the
+ * row-security policies (process.c).
  */
 #include "rulebook.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "miscadmin.h"
 
 PG_FUNCTION_INFO_V1(rulebook_changed);
 
@@ -38,6 +48,12 @@ static RulebookItem *items = NULL;
 static int	nitems = 0;
 static RulebookAwardKind *kinds = NULL;
 static int	nkinds = 0;
+
+/* the recorders, valid while recorders_valid */
+static MemoryContext recorder_context = NULL;
+static bool recorders_valid = false;
+static RecorderBranch *recorders = NULL;
+static int	nrecorders = 0;
 
 /* members looked up so far, valid while members_valid */
 static MemoryContext member_context = NULL;
@@ -50,6 +66,11 @@ static bool members_valid = false;
 static Oid	item_relid = InvalidOid;
 static Oid	award_kind_relid = InvalidOid;
 static Oid	member_relid = InvalidOid;
+static Oid	recorder_relid = InvalidOid;
+
+/* owner of the ledger's tables, and the table it was read from */
+static Oid	owner_relid = InvalidOid;
+static Oid	owner = InvalidOid;
 
 static SPIPlanPtr member_plan = NULL;
 
@@ -62,6 +83,41 @@ relcache_callback(Datum arg, Oid relid)
 		rulebook_valid = false;
 	if (relid == InvalidOid || relid == member_relid)
 		members_valid = false;
+	if (relid == InvalidOid || relid == recorder_relid)
+		recorders_valid = false;
+	if (relid == InvalidOid || relid == owner_relid)
+		owner = InvalidOid;
+}
+
+/*
+ * Run as the owner of the ledger's tables (the extension's owner), with
+ * row security not applied, as referential integrity checks do.  The
+ * caller's user comes back with as_caller(), or with the transaction's
+ * abort.
+ */
+void
+as_ledger_owner(OwnerSwitch *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	if (owner == InvalidOid)
+	{
+		Oid			relid = pointsys_relation("score");
+		HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for relation %u", relid);
+		owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+		ReleaseSysCache(tuple);
+		owner_relid = relid;
+	}
+	SetUserIdAndSecContext(owner, saved->sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+}
+
+void
+as_caller(const OwnerSwitch *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
 void
@@ -126,6 +182,7 @@ spi_points(uint64 row, int col)
 static void
 rulebook_fill(void)
 {
+	OwnerSwitch saved;
 	uint64		n;
 	uint64		i;
 
@@ -141,6 +198,7 @@ rulebook_fill(void)
 	award_kind_relid = pointsys_relation("award_kind");
 	rulebook_valid = true;		/* an invalidation while loading clears it */
 
+	as_ledger_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pointsys: SPI_connect failed");
 
@@ -167,6 +225,7 @@ rulebook_fill(void)
 	nkinds = (int) n;
 
 	SPI_finish();
+	as_caller(&saved);
 }
 
 /* (Re)load the rulebook; rulebook_valid stays false if this fails */
@@ -219,7 +278,9 @@ member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 {
 	Datum		arg = CStringGetTextDatum(member_id);
 	bool		isnull;
+	OwnerSwitch saved;
 
+	as_ledger_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pointsys: SPI_connect failed");
 	if (member_plan == NULL)
@@ -252,6 +313,60 @@ member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 		info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
 	}
 	SPI_finish();
+	as_caller(&saved);
+}
+
+/* The recorders of every branch.  Valid until the next call. */
+const RecorderBranch *
+recorder_branches(int *count)
+{
+	if (!recorders_valid)
+	{
+		OwnerSwitch saved;
+		uint64		n;
+		uint64		i;
+
+		if (recorder_context == NULL)
+			recorder_context = AllocSetContextCreate(CacheMemoryContext,
+													 "pointsys recorders",
+													 ALLOCSET_SMALL_SIZES);
+		MemoryContextReset(recorder_context);
+		recorders = NULL;
+		nrecorders = 0;
+		recorder_relid = pointsys_relation("recorder");
+		recorders_valid = true;
+
+		as_ledger_owner(&saved);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "pointsys: SPI_connect failed");
+		PG_TRY();
+		{
+			n = spi_latest_query("SELECT branch_id, role_name::pg_catalog.text FROM pointsys.recorder");
+			recorders = MemoryContextAllocZero(recorder_context,
+											   sizeof(RecorderBranch) * (n + 1));
+			for (i = 0; i < n; i++)
+			{
+				char	   *role = SPI_getvalue(SPI_tuptable->vals[i],
+												SPI_tuptable->tupdesc, 2);
+
+				recorders[i].branch_id = MemoryContextStrdup(recorder_context,
+															 SPI_getvalue(SPI_tuptable->vals[i],
+																		  SPI_tuptable->tupdesc, 1));
+				recorders[i].roleid = get_role_oid(role, true);
+			}
+			nrecorders = (int) n;
+		}
+		PG_CATCH();
+		{
+			recorders_valid = false;
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		SPI_finish();
+		as_caller(&saved);
+	}
+	*count = nrecorders;
+	return recorders;
 }
 
 /*
@@ -309,7 +424,7 @@ member_info(const char *member_id)
 }
 
 /*
- * Statement trigger on item, award_kind, category and member: tell every
+ * Statement trigger on item, award_kind, member and recorder: tell every
  * backend, at commit, to drop its cached copy.
  */
 Datum

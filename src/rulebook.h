@@ -39,11 +39,33 @@ typedef struct MemberInfo
 	DateADT		left_on;		/* DATEVAL_NOEND when NULL */
 } MemberInfo;
 
+/* A recorder's branch (pointsys.recorder), with its role resolved */
+typedef struct RecorderBranch
+{
+	char	   *branch_id;
+	Oid			roleid;			/* InvalidOid if the role does not exist */
+} RecorderBranch;
+
+/* The caller's user, saved while running as the ledger's owner */
+typedef struct OwnerSwitch
+{
+	Oid			userid;
+	int			sec_context;
+} OwnerSwitch;
+
 extern void rulebook_register_callbacks(void);
+extern void as_ledger_owner(OwnerSwitch *saved);
+extern void as_caller(const OwnerSwitch *saved);
+extern const RecorderBranch *recorder_branches(int *count);
 extern const RulebookItem *rulebook_item(const char *item);
 extern const RulebookAwardKind *rulebook_award_kind(const char *kind);
 extern const MemberInfo *member_info(const char *member_id);
 extern Oid	pointsys_relation(const char *name);
+
+/* the process (process.c) */
+extern void process_register_callbacks(void);
+extern void check_quarter_recording(const char *branch_id, int year, int month,
+									const char *member_id, const char *what);
 
 /* run a read-only SPI query on the latest committed data (rulebook_guard.c) */
 extern int	spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls);

@@ -13,6 +13,7 @@
  *	22008	a month (or evaluation year) after the current one
  *	23503	unknown member, item or award kind; member not in the party then
  *	22023	unknown sanction kind
+ *	55000	the member-month's quarter is no longer 'recording' (process.c)
  */
 #include "rulebook.h"
 
@@ -57,8 +58,8 @@ typedef struct LedgerMonth
 } LedgerMonth;
 
 /*
- * Check the trigger context (BEFORE INSERT OR UPDATE FOR EACH ROW) and
- * read the named columns of the new row.
+ * Check the trigger context (BEFORE ... FOR EACH ROW) and read the named
+ * columns of the new row (of the old one for a DELETE).
  */
 static void
 read_row(FunctionCallInfo fcinfo, const char *trigger, const char *const *names,
@@ -75,11 +76,10 @@ read_row(FunctionCallInfo fcinfo, const char *trigger, const char *const *names,
 				 errmsg("%s: not called by trigger manager", trigger)));
 	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s: must be fired BEFORE INSERT OR UPDATE FOR EACH ROW", trigger)));
+				 errmsg("%s: must be fired BEFORE INSERT, UPDATE or DELETE FOR EACH ROW", trigger)));
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	cache = (ColumnCache *) fcinfo->flinfo->fn_extra;
@@ -179,8 +179,8 @@ check_member(const char *member_id, DateADT first, DateADT last,
 
 /*
  * The checks common to score and award rows: a month that is not in the
- * future, of a member who belongs to the party then.  Returns the row with
- * the month moved to its first day.
+ * future, of a member who belongs to the party then, in a quarter that is
+ * still recording.  Returns the row with the month moved to its first day.
  */
 static HeapTuple
 check_member_month(Row *row, int member_col, int month_col, const char *what,
@@ -191,14 +191,50 @@ check_member_month(Row *row, int member_col, int month_col, const char *what,
 	Datum		start = DateADTGetDatum(month->start);
 	bool		isnull = false;
 
+	const MemberInfo *member;
+
 	check_not_future(month, member_id, what);
-	check_member(member_id, month->start, month->end, month->label, what);
+	member = check_member(member_id, month->start, month->end, month->label, what);
+	check_quarter_recording(member->branch_id, month->year, month->month, member_id, what);
 
 	if (DatumGetDateADT(row->values[month_col]) == month->start)
 		return row->tuple;
 	return heap_modify_tuple_by_cols(row->tuple,
 									 RelationGetDescr(row->trigdata->tg_relation),
 									 1, &attnum, &start, &isnull);
+}
+
+/*
+ * An UPDATE or DELETE of a score or award row: the quarter the row leaves
+ * must still be recording.  Returns true for a DELETE, which needs no more.
+ */
+static bool
+check_old_row(Row *row, int member_col, int month_col, const char *what)
+{
+	TriggerData *trigdata = row->trigdata;
+	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+	HeapTuple	old = trigdata->tg_trigtuple;
+	bool		member_null;
+	bool		month_null;
+	Datum		member_id;
+	Datum		date;
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		return false;
+	member_id = heap_getattr(old, row->attnums[member_col], desc, &member_null);
+	date = heap_getattr(old, row->attnums[month_col], desc, &month_null);
+	if (!member_null && !month_null)
+	{
+		const char *id = TextDatumGetCString(member_id);
+		const MemberInfo *member = member_info(id);
+		int			year;
+		int			month;
+
+		date_year_month(DatumGetDateADT(date), &year, &month);
+		if (member->exists)
+			check_quarter_recording(member->branch_id, year, month, id, what);
+	}
+	return TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
 }
 
 /*
@@ -219,6 +255,8 @@ score_check(PG_FUNCTION_ARGS)
 	char		what[128];
 
 	read_row(fcinfo, "score_check", columns, 4, &row);
+	if (check_old_row(&row, 0, 1, "a score"))
+		return PointerGetDatum(row.tuple);
 	if (row.anynull)
 		return PointerGetDatum(row.tuple);	/* NOT NULL constraints report it */
 
@@ -287,6 +325,8 @@ award_check(PG_FUNCTION_ARGS)
 	char		what[128];
 
 	read_row(fcinfo, "award_check", columns, 3, &row);
+	if (check_old_row(&row, 0, 1, "an award"))
+		return PointerGetDatum(row.tuple);
 	if (row.anynull)
 		return PointerGetDatum(row.tuple);
 
@@ -320,7 +360,7 @@ evaluation_check(PG_FUNCTION_ARGS)
 	char		when[32];
 
 	read_row(fcinfo, "evaluation_check", columns, 3, &row);
-	if (row.anynull)
+	if (TRIGGER_FIRED_BY_DELETE(row.trigdata->tg_event) || row.anynull)
 		return PointerGetDatum(row.tuple);
 
 	member_id = TextDatumGetCString(row.values[0]);
@@ -361,7 +401,7 @@ sanction_check(PG_FUNCTION_ARGS)
 	SanctionKind parsed;
 
 	read_row(fcinfo, "sanction_check", columns, 2, &row);
-	if (row.anynull)
+	if (TRIGGER_FIRED_BY_DELETE(row.trigdata->tg_event) || row.anynull)
 		return PointerGetDatum(row.tuple);
 
 	kind = DatumGetTextPP(row.values[1]);

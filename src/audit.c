@@ -1,0 +1,111 @@
+/*
+ * audit.c
+ *		The audit trail (积分核查): every INSERT, UPDATE and DELETE on the
+ *		ledger, the rulebook and the process tables writes one row to
+ *		pointsys.audit in the same transaction; audit rows never change.
+ *
+ * Inserts and deletes are audited by statement-level triggers reading the
+ * transition tables, so that a COPY of a year's scores costs one INSERT …
+ * SELECT, not one query per row; updates, which pair an old and a new row,
+ * by a row-level trigger.  The rows are written as the ledger's owner:
+ * recorders can cause audit rows but cannot write or read them.
+ */
+#include "rulebook.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(audit_changes);
+PG_FUNCTION_INFO_V1(audit_immutable);
+
+/* Transition table names used by the triggers of pointsys--1.0.sql */
+#define AUDIT_INSERT \
+	"INSERT INTO pointsys.audit (actor, acting_as, table_name, action, old_row, new_row, reason) "
+
+Datum
+audit_changes(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent event;
+	Relation	rel;
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, InvalidOid, InvalidOid};
+	Datum		args[6];
+	char		nulls[7] = "      ";
+	OwnerSwitch saved;
+	int			rc;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_changes: must be fired AFTER")));
+	event = trigdata->tg_event;
+	rel = trigdata->tg_relation;
+
+	args[0] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	args[1] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	args[2] = CStringGetTextDatum(RelationGetRelationName(rel));
+	if (pointsys_reason != NULL && pointsys_reason[0] != '\0')
+		args[3] = CStringGetTextDatum(pointsys_reason);
+	else
+		nulls[3] = 'n';
+
+	as_ledger_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "pointsys: SPI_connect failed");
+	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "pointsys: cannot register transition tables");
+
+	if (TRIGGER_FIRED_FOR_ROW(event) && TRIGGER_FIRED_BY_UPDATE(event))
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+
+		argtypes[4] = argtypes[5] = rel->rd_rel->reltype;
+		args[4] = heap_copy_tuple_as_datum(trigdata->tg_trigtuple, desc);
+		args[5] = heap_copy_tuple_as_datum(trigdata->tg_newtuple, desc);
+		rc = SPI_execute_with_args(AUDIT_INSERT
+								   "VALUES ($1, $2, $3, 'UPDATE', pg_catalog.to_jsonb($5), pg_catalog.to_jsonb($6), $4)",
+								   6, argtypes, args, nulls, false, 0);
+	}
+	else if (TRIGGER_FIRED_FOR_STATEMENT(event) && TRIGGER_FIRED_BY_INSERT(event))
+		rc = SPI_execute_with_args(AUDIT_INSERT
+								   "SELECT $1, $2, $3, 'INSERT', NULL, pg_catalog.to_jsonb(n), $4"
+								   " FROM pointsys_new_rows n",
+								   4, argtypes, args, nulls, false, 0);
+	else if (TRIGGER_FIRED_FOR_STATEMENT(event) && TRIGGER_FIRED_BY_DELETE(event))
+		rc = SPI_execute_with_args(AUDIT_INSERT
+								   "SELECT $1, $2, $3, 'DELETE', pg_catalog.to_jsonb(o), NULL, $4"
+								   " FROM pointsys_old_rows o",
+								   4, argtypes, args, nulls, false, 0);
+	else if (TRIGGER_FIRED_FOR_STATEMENT(event) && TRIGGER_FIRED_BY_TRUNCATE(event))
+		rc = SPI_execute_with_args(AUDIT_INSERT
+								   "VALUES ($1, $2, $3, 'TRUNCATE', NULL, NULL, $4)",
+								   4, argtypes, args, nulls, false, 0);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_changes: unexpected trigger event")));
+
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "pointsys: cannot write the audit trail");
+	SPI_finish();
+	as_caller(&saved);
+	return PointerGetDatum(NULL);
+}
+
+/* BEFORE UPDATE, DELETE or TRUNCATE of pointsys.audit: refuse */
+Datum
+audit_immutable(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_immutable: not called by trigger manager")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("the audit trail cannot be changed"),
+			 errdetail("Audit rows are never updated, deleted or truncated.")));
+	return PointerGetDatum(NULL);
+}
