@@ -4,6 +4,7 @@ MODULE_big = pointsys
 OBJS = \
 	src/aggregates.o \
 	src/audit.o \
+	src/drop_guard.o \
 	src/fixedpoint.o \
 	src/grade.o \
 	src/ledger.o \

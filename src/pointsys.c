@@ -41,6 +41,14 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+	DefineCustomBoolVariable("pointsys.allow_drop",
+							 "Allows DROP EXTENSION pointsys while the ledger holds rows.",
+							 "Dump the database first: dropping the extension drops the ledger.",
+							 &pointsys_allow_drop,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pointsys");
 	rulebook_register_callbacks();
 	process_register_callbacks();

@@ -29,6 +29,7 @@
 /* settings (pointsys.c) */
 extern int	pointsys_language;
 extern char *pointsys_reason;
+extern bool pointsys_allow_drop;
 
 /* numeric ⇄ micro-points (numeric_points.c) */
 extern bool points_from_numeric(Numeric num, int64 *result);
