@@ -22,6 +22,7 @@
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -267,11 +268,38 @@ period_check(PG_FUNCTION_ARGS)
 		newrow = trigdata->tg_newtuple;
 	row = newrow ? newrow : oldrow;
 
+	/* this transaction's quarters may change status: check them again */
+	nopen_quarters = 0;
+
 	branch_id = TextDatumGetCString(heap_getattr(row, SPI_fnumber(desc, "branch_id"), desc, &isnull));
 	year = DatumGetInt32(heap_getattr(row, SPI_fnumber(desc, "year"), desc, &isnull));
 	quarter = DatumGetInt32(heap_getattr(row, SPI_fnumber(desc, "quarter"), desc, &isnull));
 
 	lock_branch_for_period(branch_id);
+
+	if (oldrow != NULL && newrow != NULL)
+	{
+		static const char *const keys[] = {"branch_id", "year", "quarter"};
+		int			i;
+
+		for (i = 0; i < lengthof(keys); i++)
+		{
+			int			attnum = SPI_fnumber(desc, keys[i]);
+			bool		old_null;
+			bool		new_null;
+			Datum		old_value = heap_getattr(oldrow, attnum, desc, &old_null);
+			Datum		new_value = heap_getattr(newrow, attnum, desc, &new_null);
+
+			if (old_null != new_null ||
+				(!old_null && !datumIsEqual(old_value, new_value,
+											TupleDescAttr(desc, attnum - 1)->attbyval,
+											TupleDescAttr(desc, attnum - 1)->attlen)))
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("the branch, year and quarter of a period row cannot change"),
+						 errhint("Insert a row for the other quarter instead.")));
+		}
+	}
 
 	if (oldrow != NULL)
 		from = status_rank(TextDatumGetCString(heap_getattr(oldrow, SPI_fnumber(desc, "status"),
