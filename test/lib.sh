@@ -1,0 +1,120 @@
+# test/lib.sh: shared by test/check.sh and test/demo.sh (source it, don't run it).
+#
+# Installs the build dependencies, builds and installs pointsys, and runs a
+# throwaway PostgreSQL cluster as the postgres user (initdb refuses root).
+# Everything temporary lives under $WORK, which the caller removes with
+# cleanup (set as an EXIT trap by start_work).
+#
+# Settings (environment):
+#   PG_CONFIG   pg_config of the target server
+#               (default /usr/lib/postgresql/15/bin/pg_config)
+#   KEEP_WORK=1 keep $WORK (build tree, cluster, logs) for inspection
+
+PG_MAJOR=15
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
+PG_USER=postgres
+
+log() { printf '\n=== %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+require_root() {
+	[ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and the extension, and runs the server as $PG_USER"
+}
+
+# apt-get install the packages that are not installed yet
+ensure_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq "${missing[@]}"
+	fi
+	id "$PG_USER" >/dev/null 2>&1 || die "no $PG_USER user: is postgresql-$PG_MAJOR installed?"
+}
+
+# A private work directory, removed on exit
+start_work() {
+	WORK=$(mktemp -d /tmp/pointsys.XXXXXX)
+	chmod 755 "$WORK"
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+cleanup() {
+	local rc=$?
+	stop_cluster
+	if [ "${KEEP_WORK:-0}" = 1 ]; then
+		echo "kept $WORK" >&2
+	elif [ -n "${WORK:-}" ]; then
+		rm -rf "$WORK"
+	fi
+	return $rc
+}
+
+# Copy the source tree (with uncommitted changes, without build products)
+# to $WORK/tree, where it is built and tested: the checkout stays clean.
+copy_tree() {
+	local src=$1
+	mkdir -p "$WORK/tree"
+	tar -C "$src" -cf - \
+		--exclude=./.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
+		--exclude=./results --exclude=./output_iso --exclude=./tmp_check \
+		--exclude=./log --exclude=./regression.diffs --exclude=./regression.out \
+		--exclude=./test/fuzz/build \
+		. | tar -C "$WORK/tree" -xf -
+}
+
+# make in $WORK/tree as the current user (root): build and install
+pg_make() {
+	make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" "$@"
+}
+
+# Run a command as postgres with the server's binaries first in PATH
+as_pg() {
+	runuser -u "$PG_USER" -- env PATH="$BINDIR:$PATH" "$@"
+}
+
+# Run a command as postgres, connected to the throwaway cluster
+as_pg_client() {
+	runuser -u "$PG_USER" -- env PATH="$BINDIR:$PATH" \
+		PGHOST="$WORK/sock" PGPORT="$PGPORT_TEST" PGUSER="$PG_USER" \
+		PGDATABASE=postgres "$@"
+}
+
+# initdb and start a cluster in $WORK/data, reachable only through a Unix
+# socket in $WORK/sock (so the port cannot clash with a running server)
+start_cluster() {
+	BINDIR=$("$PG_CONFIG" --bindir)
+	PGPORT_TEST=${PGPORT_TEST:-54329}
+	mkdir -p "$WORK/data" "$WORK/sock" "$WORK/log"
+	chown "$PG_USER:" "$WORK/data" "$WORK/sock" "$WORK/log"
+	chmod 700 "$WORK/data"
+	as_pg initdb -D "$WORK/data" -U "$PG_USER" -A trust -E UTF8 --no-locale \
+		>"$WORK/log/initdb.log" 2>&1 ||
+		{ cat "$WORK/log/initdb.log"; die "initdb failed"; }
+	cat >>"$WORK/data/postgresql.conf" <<-EOF
+		listen_addresses = ''
+		unix_socket_directories = '$WORK/sock'
+		port = $PGPORT_TEST
+		fsync = off
+		max_worker_processes = 8
+		max_parallel_workers = 8
+		log_line_prefix = '%m [%p] %q%a '
+	EOF
+	as_pg pg_ctl -D "$WORK/data" -l "$WORK/log/server.log" -w -t 60 start >/dev/null ||
+		{ cat "$WORK/log/server.log"; die "the server did not start"; }
+	CLUSTER_UP=1
+}
+
+stop_cluster() {
+	if [ "${CLUSTER_UP:-0}" = 1 ]; then
+		as_pg pg_ctl -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 ||
+			as_pg pg_ctl -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true
+		CLUSTER_UP=0
+	fi
+}
