@@ -34,6 +34,14 @@ summary() {
 	printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 }
 
+# A step that stops the run (build, install, cluster) counts as a failure
+die() {
+	printf 'check.sh: %s\n' "$*" >&2
+	FAILED=$((FAILED + 1))
+	summary
+	exit 1
+}
+
 # Count a runner's "name ... ok" / "name ... FAILED" lines (pg_regress and
 # pg_isolation_regress print one per test); a runner that failed without
 # reporting a failed test (it could not start, say) counts as one failure.
@@ -62,12 +70,8 @@ start_work
 copy_tree "$ROOT"
 
 log "build (assertions on, $WARNINGS)"
-if ! pg_make -j"$(nproc)" PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" COPT="$WARNINGS"; then
-	echo "check.sh: the build failed"
-	FAILED=$((FAILED + 1))
-	summary
-	exit 1
-fi
+pg_make -j"$(nproc)" PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" COPT="$WARNINGS" ||
+	die "the build failed"
 pg_make install >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; die "make install failed"; }
 chown -R "$PG_USER:" "$WORK/tree"
 BUILT=$SECONDS
@@ -94,8 +98,9 @@ if grep -qE '^[[:space:]]*ISOLATION[[:space:]]*[:+?]?=' "$WORK/tree/Makefile"; t
 fi
 
 # Did a backend crash or an assertion fail anywhere above?
-if grep -E 'was terminated by signal|TRAP: ' "$WORK/log/server.log"; then
-	echo "check.sh: the server log shows a crash"
+if grep -qE 'was terminated by signal|TRAP: ' "$WORK/log/server.log"; then
+	echo "check.sh: the server log shows a crash or a failed assertion:"
+	grep -E -B5 -A5 'was terminated by signal|TRAP: ' "$WORK/log/server.log" | tail -n 80
 	FAILED=$((FAILED + 1))
 fi
 stop_cluster
