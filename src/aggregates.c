@@ -134,7 +134,7 @@ year_state_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"", "year_state", str),
-				 errdetail("A year state is empty, \"totals <year> <month>:<total> …\" or \"rows <year> <cap> <month>:<points>+<awards> …\".")));
+				 errdetail("A year state is empty, \"totals <year> <month>:<total> ...\" or \"rows <year> <month>:<points>+<awards> ...\".")));
 	PG_RETURN_POINTER(state);
 }
 

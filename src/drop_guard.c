@@ -55,7 +55,7 @@ tables_with_rows(void)
 		return NULL;
 	initStringInfo(&query);
 	appendStringInfoString(&query, "SELECT pg_catalog.concat_ws(', '");
-	for (i = 0; i < lengthof(tables); i++)
+	for (i = 0; i < (int) lengthof(tables); i++)
 	{
 		if (!OidIsValid(get_relname_relid(tables[i], nsp)))
 			continue;

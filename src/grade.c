@@ -30,6 +30,25 @@ PG_FUNCTION_INFO_V1(grade_hash_extended);
 PG_FUNCTION_INFO_V1(grade_larger);
 PG_FUNCTION_INFO_V1(grade_smaller);
 
+/*
+ * The hint that lists the labels, in the database encoding: with the
+ * Chinese labels where the encoding holds them, else the English ones.
+ */
+static const char *
+labels_hint(void)
+{
+	static const char hint[] = GRADE_LABELS_HINT;
+
+	switch (GetDatabaseEncoding())
+	{
+		case PG_UTF8:
+		case PG_EUC_CN:
+			return pg_any_to_server(hint, sizeof(hint) - 1, PG_UTF8);
+		default:
+			return "Valid grades are excellent, good, qualified, unqualified.";
+	}
+}
+
 /* Text to grade: a Chinese label or an English word, any case, blanks around */
 Datum
 grade_in(PG_FUNCTION_ARGS)
@@ -43,7 +62,7 @@ grade_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"", "grade", str),
-				 errhint(GRADE_LABELS_HINT)));
+				 errhint("%s", labels_hint())));
 	PG_RETURN_GRADE(grade);
 }
 
@@ -71,7 +90,7 @@ grade_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary grade %d", rank),
-				 errdetail("A binary grade is one byte from 0 (不合格) to 3 (优秀).")));
+				 errdetail("A binary grade is one byte from 0 (unqualified) to 3 (excellent).")));
 	PG_RETURN_GRADE((Grade) rank);
 }
 

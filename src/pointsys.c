@@ -25,7 +25,7 @@ void
 _PG_init(void)
 {
 	DefineCustomEnumVariable("pointsys.language",
-							 "Language of grade labels in output (zh: 优秀, en: excellent).",
+							 "Language of grade labels in output: zh (Chinese) or en (English).",
 							 NULL,
 							 &pointsys_language,
 							 LANGUAGE_ZH,
@@ -35,7 +35,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 	DefineCustomStringVariable("pointsys.reason",
 							   "Reason recorded in the audit trail for this session's changes.",
-							   "SET LOCAL pointsys.reason = '…' before a correction; NULL when unset.",
+							   "SET LOCAL pointsys.reason before a correction; NULL when unset.",
 							   &pointsys_reason,
 							   NULL,
 							   PGC_USERSET,

@@ -282,7 +282,7 @@ period_check(PG_FUNCTION_ARGS)
 		static const char *const keys[] = {"branch_id", "year", "quarter"};
 		int			i;
 
-		for (i = 0; i < lengthof(keys); i++)
+		for (i = 0; i < (int) lengthof(keys); i++)
 		{
 			int			attnum = SPI_fnumber(desc, keys[i]);
 			bool		old_null;

@@ -38,13 +38,13 @@ static GuardQuery item_conflict = {
 	"   AND (points OPERATOR(pg_catalog.>) $2"
 	"        OR (points OPERATOR(pg_catalog.%) $3) OPERATOR(pg_catalog.<>) 0::pg_catalog.numeric)"
 	" ORDER BY month, member_id LIMIT 1",
-	3, {TEXTOID, NUMERICOID, NUMERICOID}
+	3, {TEXTOID, NUMERICOID, NUMERICOID}, NULL
 };
 
 static GuardQuery awards_of_kind = {
 	"SELECT pg_catalog.count(*) FROM pointsys.award"
 	" WHERE ($1 OPERATOR(pg_catalog.=) '' OR kind OPERATOR(pg_catalog.=) $1)",
-	1, {TEXTOID}
+	1, {TEXTOID}, NULL
 };
 
 static GuardQuery outside_membership = {
@@ -62,7 +62,7 @@ static GuardQuery outside_membership = {
 	"    AND (pg_catalog.make_date(year, 12, 31) OPERATOR(pg_catalog.<) $2"
 	"         OR pg_catalog.make_date(year, 1, 1) OPERATOR(pg_catalog.>) $3)"
 	") m ORDER BY at LIMIT 1",
-	3, {TEXTOID, DATEOID, DATEOID}
+	3, {TEXTOID, DATEOID, DATEOID}, NULL
 };
 
 /* Run a guard query on the latest data; returns the number of rows */
