@@ -52,9 +52,7 @@ audit_changes(PG_FUNCTION_ARGS)
 	else
 		nulls[3] = 'n';
 
-	as_ledger_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
+	spi_begin(&saved);
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "pointsys: cannot register transition tables");
 
@@ -90,8 +88,7 @@ audit_changes(PG_FUNCTION_ARGS)
 
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "pointsys: cannot write the audit trail");
-	SPI_finish();
-	as_caller(&saved);
+	spi_end(&saved);
 	return PointerGetDatum(NULL);
 }
 

@@ -68,11 +68,14 @@ year_add_total(YearState *state, int32_t year, int month, int64_t total)
 	return STATE_OK;
 }
 
-/* Add to a sum, refusing to pass FX_LIMIT; both operands are 0..FX_LIMIT */
+/*
+ * Add to a sum, which must stay below FX_LIMIT like every figure fx_parse
+ * reads back; both operands are 0..FX_LIMIT - 1.
+ */
 static StateStatus
 add_bounded(int64_t *sum, int64_t value)
 {
-	if (value > FX_LIMIT - *sum)
+	if (value >= FX_LIMIT - *sum)
 		return STATE_OVERFLOW;
 	*sum += value;
 	return STATE_OK;

@@ -60,20 +60,6 @@ process_register_callbacks(void)
 	RegisterSubXactCallback(subxact_callback, NULL);
 }
 
-static SPIPlanPtr
-keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "pointsys: cannot prepare: %s", sql);
-		*plan = p;
-	}
-	return *plan;
-}
-
 /*
  * Refuse a write to a member-month of branch_id unless its quarter is
  * 'recording'; "what" describes the row for the message.
@@ -105,15 +91,13 @@ check_quarter_recording(const char *branch_id, int year, int month,
 	args[1] = Int32GetDatum(year);
 	args[2] = Int32GetDatum(quarter);
 
-	as_ledger_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
-	keep_plan(&lock_branch_plan,
+	spi_begin(&saved);
+	spi_keep_plan(&lock_branch_plan,
 			  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1 FOR SHARE",
 			  1, argtypes);
 	if (SPI_execute_plan(lock_branch_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: cannot lock branch \"%s\"", branch_id);
-	keep_plan(&period_status_plan,
+	spi_keep_plan(&period_status_plan,
 			  "SELECT status FROM pointsys.period"
 			  " WHERE branch_id OPERATOR(pg_catalog.=) $1"
 			  "   AND year OPERATOR(pg_catalog.=) $2 AND quarter OPERATOR(pg_catalog.=) $3",
@@ -124,8 +108,7 @@ check_quarter_recording(const char *branch_id, int year, int month,
 		status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (status != NULL)
 		status = pstrdup(status);
-	SPI_finish();
-	as_caller(&saved);
+	spi_end(&saved);
 
 	if (status != NULL && strcmp(status, "recording") != 0)
 		ereport(ERROR,
@@ -219,16 +202,13 @@ lock_branch_for_period(const char *branch_id)
 	Datum		arg = CStringGetTextDatum(branch_id);
 	OwnerSwitch saved;
 
-	as_ledger_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
-	keep_plan(&plan,
+	spi_begin(&saved);
+	spi_keep_plan(&plan,
 			  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE",
 			  1, &argtype);
 	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: cannot lock branch \"%s\"", branch_id);
-	SPI_finish();
-	as_caller(&saved);
+	spi_end(&saved);
 }
 
 /*

@@ -90,13 +90,13 @@ relcache_callback(Datum arg, Oid relid)
 }
 
 /*
- * Run as the owner of the ledger's tables (the extension's owner), with
- * row security not applied, as referential integrity checks do.  The
- * caller's user comes back with as_caller(), or with the transaction's
- * abort.
+ * Connect to SPI as the owner of the ledger's tables (the extension's
+ * owner), with row security not applied, as referential integrity checks
+ * do: what the checks and caches read must not depend on who asks.  The
+ * caller's user comes back with spi_end(), or with the transaction's abort.
  */
 void
-as_ledger_owner(OwnerSwitch *saved)
+spi_begin(OwnerSwitch *saved)
 {
 	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
 	if (owner == InvalidOid)
@@ -112,12 +112,30 @@ as_ledger_owner(OwnerSwitch *saved)
 	}
 	SetUserIdAndSecContext(owner, saved->sec_context |
 						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "pointsys: SPI_connect failed");
 }
 
 void
-as_caller(const OwnerSwitch *saved)
+spi_end(const OwnerSwitch *saved)
 {
+	SPI_finish();
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
+/* Prepare a query once for the life of the backend */
+SPIPlanPtr
+spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "pointsys: cannot prepare: %s", sql);
+		*plan = p;
+	}
+	return *plan;
 }
 
 void
@@ -198,9 +216,7 @@ rulebook_fill(void)
 	award_kind_relid = pointsys_relation("award_kind");
 	rulebook_valid = true;		/* an invalidation while loading clears it */
 
-	as_ledger_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
+	spi_begin(&saved);
 
 	n = spi_latest_query("SELECT item, category, title, max_points, step FROM pointsys.item");
 	items = MemoryContextAllocZero(rulebook_context, sizeof(RulebookItem) * (n + 1));
@@ -224,8 +240,7 @@ rulebook_fill(void)
 	}
 	nkinds = (int) n;
 
-	SPI_finish();
-	as_caller(&saved);
+	spi_end(&saved);
 }
 
 /* (Re)load the rulebook; rulebook_valid stays false if this fails */
@@ -277,24 +292,15 @@ static void
 member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 {
 	Datum		arg = CStringGetTextDatum(member_id);
+	Oid			argtype = TEXTOID;
 	bool		isnull;
 	OwnerSwitch saved;
 
-	as_ledger_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
-	if (member_plan == NULL)
-	{
-		Oid			argtype = TEXTOID;
-		SPIPlanPtr	plan = SPI_prepare("SELECT name, branch_id, joined_on, left_on"
-									   " FROM pointsys.member"
-									   " WHERE member_id OPERATOR(pg_catalog.=) $1",
-									   1, &argtype);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "pointsys: cannot prepare the member query");
-		member_plan = plan;
-	}
+	spi_begin(&saved);
+	spi_keep_plan(&member_plan,
+				  "SELECT name, branch_id, joined_on, left_on FROM pointsys.member"
+				  " WHERE member_id OPERATOR(pg_catalog.=) $1",
+				  1, &argtype);
 	if (spi_latest(member_plan, &arg, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: member query failed");
 
@@ -312,8 +318,7 @@ member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 		value = SPI_getbinval(row, desc, 4, &isnull);
 		info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
 	}
-	SPI_finish();
-	as_caller(&saved);
+	spi_end(&saved);
 }
 
 /* The recorders of every branch.  Valid until the next call. */
@@ -336,9 +341,7 @@ recorder_branches(int *count)
 		recorder_relid = pointsys_relation("recorder");
 		recorders_valid = true;
 
-		as_ledger_owner(&saved);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "pointsys: SPI_connect failed");
+		spi_begin(&saved);
 		PG_TRY();
 		{
 			n = spi_latest_query("SELECT branch_id, role_name::pg_catalog.text FROM pointsys.recorder");
@@ -362,8 +365,7 @@ recorder_branches(int *count)
 			PG_RE_THROW();
 		}
 		PG_END_TRY();
-		SPI_finish();
-		as_caller(&saved);
+		spi_end(&saved);
 	}
 	*count = nrecorders;
 	return recorders;

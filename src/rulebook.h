@@ -46,7 +46,7 @@ typedef struct RecorderBranch
 	Oid			roleid;			/* InvalidOid if the role does not exist */
 } RecorderBranch;
 
-/* The caller's user, saved while running as the ledger's owner */
+/* The caller's user, saved while SPI runs as the ledger's owner */
 typedef struct OwnerSwitch
 {
 	Oid			userid;
@@ -54,8 +54,9 @@ typedef struct OwnerSwitch
 } OwnerSwitch;
 
 extern void rulebook_register_callbacks(void);
-extern void as_ledger_owner(OwnerSwitch *saved);
-extern void as_caller(const OwnerSwitch *saved);
+extern void spi_begin(OwnerSwitch *saved);
+extern void spi_end(const OwnerSwitch *saved);
+extern SPIPlanPtr spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes);
 extern const RecorderBranch *recorder_branches(int *count);
 extern const RulebookItem *rulebook_item(const char *item);
 extern const RulebookAwardKind *rulebook_award_kind(const char *kind);

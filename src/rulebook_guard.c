@@ -69,14 +69,7 @@ static GuardQuery outside_membership = {
 static uint64
 guard_query(GuardQuery *query, Datum *values)
 {
-	if (query->plan == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(query->sql, query->nargs, query->argtypes);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "pointsys: cannot prepare guard query: %s", query->sql);
-		query->plan = plan;
-	}
+	spi_keep_plan(&query->plan, query->sql, query->nargs, query->argtypes);
 	if (spi_latest(query->plan, values, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: guard query failed: %s", query->sql);
 	return SPI_processed;
@@ -261,6 +254,7 @@ rulebook_guard(PG_FUNCTION_ARGS)
 	const char *table;
 	HeapTuple	oldrow = NULL;
 	HeapTuple	newrow = NULL;
+	OwnerSwitch saved;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
@@ -282,8 +276,7 @@ rulebook_guard(PG_FUNCTION_ARGS)
 				 errmsg("rulebook_guard: must be fired BEFORE UPDATE or DELETE")));
 
 	table = RelationGetRelationName(trigdata->tg_relation);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
+	spi_begin(&saved);
 
 	if (strcmp(table, "item") == 0 && newrow != NULL && oldrow != NULL)
 		guard_item(trigdata, oldrow, newrow);
@@ -294,6 +287,6 @@ rulebook_guard(PG_FUNCTION_ARGS)
 	else if (strcmp(table, "member") == 0 && newrow != NULL && oldrow != NULL)
 		guard_member(trigdata, oldrow, newrow);
 
-	SPI_finish();
+	spi_end(&saved);
 	return PointerGetDatum(newrow != NULL ? newrow : oldrow);
 }
