@@ -51,3 +51,40 @@ SET pointsys.language = 'en';
 SELECT g AS grade, eligibility(g)
 FROM unnest('{优秀, 良好, 合格, 不合格}'::grade[]) AS g ORDER BY g DESC;
 RESET pointsys.language;
+
+\echo
+\echo '== 样例局 the sample bureau: 3 branches, 40 members, 2024-2025 (test/data/sample_bureau.sql)'
+\ir data/sample_bureau.sql
+
+\echo
+\echo '== 年度定级 annual results, 2024 (pointsys.annual_results), first branch'
+SELECT r.member_id AS "党员", m.name AS "姓名", q1, q2, q3, q4, months AS "月数",
+       assessment AS "考核积分", democratic AS "民主评议", vetoed AS "否决",
+       total AS "年度积分", grade AS "格次", eligibility AS "结果运用"
+FROM annual_results r JOIN member m USING (member_id)
+WHERE r.year = 2024 AND r.branch_id = 'b1'
+ORDER BY r.member_id;
+
+\echo
+\echo '== 格次分布 grade distribution by branch and year (NULL grade: pending, no democratic score yet)'
+SELECT b.name AS "支部", r.year AS "年度",
+       count(*) FILTER (WHERE grade = '优秀') AS "优秀",
+       count(*) FILTER (WHERE grade = '良好') AS "良好",
+       count(*) FILTER (WHERE grade = '合格') AS "合格",
+       count(*) FILTER (WHERE grade = '不合格') AS "不合格",
+       count(*) FILTER (WHERE grade IS NULL) AS "待定 pending"
+FROM annual_results r JOIN branch b USING (branch_id)
+GROUP BY b.name, r.branch_id, r.year ORDER BY r.branch_id, r.year;
+
+\echo
+\echo '== 特殊情况 members with something to show'
+SELECT member_id AS "党员", year AS "年度", months AS "月数", assessment AS "考核积分",
+       democratic AS "民主评议", vetoed AS "否决", total AS "年度积分", grade AS "格次"
+FROM annual_results
+WHERE member_id IN ('m01', 'm05', 'm09', 'm12', 'm13', 'm14', 'm30')
+ORDER BY member_id, year;
+
+\echo
+\echo '== 奖励封顶 awards are capped at 10 a month: m01, January 2024 (2 + 3 + 5 + 5 = 15 → 10)'
+SELECT member_id, month, study, service, innovation, worklist, role, reward, total
+FROM monthly_scores WHERE member_id = 'm01' AND month < '2024-04-01' ORDER BY month;
