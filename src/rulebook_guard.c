@@ -242,7 +242,7 @@ guard_member(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 	if (guard_query(&outside_membership, args) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("member \"%s\" has points recorded in %s, outside the new membership",
+				 errmsg("member \"%s\" has records in %s, outside the new membership",
 						member_id, result_text(1)),
 				 errhint("Correct or remove those records first.")));
 }

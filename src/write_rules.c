@@ -124,10 +124,16 @@ ledger_month(DateADT date, LedgerMonth *month)
 	snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
 }
 
+/* A finite date as YYYY-MM-DD, whatever DateStyle says */
 static char *
 date_text(DateADT date)
 {
-	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(date)));
+	int			year;
+	int			month;
+	int			day;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	return psprintf("%04d-%02d-%02d", year, month, day);
 }
 
 /* Refuse a month after the current one */
