@@ -22,7 +22,7 @@ EXTENSION = pointsys
 DATA = pointsys--1.0.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 PG_CONFIG ?= pg_config
