@@ -24,6 +24,8 @@ PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports
 REGRESS_OPTS = --encoding=UTF8 --no-locale
+ISOLATION = rulebook_race quarter_race
+ISOLATION_OPTS = --encoding=UTF8 --no-locale
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
