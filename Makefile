@@ -22,7 +22,7 @@ EXTENSION = pointsys
 DATA = pointsys--1.0.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
