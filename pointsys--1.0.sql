@@ -438,6 +438,20 @@ COMMENT ON COLUMN @extschema@.evaluation.member_id IS '党员 member';
 COMMENT ON COLUMN @extschema@.evaluation.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.evaluation.democratic IS '民主评议得分 democratic score, 0 to 100 (weight 20%)';
 
+COMMENT ON INDEX @extschema@.member_branch_id_idx IS '支部党员 members of a branch';
+COMMENT ON INDEX @extschema@.item_category_idx IS '类别项目 items of a category';
+COMMENT ON INDEX @extschema@.score_item_idx IS '项目积分 scores of an item (rulebook edits check them)';
+COMMENT ON INDEX @extschema@.award_member_month_idx IS '党员奖励 awards of a member-month';
+COMMENT ON INDEX @extschema@.award_kind_idx IS '种类奖励 awards of a kind (rulebook edits check them)';
+COMMENT ON INDEX @extschema@.sanction_member_id_idx IS '党员处分 sanctions of a member (the veto looks them up)';
+COMMENT ON CONSTRAINT member_left_after_joined ON @extschema@.member IS '党籍期间 left_on is not before joined_on';
+COMMENT ON CONSTRAINT category_cap_range ON @extschema@.category IS '类别上限 a cap from 0 to 100';
+COMMENT ON CONSTRAINT item_not_reward ON @extschema@.item IS '奖励分 the reward category has award kinds, not items';
+COMMENT ON CONSTRAINT item_max_points_range ON @extschema@.item IS '最高分 above 0, at most 100';
+COMMENT ON CONSTRAINT item_step_range ON @extschema@.item IS '计分步长 above 0, at most the maximum';
+COMMENT ON CONSTRAINT award_kind_points_range ON @extschema@.award_kind IS '加分 above 0, at most 100';
+COMMENT ON CONSTRAINT sanction_lifted_after_effective ON @extschema@.sanction IS '处分期间 lifted after it took effect';
+
 ------------------------------------------------------------------------
 -- 评分细则 the rulebook of SPEC §1
 ------------------------------------------------------------------------
