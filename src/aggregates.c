@@ -32,7 +32,7 @@ PG_FUNCTION_INFO_V1(annual_assessment_finalfn);
  * Fresh states live in the current (per-call) context; the executor copies
  * them into the aggregate's context.
  */
-static void *
+void *
 writable_state(FunctionCallInfo fcinfo, int argno, Size size)
 {
 	void	   *state;

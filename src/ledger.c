@@ -63,12 +63,7 @@ ledger_year_transfn(PG_FUNCTION_ARGS)
 	points = row_points(fcinfo, 2, "points");
 	awards = row_points(fcinfo, 3, "award points");
 
-	if (PG_ARGISNULL(0))
-		state = palloc0(sizeof(YearState));
-	else if (AggCheckCallContext(fcinfo, NULL))
-		state = (YearState *) PG_GETARG_POINTER(0);
-	else
-		state = memcpy(palloc(sizeof(YearState)), PG_GETARG_POINTER(0), sizeof(YearState));
+	state = writable_state(fcinfo, 0, sizeof(YearState));
 
 	state_error(year_add_row(state, year, month, points, awards), "ledger_year");
 	PG_RETURN_POINTER(state);

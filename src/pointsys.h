@@ -41,6 +41,7 @@ extern char *points_text(int64 points);
 /* argument checks (scoring.c, aggregates.c) */
 extern SanctionKind sanction_arg(text *kind);
 extern void state_error(StateStatus status, const char *aggregate);
+extern void *writable_state(FunctionCallInfo fcinfo, int argno, Size size);
 extern void date_year_month(DateADT date, int *year, int *month);
 
 #endif							/* POINTSYS_H */
