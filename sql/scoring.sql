@@ -151,3 +151,29 @@ FROM (VALUES ('2024-01-01'::date, 85.5), ('2024-02-01', 85), ('2024-03-01', 85),
              ('2024-04-01', 85.5), ('2024-05-01', 85), ('2024-06-01', 85),
              ('2024-07-01', 85), ('2024-08-01', 85), ('2024-09-01', 85),
              ('2024-10-01', 85), ('2024-11-01', 85), ('2024-12-01', 85)) AS m(m, t);
+
+--
+-- Numerics are read from their stored digits: every storage form converts
+-- exactly.  Short headers (packed on disk), long headers (display scale
+-- above 63 or a weight beyond ±63), negative weights, interior zero digits.
+--
+CREATE TEMP TABLE stored (x numeric, form text);
+INSERT INTO stored
+SELECT v, form
+FROM generate_series(0, 100000000, 9973) AS i,
+     LATERAL (VALUES (i / 1000000.0, 'short'),
+                     ((i / 1000000.0)::numeric(90, 70), 'long'),
+                     (i / 1000000.0 + 0e-80, 'long')) AS f(v, form);
+-- quarter_avg of a value twice is the value rounded half up to 0.01
+SELECT form, count(*) AS n,
+       count(*) FILTER (WHERE pointsys.quarter_avg(x, x, NULL) <> round(x, 2)) AS wrong
+FROM stored GROUP BY form ORDER BY form;
+-- the grade of every stored value is the grade of its rounded text
+SELECT count(*) AS wrong FROM stored
+WHERE pointsys.grade_of(x) <> pointsys.grade_of(round(x, 2)::text::numeric);
+-- beyond six decimals or 10^12, in either header form: 22003
+SELECT v AS value,
+       split_part(pg_temp.try(format('SELECT pointsys.quarter_avg(%s, NULL, NULL)', v)), ' ', 1) AS sqlstate
+FROM unnest(ARRAY['1e-70', '50.0000001::numeric(90, 70)', '50.00000000000000000001',
+                  '1e100', '-1e-70', '100.000000000000000000000001']) AS v;
+SELECT pointsys.quarter_avg(1e-70 * 0 + 50, 50.000000000000000000000000000, NULL) AS exact;

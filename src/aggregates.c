@@ -84,12 +84,25 @@ state_error(StateStatus status, const char *aggregate)
 	}
 }
 
-/* Year and month (1..12) of a date, which must be finite */
+/*
+ * Year and month (1..12) of a date, which must be finite.  A report calls
+ * this twice for each ledger row, and rows come in runs of the same month,
+ * so the last answer is kept.
+ */
 void
 date_year_month(DateADT date, int *year, int *month)
 {
+	static DateADT last_date = DATEVAL_NOBEGIN;
+	static int	last_year;
+	static int	last_month;
 	int			day;
 
+	if (date == last_date)
+	{
+		*year = last_year;
+		*month = last_month;
+		return;
+	}
 	if (DATE_NOT_FINITE(date))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -97,6 +110,9 @@ date_year_month(DateADT date, int *year, int *month)
 						DatumGetCString(DirectFunctionCall1(date_out,
 															DateADTGetDatum(date))))));
 	j2date(date + POSTGRES_EPOCH_JDATE, year, month, &day);
+	last_date = date;
+	last_year = *year;
+	last_month = *month;
 }
 
 /* quarter_state text form: "<count> <sum>" */
@@ -160,7 +176,7 @@ quarter_avg_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	state = writable_state(fcinfo, 0, sizeof(QuarterState));
-	state_error(quarter_add(state, score_arg(PG_GETARG_NUMERIC(1), "monthly total")),
+	state_error(quarter_add(state, score_arg(PG_GETARG_DATUM(1), "monthly total")),
 				"quarter_avg");
 	PG_RETURN_POINTER(state);
 }
@@ -212,7 +228,7 @@ annual_assessment_transfn(PG_FUNCTION_ARGS)
 	date_year_month(PG_GETARG_DATEADT(1), &year, &month);
 	state = writable_state(fcinfo, 0, sizeof(YearState));
 	state_error(year_add_total(state, year, month,
-							   score_arg(PG_GETARG_NUMERIC(2), "monthly total")),
+							   score_arg(PG_GETARG_DATUM(2), "monthly total")),
 				"annual_assessment");
 	PG_RETURN_POINTER(state);
 }

@@ -8,9 +8,12 @@
  */
 #include "fixedpoint.h"
 
+#include <string.h>
+
 /*
  * Parse a plain decimal number ("-12.5", "85", "0.000001") as produced by
  * numeric_out.  Trailing zero decimals beyond FX_DECIMALS are accepted.
+ * On FX_RANGE, *result is FX_LIMIT with the number's sign.
  */
 FxStatus
 fx_parse(const char *s, size_t len, int64_t *result)
@@ -28,7 +31,10 @@ fx_parse(const char *s, size_t len, int64_t *result)
 	{
 		value = value * 10 + (s[i] - '0');
 		if (value >= FX_LIMIT / FX_ONE)
+		{
+			*result = negative ? -FX_LIMIT : FX_LIMIT;
 			return FX_RANGE;
+		}
 	}
 	value *= FX_ONE;
 
@@ -51,6 +57,62 @@ fx_parse(const char *s, size_t len, int64_t *result)
 	if (i != len || digits + decimals == 0)
 		return FX_SYNTAX;
 
+	*result = negative ? -value : value;
+	return FX_OK;
+}
+
+/*
+ * Convert a number held as base-10000 digits, the way PostgreSQL stores a
+ * numeric: the value is the sum of digit[i] * 10000^(weight - i), where
+ * digit[i] is the i-th native int16 at "digits" (which need not be
+ * aligned).  Same statuses and results as fx_parse on the number's text.
+ */
+FxStatus
+fx_from_base10000(int negative, int weight, const void *digits, size_t ndigits,
+				  int64_t *result)
+{
+	int64_t		value = 0;
+	size_t		i;
+
+	for (i = 0; i < ndigits; i++)
+	{
+		int64_t		exponent = (int64_t) weight - (int64_t) i;	/* of 10000 */
+		int16_t		digit;
+
+		memcpy(&digit, (const char *) digits + i * sizeof(int16_t), sizeof(int16_t));
+
+		if (digit < 0 || digit > 9999)
+			return FX_SYNTAX;
+		if (digit == 0)
+			continue;
+		if (exponent >= 3)		/* 10000^3 points is FX_LIMIT */
+		{
+			*result = negative ? -FX_LIMIT : FX_LIMIT;
+			return FX_RANGE;
+		}
+		switch (exponent)
+		{
+			case 2:
+				value += digit * (INT64_C(100000000) * FX_ONE);
+				break;
+			case 1:
+				value += digit * (INT64_C(10000) * FX_ONE);
+				break;
+			case 0:
+				value += digit * FX_ONE;
+				break;
+			case -1:
+				value += digit * 100;
+				break;
+			case -2:
+				if (digit % 100 != 0)
+					return FX_PRECISION;
+				value += digit / 100;
+				break;
+			default:
+				return FX_PRECISION;
+		}
+	}
 	*result = negative ? -value : value;
 	return FX_OK;
 }

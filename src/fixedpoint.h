@@ -34,6 +34,8 @@ typedef enum FxStatus
 } FxStatus;
 
 extern FxStatus fx_parse(const char *s, size_t len, int64_t *result);
+extern FxStatus fx_from_base10000(int negative, int weight, const void *digits,
+								  size_t ndigits, int64_t *result);
 extern size_t fx_format(int64_t value, int decimals, char *buf, size_t buflen);
 
 extern int64_t fx_round_cents(int64_t value);

@@ -32,7 +32,7 @@ row_points(FunctionCallInfo fcinfo, int argno, const char *what)
 
 	if (PG_ARGISNULL(argno))
 		return 0;
-	points = points_arg(PG_GETARG_NUMERIC(argno), what);
+	points = points_arg(PG_GETARG_DATUM(argno), what);
 	if (points < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -74,7 +74,7 @@ static void
 figures_of(FunctionCallInfo fcinfo, YearFigures *figures)
 {
 	YearState  *state = (YearState *) PG_GETARG_POINTER(0);
-	int64		cap = points_arg(PG_GETARG_NUMERIC(1), "reward cap");
+	int64		cap = points_arg(PG_GETARG_DATUM(1), "reward cap");
 
 	if (cap < 0)
 		ereport(ERROR,

@@ -7,26 +7,68 @@
 #include "utils/builtins.h"
 
 /*
- * Convert a numeric to micro-points.  Returns false when it cannot be held
- * exactly: NaN, ±Infinity, more than six nonzero decimals, or a magnitude
- * of 10^12 or more.
+ * The on-disk layout of a numeric (src/backend/utils/adt/numeric.c; the
+ * same in every release since 9.1, as pg_upgrade requires): after the
+ * varlena header, a 16-bit header word; a short numeric keeps its sign and
+ * weight in it, a long one has its sign there and its weight in the next
+ * 16 bits; then the base-10000 digits, most significant first.
  */
-bool
-points_from_numeric(Numeric num, int64 *result)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
-														NumericGetDatum(num)));
-	FxStatus	status = fx_parse(s, strlen(s), result);
+#define NUMERIC_FORM_MASK		0xC000
+#define NUMERIC_NEGATIVE		0x4000
+#define NUMERIC_SHORT			0x8000
+#define NUMERIC_SPECIAL			0xC000	/* NaN, ±Infinity */
+#define NUMERIC_SHORT_NEGATIVE	0x2000
+#define NUMERIC_SHORT_WEIGHT_SIGN 0x0040
+#define NUMERIC_SHORT_WEIGHT	0x003F
 
-	pfree(s);
-	return status == FX_OK;
+/*
+ * Convert a numeric to micro-points, reading its digits in place: this runs
+ * for every ledger row of a report, so it neither copies the value (short
+ * varlenas stay packed) nor formats it as text.  NaN and ±Infinity give
+ * FX_SYNTAX; otherwise the statuses and results of fx_parse.
+ */
+FxStatus
+points_from_numeric(Datum value, int64 *result)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(value);
+	const char *data = VARDATA_ANY(packed);
+	Size		size = VARSIZE_ANY_EXHDR(packed);
+	uint16		header;
+	int16		weight;
+	bool		negative;
+
+	if (size < sizeof(uint16))
+		return FX_SYNTAX;
+	memcpy(&header, data, sizeof(uint16));	/* may be unaligned */
+	data += sizeof(uint16);
+	size -= sizeof(uint16);
+
+	switch (header & NUMERIC_FORM_MASK)
+	{
+		case NUMERIC_SPECIAL:
+			return FX_SYNTAX;
+		case NUMERIC_SHORT:
+			negative = (header & NUMERIC_SHORT_NEGATIVE) != 0;
+			weight = (int16) ((header & NUMERIC_SHORT_WEIGHT) |
+							  ((header & NUMERIC_SHORT_WEIGHT_SIGN) ? ~NUMERIC_SHORT_WEIGHT : 0));
+			break;
+		default:
+			if (size < sizeof(int16))
+				return FX_SYNTAX;
+			negative = (header & NUMERIC_FORM_MASK) == NUMERIC_NEGATIVE;
+			memcpy(&weight, data, sizeof(int16));
+			data += sizeof(int16);
+			size -= sizeof(int16);
+			break;
+	}
+	return fx_from_base10000(negative, weight, data, size / sizeof(int16), result);
 }
 
-/* Text of a numeric argument, for error messages */
-static char *
-numeric_text(Numeric num)
+/* Text of a numeric, for error messages */
+char *
+numeric_text(Datum value)
 {
-	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	return DatumGetCString(DirectFunctionCall1(numeric_out, value));
 }
 
 /*
@@ -34,33 +76,41 @@ numeric_text(Numeric num)
  * six decimals; "what" names it in the error.
  */
 int64
-points_arg(Numeric num, const char *what)
+points_arg(Datum value, const char *what)
 {
 	int64		result;
 
-	if (numeric_is_nan(num) || numeric_is_inf(num))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s %s is not a finite number", what, numeric_text(num))));
-	if (!points_from_numeric(num, &result))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s %s cannot be held exactly", what, numeric_text(num)),
-				 errdetail("Points are kept exactly to %d decimal places and below 10^12.",
-						   FX_DECIMALS)));
+	switch (points_from_numeric(value, &result))
+	{
+		case FX_OK:
+			break;
+		case FX_SYNTAX:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s %s is not a finite number", what, numeric_text(value))));
+			break;
+		case FX_PRECISION:
+		case FX_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s %s cannot be held exactly", what, numeric_text(value)),
+					 errdetail("Points are kept exactly to %d decimal places and below 10^12.",
+							   FX_DECIMALS)));
+			break;
+	}
 	return result;
 }
 
 /* Convert an argument that must be a score from 0 to 100 */
 int64
-score_arg(Numeric num, const char *what)
+score_arg(Datum value, const char *what)
 {
-	int64		result = points_arg(num, what);
+	int64		result = points_arg(value, what);
 
 	if (result < 0 || result > FX_MAX_SCORE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s %s is out of range", what, numeric_text(num)),
+				 errmsg("%s %s is out of range", what, numeric_text(value)),
 				 errdetail("Scores range from 0 to 100.")));
 	return result;
 }

@@ -32,9 +32,10 @@ extern char *pointsys_reason;
 extern bool pointsys_allow_drop;
 
 /* numeric ⇄ micro-points (numeric_points.c) */
-extern bool points_from_numeric(Numeric num, int64 *result);
-extern int64 points_arg(Numeric num, const char *what);
-extern int64 score_arg(Numeric num, const char *what);
+extern FxStatus points_from_numeric(Datum value, int64 *result);
+extern char *numeric_text(Datum value);
+extern int64 points_arg(Datum value, const char *what);
+extern int64 score_arg(Datum value, const char *what);
 extern Numeric numeric_from_points(int64 points, int decimals);
 extern char *points_text(int64 points);
 

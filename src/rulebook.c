@@ -191,7 +191,7 @@ spi_points(uint64 row, int col)
 									  col, &isnull);
 	int64		result;
 
-	if (isnull || !points_from_numeric(DatumGetNumeric(value), &result))
+	if (isnull || points_from_numeric(value, &result) != FX_OK)
 		elog(ERROR, "pointsys: rulebook value is not exact");
 	return result;
 }

@@ -119,7 +119,7 @@ column_points(TriggerData *trigdata, HeapTuple tuple, const char *name)
 	Datum		value = column(trigdata, tuple, name, &isnull);
 	int64		points = 0;
 
-	if (!isnull && !points_from_numeric(DatumGetNumeric(value), &points))
+	if (!isnull && points_from_numeric(value, &points) != FX_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("%s of \"%s\" must have at most %d decimals",

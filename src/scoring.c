@@ -25,7 +25,7 @@ PG_FUNCTION_INFO_V1(pointsys_eligibility);
 Datum
 pointsys_grade_of(PG_FUNCTION_ARGS)
 {
-	int64		total = score_arg(PG_GETARG_NUMERIC(0), "total");
+	int64		total = score_arg(PG_GETARG_DATUM(0), "total");
 
 	PG_RETURN_GRADE(grade_for_total(fx_round_cents(total)));
 }
@@ -34,8 +34,8 @@ pointsys_grade_of(PG_FUNCTION_ARGS)
 Datum
 pointsys_annual_total(PG_FUNCTION_ARGS)
 {
-	int64		assessment = score_arg(PG_GETARG_NUMERIC(0), "assessment");
-	int64		democratic = score_arg(PG_GETARG_NUMERIC(1), "democratic score");
+	int64		assessment = score_arg(PG_GETARG_DATUM(0), "assessment");
+	int64		democratic = score_arg(PG_GETARG_DATUM(1), "democratic score");
 
 	PG_RETURN_NUMERIC(numeric_from_points(fx_annual_total(assessment, democratic), 2));
 }
@@ -52,9 +52,9 @@ pointsys_annual_grade(PG_FUNCTION_ARGS)
 
 	/* out-of-range scores are errors even when the year is vetoed */
 	if (!PG_ARGISNULL(0))
-		assessment = score_arg(PG_GETARG_NUMERIC(0), "assessment");
+		assessment = score_arg(PG_GETARG_DATUM(0), "assessment");
 	if (!PG_ARGISNULL(1))
-		democratic = score_arg(PG_GETARG_NUMERIC(1), "democratic score");
+		democratic = score_arg(PG_GETARG_DATUM(1), "democratic score");
 
 	if (PG_ARGISNULL(2))
 		PG_RETURN_NULL();
@@ -81,7 +81,7 @@ pointsys_quarter_avg3(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(i))
 			continue;
 		snprintf(what, sizeof(what), "monthly total %s", names[i]);
-		sum += score_arg(PG_GETARG_NUMERIC(i), what);
+		sum += score_arg(PG_GETARG_DATUM(i), what);
 		count++;
 	}
 	if (count == 0)

@@ -256,7 +256,6 @@ score_check(PG_FUNCTION_ARGS)
 	const char *member_id;
 	const char *item_code;
 	const RulebookItem *item;
-	char	   *points_text_in;
 	int64		points;
 	char		what[128];
 
@@ -268,7 +267,6 @@ score_check(PG_FUNCTION_ARGS)
 
 	member_id = TextDatumGetCString(row.values[0]);
 	item_code = TextDatumGetCString(row.values[2]);
-	points_text_in = DatumGetCString(DirectFunctionCall1(numeric_out, row.values[3]));
 	ledger_month(DatumGetDateADT(row.values[1]), &month);
 
 	item = rulebook_item(item_code);
@@ -283,18 +281,16 @@ score_check(PG_FUNCTION_ARGS)
 	fmt " of item \"%s\" (%s) for member \"%s\" in %s"
 #define SCORE_ARGS item->item, item->title, member_id, month.label
 
-	switch (fx_parse(points_text_in, strlen(points_text_in), &points))
+	switch (points_from_numeric(row.values[3], &points))
 	{
 		case FX_OK:
+		case FX_RANGE:			/* ±FX_LIMIT: beyond the maximum or below 0 */
 			break;
 		case FX_SYNTAX:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("points %s of item \"%s\" (%s) for member \"%s\" in %s are not a finite number",
-							points_text_in, SCORE_ARGS)));
-			break;
-		case FX_RANGE:
-			points = points_text_in[0] == '-' ? -1 : item->max_points + 1;
+							numeric_text(row.values[3]), SCORE_ARGS)));
 			break;
 		case FX_PRECISION:
 			points = 1;			/* finer than any step */
@@ -304,17 +300,17 @@ score_check(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg(SCORE_CONTEXT("points %s exceed the maximum %s"),
-						points_text_in, points_text(item->max_points), SCORE_ARGS)));
+						numeric_text(row.values[3]), points_text(item->max_points), SCORE_ARGS)));
 	if (points < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg(SCORE_CONTEXT("points %s are below the minimum 0"),
-						points_text_in, SCORE_ARGS)));
+						numeric_text(row.values[3]), SCORE_ARGS)));
 	if (!fx_is_multiple(points, item->step))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg(SCORE_CONTEXT("points %s are not a multiple of the step %s"),
-						points_text_in, points_text(item->step), SCORE_ARGS)));
+						numeric_text(row.values[3]), points_text(item->step), SCORE_ARGS)));
 
 	snprintf(what, sizeof(what), "item \"%s\"", item->item);
 	return PointerGetDatum(check_member_month(&row, 0, 1, what, &month));
@@ -373,13 +369,12 @@ evaluation_check(PG_FUNCTION_ARGS)
 	year = DatumGetInt32(row.values[1]);
 	snprintf(when, sizeof(when), "%d", year);
 
-	if (!points_from_numeric(DatumGetNumeric(row.values[2]), &democratic) ||
+	if (points_from_numeric(row.values[2], &democratic) != FX_OK ||
 		democratic < 0 || democratic > FX_MAX_SCORE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("democratic score %s of member \"%s\" for %d is out of range",
-						DatumGetCString(DirectFunctionCall1(numeric_out, row.values[2])),
-						member_id, year),
+						numeric_text(row.values[2]), member_id, year),
 				 errdetail("Democratic scores range from 0 to 100, with at most %d decimals.",
 						   FX_DECIMALS)));
 

@@ -521,6 +521,32 @@ random_decimal(char *buf)
 		} \
 	} while (0)
 
+/* The text numeric_out gives for base-10000 digits (see fx_from_base10000) */
+static void
+base10000_text(int negative, int weight, const int16_t *digits, size_t n, char *buf)
+{
+	char	   *p = buf;
+	int			e;
+
+	if (negative)
+		*p++ = '-';
+	if (weight < 0)
+		*p++ = '0';
+	for (e = weight; e >= 0; e--)
+	{
+		int			d = (size_t) (weight - e) < n ? digits[weight - e] : 0;
+
+		p += sprintf(p, e == weight ? "%d" : "%04d", d);
+	}
+	if ((int) n - 1 > weight)
+	{
+		*p++ = '.';
+		for (e = -1; e >= weight - (int) n + 1; e--)
+			p += sprintf(p, "%04d", weight - e >= 0 ? digits[weight - e] : 0);
+	}
+	*p = '\0';
+}
+
 static void
 random_cases(long cases)
 {
@@ -610,6 +636,27 @@ random_cases(long cases)
 
 				RCHECK(fx_parse(out, n, &back) == FX_OK && back == got, "round trip of %s", out);
 			}
+		}
+		/* a numeric's base-10000 digits, against fx_parse of its text */
+		{
+			int16_t		digits[12];
+			size_t		n = 1 + next_random() % 12;
+			int			weight = (int) (next_random() % 14) - 8;
+			int			negative = (int) (next_random() % 2);
+			char		buf[128];
+			int64_t		got = 0, ref = 0;
+			FxStatus	st, rs;
+
+			for (size_t k = 0; k < n; k++)
+				digits[k] = (int16_t) (next_random() % 3 == 0 ? 0 : next_random() % 10000);
+			digits[0] = digits[0] ? digits[0] : 1;	/* numeric strips zero digits */
+			digits[n - 1] = digits[n - 1] ? digits[n - 1] : 5000;
+			base10000_text(negative, weight, digits, n, buf);
+			st = fx_from_base10000(negative, weight, digits, n, &got);
+			rs = fx_parse(buf, strlen(buf), &ref);
+			RCHECK(st == rs && (st == FX_PRECISION || got == ref),
+				   "fx_from_base10000(%s) = %d %lld; fx_parse %d %lld",
+				   buf, st, (long long) got, rs, (long long) ref);
 		}
 		if (bad)
 			failed++;
