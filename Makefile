@@ -30,3 +30,8 @@ ISOLATION_OPTS = --encoding=UTF8 --no-locale
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# The benchmark (BENCHMARKS.md): as root, `make bench [MEMBERS=n] [REPS=n]`
+bench:
+	bash test/bench/run.sh
+.PHONY: bench

@@ -9,6 +9,7 @@
 #   PG_CONFIG   pg_config of the target server
 #               (default /usr/lib/postgresql/15/bin/pg_config)
 #   KEEP_WORK=1 keep $WORK (build tree, cluster, logs) for inspection
+#   CLUSTER_CONF extra postgresql.conf lines for the throwaway cluster
 
 PG_MAJOR=15
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
@@ -105,6 +106,7 @@ start_cluster() {
 		max_worker_processes = 8
 		max_parallel_workers = 8
 		log_line_prefix = '%m [%p] %q%a '
+		${CLUSTER_CONF:-}
 	EOF
 	as_pg pg_ctl -D "$WORK/data" -l "$WORK/log/server.log" -w -t 60 start >/dev/null ||
 		{ cat "$WORK/log/server.log"; die "the server did not start"; }

@@ -1,0 +1,288 @@
+#!/bin/bash
+# test/bench/run.sh: the benchmark (`make bench`).  Run as root on Debian 12:
+#
+#     make bench                      # 20 000 members × 1 year, 3 repetitions
+#     make bench MEMBERS=100000 REPS=5
+#     BENCH_SMOKE=1 bash test/bench/run.sh   # seconds: the test suite runs this
+#
+# Builds pointsys as released (-O2, no assertions), starts a throwaway
+# cluster, generates a city with test/data/generate.sql and measures, the
+# contenders alternating within each repetition, medians reported:
+#
+#   ingest   COPY of the year's score rows into pointsys.score
+#            floor:          pointsys's triggers disabled (foreign keys stay)
+#            pointsys:       the C write rules
+#            pointsys+audit: the C write rules and the C audit trail
+#            plpgsql:        the same rules as PL/pgSQL (baseline.sql)
+#            plpgsql+audit:  those and a PL/pgSQL row-level audit trigger
+#   report   all annual results, serial and with 2 parallel workers
+#            floor:    SELECT member_id, year, sum(points) FROM score GROUP BY 1, 2
+#            pointsys: SELECT * FROM pointsys.annual_results
+#            plain:    the same report as nested GROUP BY views (baseline.sql),
+#                      checked equal to pointsys's row for row first
+#   memory   peak private memory of the backend and of its hash aggregation
+#            during the report, on the full ledger (all months, all items)
+#            and on a thin one (one row per member-year): the same number of
+#            groups with 204 times fewer rows per group.
+#
+# Prints one table, the targets of the benchmark issue and whether each is
+# met.  Fails only when the bench itself fails: a query error, a plain-SQL
+# report that differs from pointsys's, or memory that grows with the rows
+# per group.  Timings are printed, never asserted.
+#
+# Environment: MEMBERS (20000), YEARS (1), REPS (3), BENCH_SMOKE=1 (200
+# members, 1 repetition, parallel plans forced), KEEP_WORK=1 (see lib.sh).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$ROOT/test/lib.sh"
+
+if [ "${BENCH_SMOKE:-0}" = 1 ]; then
+	MEMBERS=${MEMBERS:-200}
+	REPS=${REPS:-1}
+	# at this size the planner would never go parallel: make it
+	PARALLEL_SETTINGS="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+		SET min_parallel_table_scan_size = 0;"
+else
+	MEMBERS=${MEMBERS:-20000}
+	REPS=${REPS:-3}
+	PARALLEL_SETTINGS=""
+fi
+YEARS=${YEARS:-1}
+
+require_root
+ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc
+start_work
+copy_tree "$ROOT"
+
+log "build (as released: -O2, no assertions)"
+pg_make -j"$(nproc)" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "the build failed"; }
+pg_make install >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; die "make install failed"; }
+
+log "throwaway cluster"
+PGPORT_TEST=${PGPORT_TEST:-54339}
+CLUSTER_CONF="shared_buffers = '1GB'
+max_wal_size = '16GB'
+checkpoint_timeout = '1h'
+max_parallel_workers_per_gather = 2"
+start_cluster
+mkdir -p "$WORK/bench"
+chown "$PG_USER:" "$WORK/bench"
+
+# q ARGS...: psql on the bench database, quiet, unaligned, stop on error
+q() {
+	as_pg_client psql -XAtq -v ON_ERROR_STOP=1 -d bench "$@"
+}
+
+# ms SQL...: run the statements with \timing, print the last one's milliseconds
+ms() {
+	local out
+	out=$(q -c '\timing on' -c '\o /dev/null' "$@") || { echo "$out" >&2; die "a benchmark query failed"; }
+	echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# rotate N ITEMS...: the items starting from the N-th (mod their number)
+rotate() {
+	local n=$1
+	shift
+	local items=("$@") i
+	for ((i = 0; i < ${#items[@]}; i++)); do
+		echo "${items[(i + n) % ${#items[@]}]}"
+	done
+}
+
+log "a city of $MEMBERS members × $YEARS year(s)"
+as_pg_client psql -XAtq -c "CREATE DATABASE bench ENCODING 'UTF8' TEMPLATE template0"
+q -c 'CREATE EXTENSION pointsys'
+q -v members="$MEMBERS" -v years="$YEARS" -v scores=none -f "$WORK/tree/test/data/generate.sql"
+q -f "$WORK/tree/test/bench/baseline.sql"
+SCORES="$WORK/bench/scores.copy"
+q -c "COPY pointsys_generated_scores TO '$SCORES'"
+ROWS=$(q -c 'SELECT count(*) FROM pointsys_generated_scores')
+echo "$ROWS score rows, $(q -c 'SELECT count(*) FROM pointsys.award') awards," \
+	"$(q -c 'SELECT count(*) FROM pointsys.sanction') sanctions"
+
+# --- ingest ---------------------------------------------------------------
+
+# Which of score's triggers each contender runs (all others disabled)
+declare -A INGEST_TRIGGERS=(
+	[floor]=""
+	[pointsys]="score_check"
+	[pointsys+audit]="score_check audit_insert audit_update audit_delete audit_truncate"
+	[plpgsql]="baseline_check"
+	[plpgsql+audit]="baseline_check baseline_audit"
+)
+INGEST=(floor pointsys pointsys+audit plpgsql plpgsql+audit)
+
+# An empty score table and audit trail, the contender's triggers, a checkpoint
+ingest_setup() {
+	local t sql="SET session_replication_role = replica;
+		TRUNCATE pointsys.score;
+		ALTER TABLE pointsys.audit DISABLE TRIGGER USER;
+		TRUNCATE pointsys.audit;
+		ALTER TABLE pointsys.audit ENABLE TRIGGER USER;
+		ALTER TABLE pointsys.score DISABLE TRIGGER USER;"
+	for t in ${INGEST_TRIGGERS[$1]}; do
+		sql="$sql ALTER TABLE pointsys.score ENABLE TRIGGER $t;"
+	done
+	q -c "$sql" -c 'CHECKPOINT'
+}
+
+log "ingest: COPY of $ROWS score rows, $REPS repetition(s)"
+declare -A RESULT
+for ((r = 0; r < REPS; r++)); do
+	while read -r c; do
+		ingest_setup "$c"
+		t=$(ms -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'")
+		[ "$(q -c 'SELECT count(*) FROM pointsys.score')" = "$ROWS" ] || die "$c lost rows"
+		case $c in
+			*+audit)
+				[ "$(q -c "SELECT count(*) FROM pointsys.audit WHERE table_name = 'score'")" = "$ROWS" ] ||
+					die "$c did not audit every row"
+				;;
+		esac
+		printf '  %-16s %10.1f ms\n' "$c" "$t"
+		RESULT[ingest,$c]+="$t "
+	done < <(rotate "$r" "${INGEST[@]}")
+done
+
+# Leave the ledger loaded through pointsys's rules, ready for the reports
+ingest_setup pointsys
+q -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'"
+q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
+	-c "ALTER TABLE pointsys.score DISABLE TRIGGER baseline_check, DISABLE TRIGGER baseline_audit" \
+	-c 'VACUUM ANALYZE'
+
+# --- reports --------------------------------------------------------------
+
+declare -A REPORT_SQL=(
+	[floor]='SELECT member_id, pointsys.year_of(month) AS year, sum(points) FROM pointsys.score GROUP BY 1, 2'
+	[pointsys]='SELECT * FROM pointsys.annual_results'
+	[plain]='SELECT * FROM pointsys_baseline.annual_results'
+)
+REPORTS=(floor pointsys plain)
+
+log "reports: the plain-SQL report equals pointsys's"
+diff=$(q -c "SELECT count(*) FROM (
+	(SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
+			vetoed, total, grade::text, eligibility FROM pointsys.annual_results
+	 EXCEPT ALL SELECT * FROM pointsys_baseline.annual_results)
+	UNION ALL
+	(SELECT * FROM pointsys_baseline.annual_results
+	 EXCEPT ALL SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment,
+			democratic, vetoed, total, grade::text, eligibility FROM pointsys.annual_results)) d")
+results=$(q -c 'SELECT count(*) FROM pointsys.annual_results')
+echo "$results member-years, $diff differing rows"
+[ "$diff" = 0 ] && [ "$results" -gt 0 ] || die "the plain-SQL report differs from pointsys.annual_results"
+
+workers() {
+	q -c "SET max_parallel_workers_per_gather = $1; $PARALLEL_SETTINGS" \
+		-c "EXPLAIN (COSTS OFF) ${REPORT_SQL[$2]}" |
+		sed -n 's/.*Workers Planned: \([0-9]*\).*/\1/p' | sort -n | tail -n 1
+}
+
+log "reports: serial and 2 workers, $REPS repetition(s)"
+for mode in serial parallel; do
+	[ $mode = serial ] && n=0 || n=2
+	for c in "${REPORTS[@]}"; do
+		RESULT[workers,$mode,$c]=$(workers $n "$c")
+	done
+	for ((r = 0; r < REPS; r++)); do
+		while read -r c; do
+			t=$(ms -c "SET max_parallel_workers_per_gather = $n; $PARALLEL_SETTINGS" \
+				-c "${REPORT_SQL[$c]}")
+			printf '  %-8s %-9s %10.1f ms\n' "$mode" "$c" "$t"
+			RESULT[$mode,$c]+="$t "
+		done < <(rotate "$r" "${REPORTS[@]}")
+	done
+done
+
+# --- memory ---------------------------------------------------------------
+
+# Peak private memory of a fresh backend running the report serially
+# (VmHWM less the shared buffers it mapped), and the peak memory of the hash
+# aggregation of score, from EXPLAIN ANALYZE.
+memory() {
+	local status hwm shm
+	status=$(q -c 'SET max_parallel_workers_per_gather = 0' -c '\o /dev/null' \
+		-c "${REPORT_SQL[pointsys]}" -c '\o' -c "SELECT pg_read_file('/proc/self/status')")
+	hwm=$(echo "$status" | awk '/^VmHWM:/ { print $2 }')
+	shm=$(echo "$status" | awk '/^RssShmem:/ { print $2 }')
+	RESULT[memory,$1,backend]=$(((hwm - shm) / 1024))
+	RESULT[memory,$1,hashagg]=$(q -c 'SET max_parallel_workers_per_gather = 0' \
+		-c "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) ${REPORT_SQL[pointsys]}" |
+		sed -n 's/.*Memory Usage: \([0-9]*\)kB.*/\1/p' | sort -n | tail -n 1)
+	RESULT[memory,$1,rows]=$(q -c 'SELECT count(*) FROM pointsys.score')
+}
+
+log "memory: full ledger, then one row per member-year"
+memory full
+q -c 'SET session_replication_role = replica' -c 'TRUNCATE pointsys.score' \
+	-c "INSERT INTO pointsys.score (member_id, month, item, points)
+		SELECT member_id, month, item, points FROM pointsys_generated_scores
+		WHERE item = 'role' AND pointsys.quarter_start(pointsys.year_of(month), 1) = month" \
+	-c 'VACUUM ANALYZE pointsys.score'
+memory thin
+for d in full thin; do
+	printf '  %-5s %9s score rows: backend %5s MB, hash aggregation %7s kB\n' "$d" \
+		"${RESULT[memory,$d,rows]}" "${RESULT[memory,$d,backend]}" "${RESULT[memory,$d,hashagg]}"
+done
+
+# --- the table ------------------------------------------------------------
+
+med() { echo "${RESULT[$1]}" | tr ' ' '\n' | grep . | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
+# verdict VALUE OP LIMIT: "met" or "MISSED"
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+	ok = (op == "<=") ? v <= l : v >= l; print ok ? "met" : "MISSED" }'; }
+
+floor_in=$(med ingest,floor)
+plpgsql_in=$(med ingest,plpgsql)
+ser_floor=$(med serial,floor)
+ser_plain=$(med serial,plain)
+
+log "results: $MEMBERS members × $YEARS year(s), $ROWS score rows, medians of $REPS"
+printf '%-8s %-26s %9s %8s %11s\n' phase contender seconds "× floor" "× baseline"
+for c in "${INGEST[@]}"; do
+	t=$(med "ingest,$c")
+	base=$plpgsql_in
+	[ "$c" = plpgsql+audit ] || [ "$c" = pointsys+audit ] && base=$(med ingest,plpgsql+audit)
+	printf '%-8s %-26s %9s %8s %11s\n' ingest "$c" "$(secs "$t")" \
+		"$(ratio "$t" "$floor_in")" "$(ratio "$t" "$base")"
+done
+for mode in serial parallel; do
+	for c in "${REPORTS[@]}"; do
+		t=$(med "$mode,$c")
+		printf '%-8s %-26s %9s %8s %11s\n' report "$c, $mode (${RESULT[workers,$mode,$c]:-0} workers)" \
+			"$(secs "$t")" "$(ratio "$t" "$(med "$mode,floor")")" \
+			"$(ratio "$t" "$(med "$mode,plain")")"
+	done
+done
+
+in_rules=$(ratio "$(med ingest,pointsys)" "$floor_in")
+in_vs_plpgsql=$(ratio "$(med ingest,pointsys)" "$plpgsql_in")
+in_audit=$(ratio "$(med ingest,pointsys+audit)" "$floor_in")
+rep_floor=$(ratio "$(med serial,pointsys)" "$ser_floor")
+rep_plain=$(ratio "$(med serial,pointsys)" "$ser_plain")
+speedup=$(ratio "$(med serial,pointsys)" "$(med parallel,pointsys)")
+mem_growth=$(ratio "${RESULT[memory,full,hashagg]}" "${RESULT[memory,thin,hashagg]}")
+
+log "targets"
+printf '%-52s %8s  %s\n' \
+	"ingest, write rules ≤ 1.15 × floor" "$in_rules" "$(verdict "$in_rules" '<=' 1.15)" \
+	"ingest, write rules ≤ 0.6 × PL/pgSQL" "$in_vs_plpgsql" "$(verdict "$in_vs_plpgsql" '<=' 0.6)" \
+	"ingest, write rules + audit ≤ 1.6 × floor" "$in_audit" "$(verdict "$in_audit" '<=' 1.6)" \
+	"annual_results ≤ 2 × floor" "$rep_floor" "$(verdict "$rep_floor" '<=' 2)" \
+	"annual_results ≤ 0.15 × plain SQL" "$rep_plain" "$(verdict "$rep_plain" '<=' 0.15)" \
+	"annual_results, 2 workers ≥ 1.6 × faster" "$speedup" "$(verdict "$speedup" '>=' 1.6)" \
+	"memory: full / thin hash aggregation (flat: ≤ 2)" "$mem_growth" "$(verdict "$mem_growth" '<=' 2)"
+
+# Memory is the one figure the bench asserts: a state that grew with its
+# rows would show here at any size.
+[ "$(verdict "$mem_growth" '<=' 2)" = met ] || die "report memory grows with the rows per group"
+echo "bench: done"
