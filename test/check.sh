@@ -10,6 +10,7 @@
 #   - isolation specs    (ISOLATION in the Makefile: specs/*.spec, when set)
 #   - TAP tests          (test/t/*.pl, when present; each starts its own nodes)
 #   - the fuzzer         (test/fuzz/run.sh SECONDS, when present)
+#   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
 # Prints the diffs of what failed, then one line "N passed, N failed", and
 # exits non-zero on any failure.
 #
@@ -129,6 +130,17 @@ fi
 if [ -f "$WORK/tree/test/fuzz/run.sh" ]; then
 	log "fuzz ($FUZZ_SECONDS s)"
 	if (cd "$WORK/tree" && bash test/fuzz/run.sh "$FUZZ_SECONDS"); then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+	fi
+fi
+
+# The benchmark at smoke size, so that it cannot rot (it builds and installs
+# its own release build, and runs its own cluster)
+if [ -f "$WORK/tree/test/bench/run.sh" ]; then
+	log "bench (smoke size)"
+	if BENCH_SMOKE=1 bash "$WORK/tree/test/bench/run.sh"; then
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))

@@ -203,17 +203,17 @@ done
 
 # --- memory ---------------------------------------------------------------
 
-# Peak private memory of a fresh backend running the report serially
-# (VmHWM less the shared buffers it mapped), and the peak memory of the hash
-# aggregation of score, from EXPLAIN ANALYZE.
+# Peak private memory of a fresh backend running the report serially, JIT
+# off (VmHWM less the shared buffers and files it mapped, which only grow),
+# and the peak memory of the hash aggregation of score, from EXPLAIN ANALYZE.
 memory() {
-	local status hwm shm
-	status=$(q -c 'SET max_parallel_workers_per_gather = 0' -c '\o /dev/null' \
+	local status hwm shared
+	status=$(q -c 'SET max_parallel_workers_per_gather = 0; SET jit = off' -c '\o /dev/null' \
 		-c "${REPORT_SQL[pointsys]}" -c '\o' -c "SELECT pg_read_file('/proc/self/status')")
 	hwm=$(echo "$status" | awk '/^VmHWM:/ { print $2 }')
-	shm=$(echo "$status" | awk '/^RssShmem:/ { print $2 }')
-	RESULT[memory,$1,backend]=$(((hwm - shm) / 1024))
-	RESULT[memory,$1,hashagg]=$(q -c 'SET max_parallel_workers_per_gather = 0' \
+	shared=$(echo "$status" | awk '/^Rss(Shmem|File):/ { kb += $2 } END { print kb }')
+	RESULT[memory,$1,backend]=$(((hwm - shared) / 1024))
+	RESULT[memory,$1,hashagg]=$(q -c 'SET max_parallel_workers_per_gather = 0; SET jit = off' \
 		-c "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) ${REPORT_SQL[pointsys]}" |
 		sed -n 's/.*Memory Usage: \([0-9]*\)kB.*/\1/p' | sort -n | tail -n 1)
 	RESULT[memory,$1,rows]=$(q -c 'SELECT count(*) FROM pointsys.score')
@@ -247,18 +247,18 @@ ser_floor=$(med serial,floor)
 ser_plain=$(med serial,plain)
 
 log "results: $MEMBERS members × $YEARS year(s), $ROWS score rows, medians of $REPS"
-printf '%-8s %-26s %9s %8s %11s\n' phase contender seconds "× floor" "× baseline"
+printf '%-8s %-32s %9s %8s %11s\n' phase contender seconds "× floor" "× baseline"
 for c in "${INGEST[@]}"; do
 	t=$(med "ingest,$c")
 	base=$plpgsql_in
 	[ "$c" = plpgsql+audit ] || [ "$c" = pointsys+audit ] && base=$(med ingest,plpgsql+audit)
-	printf '%-8s %-26s %9s %8s %11s\n' ingest "$c" "$(secs "$t")" \
+	printf '%-8s %-32s %9s %8s %11s\n' ingest "$c" "$(secs "$t")" \
 		"$(ratio "$t" "$floor_in")" "$(ratio "$t" "$base")"
 done
 for mode in serial parallel; do
 	for c in "${REPORTS[@]}"; do
 		t=$(med "$mode,$c")
-		printf '%-8s %-26s %9s %8s %11s\n' report "$c, $mode (${RESULT[workers,$mode,$c]:-0} workers)" \
+		printf '%-8s %-32s %9s %8s %11s\n' report "$c, $mode (${RESULT[workers,$mode,$c]:-0} workers)" \
 			"$(secs "$t")" "$(ratio "$t" "$(med "$mode,floor")")" \
 			"$(ratio "$t" "$(med "$mode,plain")")"
 	done
