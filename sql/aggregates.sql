@@ -274,3 +274,15 @@ FROM unnest(ARRAY['totals', 'totals ', 'totals 2024 ', 'totals 2024  1:85',
 SELECT 'totals 2024 1:85 1:90'::year_state;
 
 DROP TABLE monthly, ledger_totals;
+
+-- Every day of a leap and a common year, in scrambled order, lands in its
+-- month (the month lookup keeps the last year's month starts)
+SELECT y AS year,
+       pointsys.ledger_year(d, 1, NULL ORDER BY hashint4(k))::text =
+       format('rows %s ', y) || (SELECT string_agg(format('%s:%s.000000+0.000000', m,
+                                   extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day')), ' ' ORDER BY m)
+                                 FROM generate_series(1, 12) AS m) AS every_day_in_its_month
+FROM generate_series(2023, 2024) AS y,
+     LATERAL (SELECT k, make_date(y, 1, 1) + k AS d
+              FROM generate_series(0, make_date(y + 1, 1, 1) - make_date(y, 1, 1) - 1) AS k) AS days
+GROUP BY y ORDER BY y;

@@ -86,33 +86,36 @@ state_error(StateStatus status, const char *aggregate)
 
 /*
  * Year and month (1..12) of a date, which must be finite.  A report calls
- * this twice for each ledger row, and rows come in runs of the same month,
- * so the last answer is kept.
+ * this twice for each ledger row, and a member's rows come together, so
+ * the month starts of the last year seen are kept.
  */
 void
 date_year_month(DateADT date, int *year, int *month)
 {
-	static DateADT last_date = DATEVAL_NOBEGIN;
-	static int	last_year;
-	static int	last_month;
-	int			day;
+	static bool cached = false;
+	static int	cached_year;
+	static DateADT starts[13];	/* 1 January .. 1 December, next 1 January */
+	int			m;
 
-	if (date == last_date)
+	if (!cached || date < starts[0] || date >= starts[12])
 	{
-		*year = last_year;
-		*month = last_month;
-		return;
+		int			day;
+
+		if (DATE_NOT_FINITE(date))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("month %s is not a finite date",
+							DatumGetCString(DirectFunctionCall1(date_out,
+																DateADTGetDatum(date))))));
+		j2date(date + POSTGRES_EPOCH_JDATE, &cached_year, &m, &day);
+		for (m = 0; m < 13; m++)
+			starts[m] = date2j(cached_year + m / 12, m % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
+		cached = true;
 	}
-	if (DATE_NOT_FINITE(date))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("month %s is not a finite date",
-						DatumGetCString(DirectFunctionCall1(date_out,
-															DateADTGetDatum(date))))));
-	j2date(date + POSTGRES_EPOCH_JDATE, year, month, &day);
-	last_date = date;
-	last_year = *year;
-	last_month = *month;
+	for (m = 11; date < starts[m]; m--)
+		;
+	*year = cached_year;
+	*month = m + 1;
 }
 
 /* quarter_state text form: "<count> <sum>" */
