@@ -18,7 +18,7 @@
 #   report   all annual results, serial and with 2 parallel workers
 #            floor:    SELECT member_id, year, sum(points) FROM score GROUP BY 1, 2
 #            pointsys: SELECT * FROM pointsys.annual_results
-#            plain:    the same report as nested GROUP BY views (baseline.sql),
+#            plain:    the same report as nested GROUP BY views (test/data/plain_report.sql),
 #                      checked equal to pointsys's row for row first
 #   memory   peak private memory of the backend and of its hash aggregation
 #            during the report, on the full ledger (all months, all items)
@@ -162,7 +162,7 @@ q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
 declare -A REPORT_SQL=(
 	[floor]='SELECT member_id, pointsys.year_of(month) AS year, sum(points) FROM pointsys.score GROUP BY 1, 2'
 	[pointsys]='SELECT * FROM pointsys.annual_results'
-	[plain]='SELECT * FROM pointsys_baseline.annual_results'
+	[plain]='SELECT * FROM pointsys_plain.annual_results'
 )
 REPORTS=(floor pointsys plain)
 
@@ -170,9 +170,9 @@ log "reports: the plain-SQL report equals pointsys's"
 diff=$(q -c "SELECT count(*) FROM (
 	(SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
 			vetoed, total, grade::text, eligibility FROM pointsys.annual_results
-	 EXCEPT ALL SELECT * FROM pointsys_baseline.annual_results)
+	 EXCEPT ALL SELECT * FROM pointsys_plain.annual_results)
 	UNION ALL
-	(SELECT * FROM pointsys_baseline.annual_results
+	(SELECT * FROM pointsys_plain.annual_results
 	 EXCEPT ALL SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment,
 			democratic, vetoed, total, grade::text, eligibility FROM pointsys.annual_results)) d")
 results=$(q -c 'SELECT count(*) FROM pointsys.annual_results')

@@ -1,0 +1,146 @@
+-- test/data/invariants.sql: what must hold of a pointsys ledger whatever
+-- happened to it (a crash, a restore, hours of concurrent recorders).  Run
+-- after CREATE EXTENSION pointsys, as a superuser:
+--
+--   psql -f test/data/invariants.sql -c 'SELECT * FROM pointsys_check.violations()'
+--
+-- violations() returns one row per invariant with the number of rows that
+-- break it and one of them; every count must be 0.  The invariants:
+--   score_rules       every score within 0..max_points of its item, in its
+--                     step, on the first day of a month not in the future
+--   membership        every score and award in a month the member belongs
+--                     to the party
+--   recording_only    every audited score and award write happened while
+--                     its branch quarter was recording: the latest period
+--                     change audited before it left the quarter recording
+--   audit_<table>     replaying the audit trail of score, award and period
+--                     gives exactly the table: every row's last audit row
+--                     is its current value, and no deleted row remains
+--   annual_results    pointsys.annual_results equals the plain-SQL
+--                     recomputation of test/data/plain_report.sql
+-- (audit ids are taken in lock order: a write to a quarter holds its branch
+-- row until commit, and a period change waits for it, so the audit order
+-- of two writes that conflict is the order they happened in.)
+
+\ir plain_report.sql
+
+CREATE SCHEMA pointsys_check;
+
+-- The audit rows of a table since its last audited TRUNCATE, as records of
+-- the table's type (jsonb_populate_record reads them back whatever the
+-- session's TimeZone or DateStyle).  A row's note may be NULL, so "is there
+-- a row" is asked of its key, never of the whole record.
+CREATE VIEW pointsys_check.score_audit AS
+SELECT a.audit_id, a.action,
+	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.score, a.old_row) END AS old,
+	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.score, a.new_row) END AS new
+FROM pointsys.audit a
+WHERE a.table_name = 'score'
+  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
+							 WHERE t.table_name = 'score' AND t.action = 'TRUNCATE'), 0);
+
+CREATE VIEW pointsys_check.award_audit AS
+SELECT a.audit_id, a.action,
+	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.award, a.old_row) END AS old,
+	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.award, a.new_row) END AS new
+FROM pointsys.audit a
+WHERE a.table_name = 'award'
+  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
+							 WHERE t.table_name = 'award' AND t.action = 'TRUNCATE'), 0);
+
+CREATE VIEW pointsys_check.period_audit AS
+SELECT a.audit_id, a.action,
+	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.period, a.old_row) END AS old,
+	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.period, a.new_row) END AS new
+FROM pointsys.audit a
+WHERE a.table_name = 'period'
+  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
+							 WHERE t.table_name = 'period' AND t.action = 'TRUNCATE'), 0);
+
+-- Every member-month written by an audited score or award change (the old
+-- and the new month of an update both count), with its branch
+CREATE VIEW pointsys_check.ledger_writes AS
+SELECT w.audit_id, w.member_id, w.month, m.branch_id
+FROM (SELECT audit_id, (old).member_id, (old).month FROM pointsys_check.score_audit WHERE (old).member_id IS NOT NULL
+	  UNION ALL
+	  SELECT audit_id, (new).member_id, (new).month FROM pointsys_check.score_audit WHERE (new).member_id IS NOT NULL
+	  UNION ALL
+	  SELECT audit_id, (old).member_id, (old).month FROM pointsys_check.award_audit WHERE (old).member_id IS NOT NULL
+	  UNION ALL
+	  SELECT audit_id, (new).member_id, (new).month FROM pointsys_check.award_audit WHERE (new).member_id IS NOT NULL) w
+JOIN pointsys.member m ON m.member_id = w.member_id;
+
+CREATE FUNCTION pointsys_check.violations()
+RETURNS TABLE (invariant text, violations bigint, example text)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT 'score_rules', count(*), min(format('%s %s %s = %s', s.member_id, s.month, s.item, s.points))
+	FROM pointsys.score s JOIN pointsys.item i ON i.item = s.item
+	WHERE s.points < 0 OR s.points > i.max_points OR s.points % i.step <> 0
+	   OR s.month <> date_trunc('month', s.month)::date
+	   OR s.month > date_trunc('month', current_date)::date
+	UNION ALL
+	SELECT 'membership', count(*), min(format('%s %s', w.member_id, w.month))
+	FROM (SELECT member_id, month FROM pointsys.score
+		  UNION ALL SELECT member_id, month FROM pointsys.award) w
+	JOIN pointsys.member m ON m.member_id = w.member_id
+	WHERE m.joined_on > (w.month + interval '1 month' - interval '1 day')::date
+	   OR m.left_on < w.month
+	UNION ALL
+	SELECT 'recording_only', count(*),
+		   min(format('audit %s: %s %s while %s-Q%s of %s was %s', w.audit_id, w.member_id,
+					  w.month, extract(year FROM w.month), extract(quarter FROM w.month),
+					  w.branch_id, p.status))
+	FROM pointsys_check.ledger_writes w
+	CROSS JOIN LATERAL (
+		SELECT coalesce((pa.new).status, 'recording') AS status
+		FROM pointsys_check.period_audit pa
+		WHERE coalesce((pa.new).branch_id, (pa.old).branch_id) = w.branch_id
+		  AND coalesce((pa.new).year, (pa.old).year) = extract(year FROM w.month)
+		  AND coalesce((pa.new).quarter, (pa.old).quarter) = extract(quarter FROM w.month)
+		  AND pa.audit_id < w.audit_id
+		ORDER BY pa.audit_id DESC LIMIT 1) p
+	WHERE p.status <> 'recording'
+	UNION ALL
+	SELECT 'audit_score', count(*), min(format('%s %s %s', coalesce(s.member_id, (l.new).member_id),
+											   coalesce(s.month, (l.new).month), coalesce(s.item, (l.new).item)))
+	FROM pointsys.score s
+	FULL JOIN (SELECT DISTINCT ON ((coalesce(new, old)).member_id, (coalesce(new, old)).month,
+								   (coalesce(new, old)).item) new
+			   FROM pointsys_check.score_audit
+			   ORDER BY (coalesce(new, old)).member_id, (coalesce(new, old)).month,
+						(coalesce(new, old)).item, audit_id DESC) l
+		ON (l.new).member_id = s.member_id AND (l.new).month = s.month AND (l.new).item = s.item
+	WHERE (s.member_id IS NULL AND (l.new).member_id IS NOT NULL)
+	   OR (s.member_id IS NOT NULL AND l.new IS DISTINCT FROM s)
+	UNION ALL
+	SELECT 'audit_award', count(*), min(coalesce(a.award_id, (l.new).award_id)::text)
+	FROM pointsys.award a
+	FULL JOIN (SELECT DISTINCT ON ((coalesce(new, old)).award_id) new
+			   FROM pointsys_check.award_audit
+			   ORDER BY (coalesce(new, old)).award_id, audit_id DESC) l
+		ON (l.new).award_id = a.award_id
+	WHERE (a.award_id IS NULL AND (l.new).award_id IS NOT NULL)
+	   OR (a.award_id IS NOT NULL AND l.new IS DISTINCT FROM a)
+	UNION ALL
+	SELECT 'audit_period', count(*), min(format('%s %s-Q%s', coalesce(p.branch_id, (l.new).branch_id),
+												coalesce(p.year, (l.new).year), coalesce(p.quarter, (l.new).quarter)))
+	FROM pointsys.period p
+	FULL JOIN (SELECT DISTINCT ON ((coalesce(new, old)).branch_id, (coalesce(new, old)).year,
+								   (coalesce(new, old)).quarter) new
+			   FROM pointsys_check.period_audit
+			   ORDER BY (coalesce(new, old)).branch_id, (coalesce(new, old)).year,
+						(coalesce(new, old)).quarter, audit_id DESC) l
+		ON (l.new).branch_id = p.branch_id AND (l.new).year = p.year AND (l.new).quarter = p.quarter
+	WHERE (p.branch_id IS NULL AND (l.new).branch_id IS NOT NULL)
+	   OR (p.branch_id IS NOT NULL AND l.new IS DISTINCT FROM p)
+	UNION ALL
+	SELECT 'annual_results', count(*), min(format('%s %s', d.member_id, d.year))
+	FROM ((SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
+				  vetoed, total, grade::text, eligibility FROM pointsys.annual_results
+		   EXCEPT ALL SELECT * FROM pointsys_plain.annual_results)
+		  UNION ALL
+		  (SELECT * FROM pointsys_plain.annual_results
+		   EXCEPT ALL SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment,
+						 democratic, vetoed, total, grade::text, eligibility FROM pointsys.annual_results)) d;
+END;
