@@ -30,8 +30,13 @@
 # report that differs from pointsys's, or memory that grows with the rows
 # per group.  Timings are printed, never asserted.
 #
+# With BENCH_PROFILE=1 it also samples the whole machine with perf (CPU
+# clock) during one COPY through the write rules and the audit trail, and
+# during one serial report, and prints where the server spent its time.
+#
 # Environment: MEMBERS (20000), YEARS (1), REPS (3), BENCH_SMOKE=1 (200
-# members, 1 repetition, parallel plans forced), KEEP_WORK=1 (see lib.sh).
+# members, 1 repetition, parallel plans forced), BENCH_PROFILE=1 (installs
+# linux-perf), KEEP_WORK=1 (see lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -52,6 +57,7 @@ YEARS=${YEARS:-1}
 
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc
+[ "${BENCH_PROFILE:-0}" = 1 ] && ensure_packages linux-perf
 start_work
 copy_tree "$ROOT"
 
@@ -150,6 +156,25 @@ for ((r = 0; r < REPS; r++)); do
 	done < <(rotate "$r" "${INGEST[@]}")
 done
 
+# profile NAME SQL...: sample every CPU while psql runs the statements, then
+# print the functions the server spent most of its time in
+profile() {
+	local name=$1 data="$WORK/bench/perf.$1"
+	shift
+	perf record -q -a -e cpu-clock -o "$data" -- \
+		runuser -u "$PG_USER" -- env PATH="$BINDIR:$PATH" PGHOST="$WORK/sock" \
+		PGPORT="$PGPORT_TEST" psql -XAtq -v ON_ERROR_STOP=1 -d bench -o /dev/null "$@" ||
+		die "profiling $name failed"
+	log "profile: $name (share of the samples taken in the server)"
+	perf report -i "$data" --stdio --quiet --comm postgres --percentage relative --sort dso,sym 2>/dev/null |
+		awk 'NF && ++n <= 25'
+}
+
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	ingest_setup pointsys+audit
+	profile ingest -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'"
+fi
+
 # Leave the ledger loaded through pointsys's rules, ready for the reports
 ingest_setup pointsys
 q -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'"
@@ -200,6 +225,10 @@ for mode in serial parallel; do
 		done < <(rotate "$r" "${REPORTS[@]}")
 	done
 done
+
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	profile report -c 'SET max_parallel_workers_per_gather = 0' -c "${REPORT_SQL[pointsys]}"
+fi
 
 # --- memory ---------------------------------------------------------------
 
