@@ -9,6 +9,7 @@ OBJS = \
 	src/grade.o \
 	src/ledger.o \
 	src/ledger_state.o \
+	src/member_month.o \
 	src/numeric_points.o \
 	src/pointsys.o \
 	src/process.o \
@@ -24,8 +25,18 @@ PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator
 REGRESS_OPTS = --encoding=UTF8 --no-locale
-ISOLATION = rulebook_race quarter_race
+ISOLATION = rulebook_race quarter_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
+
+# `make ASAN=1`: pointsys built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, for test/sanitize.sh (which explains how the
+# stock server loads it).  -fno-wrapv undoes the server's -fwrapv for our
+# code, so that signed overflow is reported instead of wrapping silently.
+ifeq ($(ASAN),1)
+PG_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -fno-wrapv
+PG_LDFLAGS += -fsanitize=address,undefined
+endif
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -122,8 +122,53 @@ FROM annual_results r
 JOIN quarterly_scores q USING (member_id, year)
 WHERE q.score IS DISTINCT FROM (ARRAY[r.q1, r.q2, r.q3, r.q4])[q.quarter];
 
+-- the month ledger (member_month, kept by the triggers of score and award)
+-- equals its recomputation from the rows, through inserts, updates that
+-- move rows between members and months, deletes, and a truncate
+CREATE TEMP VIEW month_ledger_mismatches AS
+SELECT count(*) AS mismatches FROM (
+    (SELECT * FROM member_month
+     EXCEPT ALL
+     SELECT member_id, month, sum(points), sum(scores), sum(award_points), sum(awards)
+     FROM (SELECT member_id, month, points, 1 AS scores, 0 AS award_points, 0 AS awards FROM score
+           UNION ALL
+           SELECT a.member_id, a.month, 0, 0, k.points, 1
+           FROM award a JOIN award_kind k USING (kind)) r
+     GROUP BY member_id, month)
+    UNION ALL
+    (SELECT member_id, month, sum(points), sum(scores), sum(award_points), sum(awards)
+     FROM (SELECT member_id, month, points, 1 AS scores, 0 AS award_points, 0 AS awards FROM score
+           UNION ALL
+           SELECT a.member_id, a.month, 0, 0, k.points, 1
+           FROM award a JOIN award_kind k USING (kind)) r
+     GROUP BY member_id, month
+     EXCEPT ALL
+     SELECT * FROM member_month)) d;
+SELECT count(*) AS month_rows, (SELECT mismatches FROM month_ledger_mismatches) FROM member_month;
+BEGIN;
+SET LOCAL session_replication_role = replica;  -- the quarters' statuses aside
+UPDATE score SET points = points / 2 WHERE member_id = 'm02' AND month < '2024-04-01' AND item = 'role';
+DELETE FROM score WHERE member_id = 'm03' AND month = '2024-02-01' AND item = 'role';
+UPDATE score SET month = '2024-02-01' WHERE member_id = 'm03' AND month = '2024-01-01' AND item = 'role';
+DELETE FROM score WHERE member_id = 'm06' AND month IN ('2024-03-01', '2024-04-01');
+UPDATE score SET member_id = 'm06', month = '2024-03-01'
+WHERE member_id = 'm04' AND month = '2024-06-01' AND item <> 'role';
+DELETE FROM award WHERE member_id = 'm01';
+INSERT INTO award (member_id, month, kind) VALUES ('m07', '2024-01-01', 'county');
+SELECT (SELECT count(*) FROM member_month WHERE member_id = 'm06' AND month = '2024-04-01') AS m06_april,
+       (SELECT scores FROM member_month WHERE member_id = 'm06' AND month = '2024-03-01') AS m06_march,
+       (SELECT scores FROM member_month WHERE member_id = 'm04' AND month = '2024-06-01') AS m04_june,
+       mismatches FROM month_ledger_mismatches;
+TRUNCATE award;
+SELECT count(*) FILTER (WHERE awards > 0) AS months_with_awards, (SELECT mismatches FROM month_ledger_mismatches)
+FROM member_month;
+TRUNCATE score;
+SELECT count(*) AS month_rows FROM member_month;
+ROLLBACK;
+
 -- parallel: the same rows as serial, and the plan splits the aggregation
 CREATE TEMP TABLE serial AS SELECT * FROM annual_results;
+ANALYZE member_month;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;

@@ -11,8 +11,8 @@
 #
 #   ingest   COPY of the year's score rows into pointsys.score
 #            floor:          pointsys's triggers disabled (foreign keys stay)
-#            pointsys:       the C write rules
-#            pointsys+audit: the C write rules and the C audit trail
+#            pointsys:       the C write rules and the month ledger
+#            pointsys+audit: those and the C audit trail
 #            plpgsql:        the same rules as PL/pgSQL (baseline.sql)
 #            plpgsql+audit:  those and a PL/pgSQL row-level audit trigger
 #   report   all annual results, serial and with 2 parallel workers
@@ -117,16 +117,18 @@ echo "$ROWS score rows, $(q -c 'SELECT count(*) FROM pointsys.award') awards," \
 # Which of score's triggers each contender runs (all others disabled)
 declare -A INGEST_TRIGGERS=(
 	[floor]=""
-	[pointsys]="score_check"
-	[pointsys+audit]="score_check audit_insert audit_update audit_delete audit_truncate"
+	[pointsys]="score_check member_month_insert"
+	[pointsys+audit]="score_check member_month_insert audit_insert audit_update audit_delete audit_truncate"
 	[plpgsql]="baseline_check"
 	[plpgsql+audit]="baseline_check baseline_audit"
 )
 INGEST=(floor pointsys pointsys+audit plpgsql plpgsql+audit)
 
-# An empty score table and audit trail, the contender's triggers, a checkpoint
+# An empty score table and audit trail (the month ledger keeps only the
+# awards), the contender's triggers, a checkpoint
 ingest_setup() {
 	local t sql="SET session_replication_role = replica;
+		ALTER TABLE pointsys.score ENABLE ALWAYS TRIGGER member_month_truncate;
 		TRUNCATE pointsys.score;
 		ALTER TABLE pointsys.audit DISABLE TRIGGER USER;
 		TRUNCATE pointsys.audit;
@@ -179,6 +181,9 @@ fi
 ingest_setup pointsys
 q -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'"
 q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
+	-c 'ALTER TABLE pointsys.score ENABLE ALWAYS TRIGGER member_month_insert,
+		ENABLE ALWAYS TRIGGER member_month_update, ENABLE ALWAYS TRIGGER member_month_delete,
+		ENABLE ALWAYS TRIGGER member_month_truncate' \
 	-c "ALTER TABLE pointsys.score DISABLE TRIGGER baseline_check, DISABLE TRIGGER baseline_audit" \
 	-c 'VACUUM ANALYZE'
 

@@ -16,6 +16,8 @@
 --   audit_<table>     replaying the audit trail of score, award and period
 --                     gives exactly the table: every row's last audit row
 --                     is its current value, and no deleted row remains
+--   member_month      the month ledger holds exactly the sums and counts of
+--                     each member-month's score and award rows
 --   annual_results    pointsys.annual_results equals the plain-SQL
 --                     recomputation of test/data/plain_report.sql
 -- (audit ids are taken in lock order: a write to a quarter holds its branch
@@ -91,6 +93,17 @@ FROM (SELECT h.*, count(*) FILTER (WHERE h.member_id IS NULL)
 				   member_id, month, NULL
 			FROM pointsys_check.ledger_writes) h) e;
 
+-- Each member-month's sums and counts, from the score and award rows
+CREATE VIEW pointsys_check.month_sums AS
+SELECT member_id, month, sum(points) AS points, sum(scores) AS scores,
+	   sum(award_points) AS award_points, sum(awards) AS awards
+FROM (SELECT member_id, month, points, 1 AS scores, 0 AS award_points, 0 AS awards
+	  FROM pointsys.score
+	  UNION ALL
+	  SELECT a.member_id, a.month, 0, 0, k.points, 1
+	  FROM pointsys.award a JOIN pointsys.award_kind k ON k.kind = a.kind) r
+GROUP BY member_id, month;
+
 CREATE FUNCTION pointsys_check.violations()
 RETURNS TABLE (invariant text, violations bigint, example text)
 LANGUAGE sql STABLE
@@ -146,6 +159,14 @@ BEGIN ATOMIC
 		ON (l.new).branch_id = p.branch_id AND (l.new).year = p.year AND (l.new).quarter = p.quarter
 	WHERE (p.branch_id IS NULL AND (l.new).branch_id IS NOT NULL)
 	   OR (p.branch_id IS NOT NULL AND l.new IS DISTINCT FROM p)
+	UNION ALL
+	SELECT 'member_month', count(*), min(format('%s %s', d.member_id, d.month))
+	FROM ((SELECT member_id, month, points, scores, award_points, awards FROM pointsys.member_month
+		   EXCEPT ALL SELECT * FROM pointsys_check.month_sums)
+		  UNION ALL
+		  (SELECT * FROM pointsys_check.month_sums
+		   EXCEPT ALL SELECT member_id, month, points, scores, award_points, awards
+		   FROM pointsys.member_month)) d
 	UNION ALL
 	SELECT 'annual_results', count(*), min(format('%s %s', d.member_id, d.year))
 	FROM ((SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,

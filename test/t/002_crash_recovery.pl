@@ -223,7 +223,7 @@ sub check_invariants
 		"$db: invariants.sql installs");
 	my @rows = split /\n/, $node->safe_psql($db,
 		'SELECT invariant, violations, example FROM pointsys_check.violations() ORDER BY invariant');
-	is(scalar @rows, 7, "$db: the seven invariants are checked");
+	is(scalar @rows, 8, "$db: the eight invariants are checked");
 	for (@rows)
 	{
 		my ($inv, $n, $example) = split /\|/, $_, 3;
