@@ -25,7 +25,7 @@ PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator
 REGRESS_OPTS = --encoding=UTF8 --no-locale
-ISOLATION = rulebook_race quarter_race month_ledger_race
+ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
 
 # `make ASAN=1`: pointsys built with AddressSanitizer and

@@ -9,26 +9,28 @@
 #   - pg_regress tests   (REGRESS in the Makefile: sql/*.sql vs expected/*.out)
 #   - isolation specs    (ISOLATION in the Makefile: specs/*.spec, when set)
 #   - TAP tests          (test/t/*.pl, when present; each starts its own nodes)
-#   - the fuzzer         (test/fuzz/run.sh SECONDS, when present)
+#   - the fuzzer         (test/fuzz/run.sh SECONDS)
+#   - pg_regress + isolation against the ASan/UBSan build (test/sanitize.sh)
+#     and under Valgrind (test/valgrind.sh)
+#   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
 #   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
 # Prints the diffs of what failed, then one line "N passed, N failed", and
 # exits non-zero on any failure.
 #
-# Environment: FUZZ_SECONDS (default 30), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
+# Environment: FUZZ_SECONDS (default 30), SOAK_SECONDS (default 20), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+SOAK_SECONDS=${SOAK_SECONDS:-20}
 
 # PostgreSQL's headers trigger exactly one -Wextra warning: -Wunused-parameter,
 # through PG_FUNCTION_ARGS in functions that take no argument and callback
 # signatures the server imposes.  Everything else must be clean.
 WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter"
 
-PASSED=0
-FAILED=0
 START=$SECONDS
 
 summary() {
@@ -41,27 +43,6 @@ die() {
 	FAILED=$((FAILED + 1))
 	summary
 	exit 1
-}
-
-# Count a runner's "name ... ok" / "name ... FAILED" lines (pg_regress and
-# pg_isolation_regress print one per test); a runner that failed without
-# reporting a failed test (it could not start, say) counts as one failure.
-count_results() {
-	local out=$1 rc=$2 ok bad
-	ok=$(grep -cE '\.\.\. +ok( |$)' "$out" || true)
-	bad=$(grep -cE '\.\.\. +(FAILED|failed)' "$out" || true)
-	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		bad=1
-	fi
-	PASSED=$((PASSED + ok))
-	FAILED=$((FAILED + bad))
-}
-
-show_file() {
-	if [ -s "$1" ]; then
-		printf '\n--- %s\n' "${1#"$WORK/tree/"}"
-		cat "$1"
-	fi
 }
 
 require_root
@@ -81,29 +62,8 @@ log "throwaway cluster"
 start_cluster
 as_pg_client psql -XAtq -c "SELECT version()"
 
-log "pg_regress"
-rc=0
-as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-	installcheck ISOLATION= TAP_TESTS= 2>&1 | tee "$WORK/regress.out" || rc=$?
-count_results "$WORK/regress.out" "$rc"
-[ "$rc" -eq 0 ] || show_file "$WORK/tree/regression.diffs"
-
-# Isolation specs run when the Makefile lists them in ISOLATION
-if grep -qE '^[[:space:]]*ISOLATION[[:space:]]*[:+?]?=' "$WORK/tree/Makefile"; then
-	log "isolation"
-	rc=0
-	as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-		installcheck REGRESS= TAP_TESTS= 2>&1 | tee "$WORK/isolation.out" || rc=$?
-	count_results "$WORK/isolation.out" "$rc"
-	[ "$rc" -eq 0 ] || show_file "$WORK/tree/output_iso/regression.diffs"
-fi
-
-# Did a backend crash or an assertion fail anywhere above?
-if grep -qE 'was terminated by signal|TRAP: ' "$WORK/log/server.log"; then
-	echo "check.sh: the server log shows a crash or a failed assertion:"
-	grep -E -B5 -A5 'was terminated by signal|TRAP: ' "$WORK/log/server.log" | tail -n 80
-	FAILED=$((FAILED + 1))
-fi
+run_suites
+check_server_log
 stop_cluster
 
 # TAP tests: one prove run per file, each counted as one test
@@ -127,25 +87,29 @@ if [ ${#taps[@]} -gt 0 ]; then
 	done
 fi
 
-if [ -f "$WORK/tree/test/fuzz/run.sh" ]; then
-	log "fuzz ($FUZZ_SECONDS s)"
-	if (cd "$WORK/tree" && bash test/fuzz/run.sh "$FUZZ_SECONDS"); then
+# step NAME COMMAND...: a whole script of its own (build, cluster, checks)
+# that counts as one test
+step() {
+	local name=$1
+	shift
+	log "$name"
+	if (cd "$WORK/tree" && "$@"); then
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))
 	fi
-fi
+}
 
-# The benchmark at smoke size, so that it cannot rot (it builds and installs
+step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
+# the pg_regress and isolation suites again, against pointsys built with
+# ASan + UBSan, then under Valgrind, each loaded by the stock server
+step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
+step "valgrind" bash test/valgrind.sh
+# 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
+step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
+# the benchmark at smoke size, so that it cannot rot (it builds and installs
 # its own release build, and runs its own cluster)
-if [ -f "$WORK/tree/test/bench/run.sh" ]; then
-	log "bench (smoke size)"
-	if BENCH_SMOKE=1 bash "$WORK/tree/test/bench/run.sh"; then
-		PASSED=$((PASSED + 1))
-	else
-		FAILED=$((FAILED + 1))
-	fi
-fi
+step "bench (smoke size)" env BENCH_SMOKE=1 bash test/bench/run.sh
 
 printf '\nbuild %ds, tests %ds\n' "$((BUILT - START))" "$((SECONDS - BUILT))"
 summary

@@ -120,3 +120,59 @@ stop_cluster() {
 		CLUSTER_UP=0
 	fi
 }
+
+# --- running the suites (check.sh, sanitize.sh, valgrind.sh) ---------------
+
+PASSED=0
+FAILED=0
+
+# count_results OUTPUT RC: count a runner's "name ... ok" / "name ... FAILED"
+# lines (pg_regress and pg_isolation_regress print one per test) into
+# PASSED and FAILED; a runner that failed without reporting a failed test
+# (it could not start, say) counts as one failure
+count_results() {
+	local out=$1 rc=$2 ok bad
+	ok=$(grep -cE '\.\.\. +ok( |$)' "$out" || true)
+	bad=$(grep -cE '\.\.\. +(FAILED|failed)' "$out" || true)
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+	fi
+	PASSED=$((PASSED + ok))
+	FAILED=$((FAILED + bad))
+}
+
+# show_file FILE [LINES]: print a file that is not empty, under its name
+show_file() {
+	if [ -s "$1" ]; then
+		printf '\n--- %s\n' "${1#"$WORK/"}"
+		head -n "${2:-100000}" "$1"
+	fi
+}
+
+# run_suites: the pg_regress tests and the isolation specs of the Makefile,
+# against the running throwaway cluster, counted; diffs of failures shown
+run_suites() {
+	local rc
+	log "pg_regress"
+	rc=0
+	as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
+		installcheck ISOLATION= TAP_TESTS= 2>&1 | tee "$WORK/regress.out" || rc=$?
+	count_results "$WORK/regress.out" "$rc"
+	[ "$rc" -eq 0 ] || show_file "$WORK/tree/regression.diffs" 300
+
+	log "isolation"
+	rc=0
+	as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
+		installcheck REGRESS= TAP_TESTS= 2>&1 | tee "$WORK/isolation.out" || rc=$?
+	count_results "$WORK/isolation.out" "$rc"
+	[ "$rc" -eq 0 ] || show_file "$WORK/tree/output_iso/regression.diffs" 300
+}
+
+# check_server_log: did a backend crash or an assertion fail?  (one failure)
+check_server_log() {
+	if grep -aqE 'was terminated by signal|TRAP: ' "$WORK/log/server.log"; then
+		echo "the server log shows a crash or a failed assertion:"
+		grep -aE -B5 -A5 'was terminated by signal|TRAP: ' "$WORK/log/server.log" | tail -n 80
+		FAILED=$((FAILED + 1))
+	fi
+}
