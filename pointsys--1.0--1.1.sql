@@ -120,3 +120,45 @@ CROSS JOIN LATERAL (SELECT COALESCE(
 								 pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)),
 		false) AS vetoed) v
 CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g;
+
+-- advance() locks the quarter's period row before its trigger locks the
+-- branch row, in the order reopen() and direct UPDATEs of period take them:
+-- 1.0 took them the other way round, and an advance racing a reopen of the
+-- same quarter could deadlock (specs/reopen_race.spec)
+CREATE OR REPLACE FUNCTION @extschema@.advance(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	current_status pg_catalog.text;
+	result pg_catalog.text;
+BEGIN
+	PERFORM pointsys.quarter_start(advance.year, advance.quarter);
+	-- the period row first, then (its trigger) the branch row: the order of
+	-- reopen() and of any UPDATE of period, so that they cannot deadlock
+	SELECT p.status INTO current_status FROM pointsys.period p
+	WHERE p.branch_id OPERATOR(pg_catalog.=) advance.branch_id
+	  AND p.year OPERATOR(pg_catalog.=) advance.year
+	  AND p.quarter OPERATOR(pg_catalog.=) advance.quarter
+	FOR NO KEY UPDATE;
+	IF current_status OPERATOR(pg_catalog.=) 'verified' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is already verified',
+										advance.year, advance.quarter, advance.branch_id);
+	END IF;
+	-- one statement, so that two racing calls move two steps, never skip one
+	INSERT INTO pointsys.period AS p (branch_id, year, quarter, status)
+	VALUES (advance.branch_id, advance.year, advance.quarter, 'approved')
+	ON CONFLICT ON CONSTRAINT period_pkey DO UPDATE
+	SET status = CASE p.status
+					 WHEN 'recording' THEN 'approved'
+					 WHEN 'approved' THEN 'publicized'
+					 WHEN 'publicized' THEN 'filed'
+					 WHEN 'filed' THEN 'verified'
+					 ELSE p.status END
+	RETURNING p.status INTO result;
+	RETURN result;
+END
+$$;

@@ -127,17 +127,24 @@ BEGIN ATOMIC
 	FROM pointsys_check.quarter_history
 	WHERE member_id IS NOT NULL AND status <> 'recording'
 	UNION ALL
-	SELECT 'audit_score', count(*), min(format('%s %s %s', coalesce(s.member_id, (l.new).member_id),
-											   coalesce(s.month, (l.new).month), coalesce(s.item, (l.new).item)))
+	SELECT 'audit_score', count(*), min(format('%s %s %s', coalesce(s.member_id, l.member_id),
+											   coalesce(s.month, l.month), coalesce(s.item, l.item)))
 	FROM pointsys.score s
-	FULL JOIN (SELECT DISTINCT ON ((coalesce(new, old)).member_id, (coalesce(new, old)).month,
-								   (coalesce(new, old)).item) new
-			   FROM pointsys_check.score_audit
-			   ORDER BY (coalesce(new, old)).member_id, (coalesce(new, old)).month,
-						(coalesce(new, old)).item, audit_id DESC) l
-		ON (l.new).member_id = s.member_id AND (l.new).month = s.month AND (l.new).item = s.item
-	WHERE (s.member_id IS NULL AND (l.new).member_id IS NOT NULL)
-	   OR (s.member_id IS NOT NULL AND l.new IS DISTINCT FROM s)
+	FULL JOIN (SELECT DISTINCT ON (member_id, month, item) member_id, month, item, present, new
+			   FROM (SELECT audit_id, (new).member_id, (new).month, (new).item, true AS present, new
+					 FROM pointsys_check.score_audit WHERE (new).member_id IS NOT NULL
+					 UNION ALL
+					 -- the key a row leaves: a DELETE, or an UPDATE that moves it
+					 SELECT audit_id, (old).member_id, (old).month, (old).item, false, NULL
+					 FROM pointsys_check.score_audit
+					 WHERE (old).member_id IS NOT NULL
+					   AND ((new).member_id IS NULL
+							OR ((old).member_id, (old).month, (old).item)
+							   IS DISTINCT FROM ((new).member_id, (new).month, (new).item))) e
+			   ORDER BY member_id, month, item, audit_id DESC) l
+		ON l.member_id = s.member_id AND l.month = s.month AND l.item = s.item
+	WHERE (s.member_id IS NULL AND l.present)
+	   OR (s.member_id IS NOT NULL AND (l.member_id IS NULL OR NOT l.present OR l.new IS DISTINCT FROM s))
 	UNION ALL
 	SELECT 'audit_award', count(*), min(coalesce(a.award_id, (l.new).award_id)::text)
 	FROM pointsys.award a
