@@ -29,35 +29,24 @@
 CREATE SCHEMA pointsys_check;
 
 -- The audit rows of a table since its last audited TRUNCATE, as records of
--- the table's type (jsonb_populate_record reads them back whatever the
--- session's TimeZone or DateStyle).  A row's note may be NULL, so "is there
--- a row" is asked of its key, never of the whole record.
-CREATE VIEW pointsys_check.score_audit AS
-SELECT a.audit_id, a.action,
-	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.score, a.old_row) END AS old,
-	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.score, a.new_row) END AS new
-FROM pointsys.audit a
-WHERE a.table_name = 'score'
-  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
-							 WHERE t.table_name = 'score' AND t.action = 'TRUNCATE'), 0);
-
-CREATE VIEW pointsys_check.award_audit AS
-SELECT a.audit_id, a.action,
-	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.award, a.old_row) END AS old,
-	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.award, a.new_row) END AS new
-FROM pointsys.audit a
-WHERE a.table_name = 'award'
-  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
-							 WHERE t.table_name = 'award' AND t.action = 'TRUNCATE'), 0);
-
-CREATE VIEW pointsys_check.period_audit AS
-SELECT a.audit_id, a.action,
-	   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.period, a.old_row) END AS old,
-	   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(NULL::pointsys.period, a.new_row) END AS new
-FROM pointsys.audit a
-WHERE a.table_name = 'period'
-  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
-							 WHERE t.table_name = 'period' AND t.action = 'TRUNCATE'), 0);
+-- the table's type, given as a NULL of that type (jsonb_populate_record
+-- reads them back whatever the session's TimeZone or DateStyle).  A row's
+-- note may be NULL, so "is there a row" is asked of its key, never of the
+-- whole record.
+CREATE FUNCTION pointsys_check.audit_of(rowtype anyelement, OUT audit_id bigint, OUT action text,
+										OUT old anyelement, OUT new anyelement)
+RETURNS SETOF record LANGUAGE sql STABLE AS $$
+	SELECT a.audit_id, a.action,
+		   CASE WHEN a.old_row IS NOT NULL THEN jsonb_populate_record(rowtype, a.old_row) END,
+		   CASE WHEN a.new_row IS NOT NULL THEN jsonb_populate_record(rowtype, a.new_row) END
+	FROM pointsys.audit a
+	WHERE a.table_name = (parse_ident(pg_typeof(rowtype)::text))[2]
+	  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
+								 WHERE t.table_name = a.table_name AND t.action = 'TRUNCATE'), 0)
+$$;
+CREATE VIEW pointsys_check.score_audit AS SELECT * FROM pointsys_check.audit_of(NULL::pointsys.score);
+CREATE VIEW pointsys_check.award_audit AS SELECT * FROM pointsys_check.audit_of(NULL::pointsys.award);
+CREATE VIEW pointsys_check.period_audit AS SELECT * FROM pointsys_check.audit_of(NULL::pointsys.period);
 
 -- Every member-month written by an audited score or award change (the old
 -- and the new month of an update both count), with its branch
