@@ -84,8 +84,14 @@ Datum
 grade_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			rank = pq_getmsgbyte(buf);
+	int			rank;
 
+	if (buf->len - buf->cursor != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary grade of %d bytes", buf->len - buf->cursor),
+				 errdetail("A binary grade is one byte from 0 (unqualified) to 3 (excellent).")));
+	rank = pq_getmsgbyte(buf);
 	if (rank < 0 || rank >= GRADE_COUNT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

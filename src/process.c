@@ -248,6 +248,13 @@ period_check(PG_FUNCTION_ARGS)
 		newrow = trigdata->tg_newtuple;
 	row = newrow ? newrow : oldrow;
 
+	/* a key left NULL is for its NOT NULL constraint to refuse (23502) */
+	if (newrow != NULL &&
+		(heap_attisnull(newrow, SPI_fnumber(desc, "branch_id"), desc) ||
+		 heap_attisnull(newrow, SPI_fnumber(desc, "year"), desc) ||
+		 heap_attisnull(newrow, SPI_fnumber(desc, "quarter"), desc)))
+		return PointerGetDatum(newrow);
+
 	/* this transaction's quarters may change status: check them again */
 	nopen_quarters = 0;
 

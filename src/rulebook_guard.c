@@ -137,16 +137,20 @@ guard_item(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 	int64		max_points = column_points(trigdata, newrow, "max_points");
 	int64		step = column_points(trigdata, newrow, "step");
 	Datum		args[3];
-	bool		isnull;
+	bool		max_null;
+	bool		step_null;
 
+	/* NULLs and a step of 0 or less are for the constraints to refuse */
+	args[1] = column(trigdata, newrow, "max_points", &max_null);
+	args[2] = column(trigdata, newrow, "step", &step_null);
+	if (max_null || step_null || step <= 0)
+		return;
 	if (max_points >= column_points(trigdata, oldrow, "max_points") &&
 		step == column_points(trigdata, oldrow, "step"))
 		return;
 
 	lock_table("LOCK TABLE pointsys.score IN SHARE MODE");
 	args[0] = CStringGetTextDatum(column_text(trigdata, oldrow, "item"));
-	args[1] = column(trigdata, newrow, "max_points", &isnull);
-	args[2] = column(trigdata, newrow, "step", &isnull);
 	if (guard_query(&item_conflict, args) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),

@@ -109,6 +109,8 @@ read_row(FunctionCallInfo fcinfo, const char *trigger, const char *const *names,
 	}
 }
 
+static char *date_text(DateADT date);
+
 /* The month containing date; months are stored as their first day */
 static void
 ledger_month(DateADT date, LedgerMonth *month)
@@ -122,6 +124,12 @@ ledger_month(DateADT date, LedgerMonth *month)
 	month->start = date2j(month->year, month->month, 1) - POSTGRES_EPOCH_JDATE;
 	month->end = date2j(next_year, next_month, 1) - POSTGRES_EPOCH_JDATE - 1;
 	snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
+	/* the first month PostgreSQL knows starts on its 24th (4714-11-24 BC) */
+	if (!IS_VALID_DATE(month->start))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("month %s of date %s cannot be stored: its first day is out of range",
+						month->label, date_text(date))));
 }
 
 /* A finite date as YYYY-MM-DD, whatever DateStyle says */

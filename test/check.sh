@@ -10,6 +10,8 @@
 #   - isolation specs    (ISOLATION in the Makefile: specs/*.spec, when set)
 #   - TAP tests          (test/t/*.pl, when present; each starts its own nodes)
 #   - the fuzzer         (test/fuzz/run.sh SECONDS)
+#   - the SQL fuzzer     (test/fuzz/sql_fuzz.sh INPUTS: functions and triggers
+#     inside a real server)
 #   - pg_regress + isolation against the ASan/UBSan build (test/sanitize.sh)
 #     and under Valgrind (test/valgrind.sh)
 #   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
@@ -17,13 +19,15 @@
 # Prints the diffs of what failed, then one line "N passed, N failed", and
 # exits non-zero on any failure.
 #
-# Environment: FUZZ_SECONDS (default 30), SOAK_SECONDS (default 20), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
+# Environment: FUZZ_SECONDS (default 30), FUZZ_SQL_INPUTS (default 20000),
+# SOAK_SECONDS (default 20), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SQL_INPUTS=${FUZZ_SQL_INPUTS:-20000}
 SOAK_SECONDS=${SOAK_SECONDS:-20}
 
 # PostgreSQL's headers trigger exactly one -Wextra warning: -Wunused-parameter,
@@ -101,6 +105,9 @@ step() {
 }
 
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
+# the server-side C (input, receive, scoring functions, aggregates, triggers)
+# fuzzed from SQL inside a real server
+step "sql fuzz ($FUZZ_SQL_INPUTS inputs)" bash test/fuzz/sql_fuzz.sh "$FUZZ_SQL_INPUTS"
 # the pg_regress and isolation suites again, against pointsys built with
 # ASan + UBSan, then under Valgrind, each loaded by the stock server
 step "sanitizers (ASan + UBSan)" bash test/sanitize.sh

@@ -1,0 +1,1690 @@
+-- test/fuzz/sql_fuzz.sql: the SQL-level fuzz driver of test/fuzz/sql_fuzz.sh.
+--
+-- Run (by sql_fuzz.sh) in a database with pointsys and the sample bureau
+-- (test/data/sample_bureau.sql), as a superuser, with psql -v fuzz_dir=DIR
+-- (a directory the server may write: grade_recv's binary COPY files).
+--
+-- Everything lives in schema "fuzz":
+--   target      the targets, one per server-side C entry point or trigger
+--   allowed     the SQLSTATEs each (target, stage) may raise, and why
+--   corpus      test/fuzz/sql_corpus.txt, replayed first (index 0, 1, ...)
+--   gen()       input number idx of a target: its corpus line, or random
+--               and mutated arguments drawn after setseed(hash(seed, target,
+--               idx)), so every input is reproducible on its own
+--   exec()      runs one input in its own subtransaction and returns its
+--               stage ("cast": the server's own casts of the arguments;
+--               "call": pointsys's code, as the superuser, or
+--               "call:admin" / "call:recorder" / "call:nobody" as those
+--               roles; "check": an oracle disagreed) and its SQLSTATE;
+--               a successful input is rolled back too (SQLSTATE PZOK0,
+--               counted as 00000), so inputs do not depend on each other
+--   run()       a batch of one target, counted into counts (and failures)
+--   run_all     every planned target in batches, committing each batch
+--   report      target x stage x SQLSTATE x count, with the verdict
+--
+-- Targets: every SQL-callable C function that takes user data (grade
+-- input, receive, output, comparison, hashing and send; the state types'
+-- text input; the scoring functions and aggregates and their transition,
+-- combine and final functions; year_figures, year_quarters, year_of,
+-- quarter_start, may_record, may_record_branch) and the C triggers behind
+-- INSERT/UPDATE/DELETE of score, award, evaluation, sanction, period, member
+-- and the rulebook (see the table "target").  The aggregates have no
+-- serialize/deserialize functions (fixed-length state types), so there is
+-- no bytea state input to fuzz.
+--
+-- Oracles: the pure functions (grade input and receive, grade_of,
+-- annual_total, annual_grade, quarter_avg, the aggregates, ledger_year with
+-- year_figures, is_veto_sanction, eligibility, the quarter_state functions,
+-- the grade operators, year_of, quarter_start)
+-- and INSERTs into score, evaluation and sanction as the superuser are
+-- checked against an independent SQL statement of README's rules: the
+-- expected SQLSTATE, and the result when it succeeds.  A state produced by
+-- any function must read back from its text form unchanged.
+
+SET client_min_messages = warning;
+CREATE SCHEMA fuzz;
+ALTER DATABASE fuzz SET search_path = fuzz, public;
+SET search_path = fuzz, public;
+
+CREATE TABLE config (fuzz_dir text NOT NULL);
+INSERT INTO config VALUES (:'fuzz_dir');
+
+-- The targets, in the order they run
+CREATE TABLE target (ord int PRIMARY KEY, target text UNIQUE NOT NULL, what text NOT NULL);
+INSERT INTO target VALUES
+	(1, 'grade_in', 'text -> grade (grade_in)'),
+	(2, 'grade_recv', 'binary COPY -> grade (grade_recv), arbitrary bytes'),
+	(3, 'language', 'SET pointsys.language, then grade_out'),
+	(4, 'quarter_state_in', 'text -> quarter_state, and back'),
+	(5, 'year_state_in', 'text -> year_state, and back'),
+	(6, 'grade_of', 'grade_of(numeric)'),
+	(7, 'annual_total', 'annual_total(numeric, numeric)'),
+	(8, 'annual_grade', 'annual_grade(numeric, numeric [, boolean])'),
+	(9, 'annual_grade_member', 'annual_grade(member_id, year)'),
+	(10, 'quarter_avg', 'quarter_avg(numeric, numeric, numeric)'),
+	(11, 'quarter_avg_agg', 'aggregate quarter_avg(numeric) over 0..5 rows'),
+	(12, 'annual_assessment', 'aggregate annual_assessment(date, numeric) over 0..14 rows'),
+	(13, 'ledger_year', 'aggregate ledger_year(date, numeric, numeric), then year_figures and year_quarters'),
+	(14, 'quarter_state_fns', 'quarter_avg transition, combine and final functions called directly'),
+	(15, 'year_state_fns', 'year_state transition, combine, final, year_figures, year_quarters called directly'),
+	(16, 'is_veto_sanction', 'is_veto_sanction(text)'),
+	(17, 'eligibility', 'eligibility(grade)'),
+	(18, 'ledger_reads', 'year_of, quarter_start, monthly_score, quarter_score, is_vetoed'),
+	(19, 'score', 'INSERT/UPDATE/DELETE of pointsys.score (score_check)'),
+	(20, 'award', 'INSERT/UPDATE/DELETE of pointsys.award (award_check)'),
+	(21, 'evaluation', 'INSERT/UPDATE/DELETE of pointsys.evaluation (evaluation_check)'),
+	(22, 'sanction', 'INSERT/UPDATE/DELETE of pointsys.sanction (sanction_check)'),
+	(23, 'period', 'INSERT/UPDATE/DELETE of pointsys.period, advance(), reopen() (period_check)'),
+	(24, 'member', 'UPDATE of pointsys.member (rulebook_guard)'),
+	(25, 'rulebook', 'INSERT/UPDATE/DELETE of item, award_kind, category (rulebook_guard, rulebook_upsert)'),
+	(26, 'grade_ops', 'grade comparison, hash and send functions, min/max(grade)');
+
+------------------------------------------------------------------------
+-- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
+------------------------------------------------------------------------
+
+CREATE TABLE allowed (
+	target text NOT NULL REFERENCES target (target),
+	stage text NOT NULL,
+	sqlstate text NOT NULL,
+	why text NOT NULL,
+	PRIMARY KEY (target, stage, sqlstate)
+);
+
+CREATE FUNCTION allow(targets text[], stages text[], states text[], why text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO allowed
+	SELECT t, s, st, why FROM unnest(targets) t, unnest(stages) s, unnest(states) st
+	ON CONFLICT DO NOTHING
+$$;
+
+-- success, everywhere
+SELECT allow(array_agg(target), '{call,call:admin,call:recorder,call:nobody}', '{00000}', 'accepted')
+FROM target;
+
+-- the server's casts of the generated text, before pointsys sees a value
+SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns,score,evaluation,rulebook}',
+			 '{cast}', '{22P02,22003}',
+			 'numeric input: malformed literal (22P02), value overflows numeric format (22003)');
+SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads,score,award,sanction,member}',
+			 '{cast}', '{22007,22008,22009,22023}',
+			 'date input: malformed (22007), out of range (22008), time zone displacement out of range (22009), unknown time zone name (22023)');
+SELECT allow('{annual_grade_member,ledger_reads,evaluation,period}',
+			 '{cast}', '{22P02,22003}',
+			 'integer input: malformed (22P02), out of range for int4 (22003)');
+SELECT allow('{annual_grade}', '{cast}', '{22P02}', 'boolean input: malformed');
+SELECT allow('{quarter_state_fns}', '{cast}', '{22P02}', 'quarter_state input (README Errors: 22P02)');
+SELECT allow('{year_state_fns}', '{cast}', '{22P02}', 'year_state input (README Errors: 22P02)');
+SELECT allow('{eligibility,language,grade_ops}', '{cast}', '{22P02}', 'grade input (README Errors: 22P02)');
+
+-- README, Errors table
+SELECT allow('{grade_in,language}', '{call}', '{22P02}', 'a grade label is not valid');
+SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is not one byte from 0 to 3');
+SELECT allow('{language}', '{call}', '{22023}', 'a bad pointsys.language');
+SELECT allow('{quarter_state_in,year_state_in}', '{call}', '{22P02}', 'a quarter_state / year_state text is not valid');
+SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns}',
+			 '{call}', '{22003}', 'a score outside 0..100; NaN or Infinity; beyond 6 decimals; 10^12 or more');
+SELECT allow('{quarter_avg_agg,annual_assessment,quarter_state_fns,year_state_fns}', '{call}', '{21000}',
+			 'quarter_avg given more than 3 monthly totals; annual_assessment given the same month twice');
+SELECT allow('{annual_assessment,ledger_year,year_state_fns}', '{call}', '{22023}', 'months of two years');
+SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads}', '{call}', '{22008}', 'an infinite month');
+SELECT allow('{year_state_fns}', '{call}', '{22000}', 'two year states of different kinds combined');
+SELECT allow('{is_veto_sanction}', '{call}', '{22023}', 'an unknown sanction kind');
+SELECT allow('{ledger_reads}', '{call}', '{22023}', 'quarter_score / quarter_start: a quarter outside 1..4');
+SELECT allow('{ledger_reads}', '{call}', '{22008}', 'quarter_start / is_vetoed: a year whose dates do not exist');
+SELECT allow('{ledger_reads}', '{call}', '{22003}', 'is_vetoed: year + 1 overflows int4');
+
+-- README, write rules table (the triggers), for every role
+SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one; an infinite month');
+SELECT allow('{score}', '{call,call:admin,call:recorder}', '{22003}', 'points outside 0..max_points, NaN');
+SELECT allow('{score}', '{call,call:admin,call:recorder}', '{23514}', 'points not a multiple of the step, more than 6 decimals');
+SELECT allow('{score,award,evaluation,member}', '{call,call:admin,call:recorder}', '{23503}',
+			 'unknown member, item or award kind; member not in the party then');
+SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{55000}', 'the quarter is not recording');
+SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one');
+SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on');
+SELECT allow('{period}', '{call,call:admin,call:recorder}', '{55000,23514}',
+			 'one step at a time; keys cannot change; invalid status (23514, also the quarter CHECK)');
+SELECT allow('{period}', '{call:admin,call:recorder}', '{42501}', 'recorders up to filed; only pointsys_admin verifies and reopens');
+SELECT allow('{period}', '{call,call:admin}', '{22023}', 'reopening needs a reason');
+SELECT allow('{period}', '{call,call:admin,call:recorder}', '{22023,22008}',
+			 'advance / reopen: a quarter outside 1..4, a year whose dates do not exist (quarter_start)');
+SELECT allow('{rulebook}', '{call,call:admin}', '{23514}', 'a rulebook edit that contradicts recorded points; CHECK constraints');
+SELECT allow('{rulebook}', '{call,call:admin}', '{23503}', 'a category that does not exist / still has items (foreign keys)');
+-- the server's own constraints on the same tables (NOT NULL, keys, CHECK)
+SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
+			 'NOT NULL, duplicate key');
+SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
+SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined');
+-- row-level security and privileges: recorders write score and award of
+-- their branches' members and advance their quarters; the roles without
+-- pointsys_recorder write nothing (README, roles table)
+SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call:recorder,call:nobody}', '{42501}',
+			 'permission denied, or a row outside the recorder''s branches (row-level security)');
+
+------------------------------------------------------------------------
+-- The corpus: test/fuzz/sql_corpus.txt, one input per line:
+--     target<TAB>arg1<TAB>arg2...
+-- \N is NULL; \t \n \r \\ \u3000 are a tab, newline, return, backslash,
+-- ideographic space; lines
+-- starting with # and blank lines are skipped.
+------------------------------------------------------------------------
+
+CREATE TABLE corpus_line (n bigserial, line text);
+CREATE TABLE corpus (target text NOT NULL REFERENCES target (target), ord int NOT NULL,
+					 args text[] NOT NULL, PRIMARY KEY (target, ord));
+
+CREATE FUNCTION unescape(f text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN f = '\N' THEN NULL
+		   ELSE replace(replace(replace(replace(replace(replace(f,
+				'\\', chr(1)), '\t', chr(9)), '\n', chr(10)), '\r', chr(13)), '\u3000', chr(12288)), chr(1), '\') END
+$$;
+
+CREATE FUNCTION load_corpus() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	l record;
+	f text[];
+	a text[];
+	i int;
+	bad text;
+BEGIN
+	DELETE FROM corpus;
+	FOR l IN SELECT line FROM corpus_line
+			 WHERE line !~ '^\s*(#|$)' ORDER BY n LOOP
+		f := string_to_array(l.line, chr(9));
+		IF NOT EXISTS (SELECT FROM target WHERE target = f[1]) THEN
+			RAISE EXCEPTION 'sql_corpus.txt: unknown target in line "%"', l.line;
+		END IF;
+		a := '{}';
+		FOR i IN 2 .. cardinality(f) LOOP
+			a := a || unescape(f[i]);
+		END LOOP;
+		INSERT INTO corpus
+		SELECT f[1], coalesce(max(ord) + 1, 0), a FROM corpus WHERE target = f[1];
+	END LOOP;
+	SELECT string_agg(t.target, ', ') INTO bad
+	FROM target t WHERE NOT EXISTS (SELECT FROM corpus c WHERE c.target = t.target);
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'sql_corpus.txt has no line for %', bad;
+	END IF;
+	RETURN (SELECT count(*) FROM corpus);
+END $$;
+
+------------------------------------------------------------------------
+-- Fixtures beyond the sample bureau: roles, a recorder of b1, quarters in
+-- every status, a rulebook item nobody scored
+------------------------------------------------------------------------
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_admin') THEN
+		CREATE ROLE fuzz_admin NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_recorder') THEN
+		CREATE ROLE fuzz_recorder NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_nobody') THEN
+		CREATE ROLE fuzz_nobody NOLOGIN;
+	END IF;
+END $$;
+GRANT pointsys_admin TO fuzz_admin;
+GRANT pointsys_recorder TO fuzz_recorder;
+INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
+-- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed
+SELECT pointsys.advance('b2', 2024, q) FROM generate_series(1, 4) q, generate_series(1, 4) s WHERE s <= q ORDER BY q, s;
+SELECT pointsys.advance('b1', 2025, 4) FROM generate_series(1, 3);
+INSERT INTO pointsys.item (item, category, title, max_points, step)
+VALUES ('fuzz_item', 'study', '模糊测试', 3, 0.25);
+
+------------------------------------------------------------------------
+-- Random building blocks (all drawn from random(), seeded per input)
+------------------------------------------------------------------------
+
+CREATE FUNCTION ri(lo bigint, hi bigint) RETURNS bigint LANGUAGE sql VOLATILE AS
+	'SELECT lo + floor(random() * (hi - lo + 1))::bigint';
+CREATE FUNCTION chance(p float8) RETURNS boolean LANGUAGE sql VOLATILE AS
+	'SELECT random() < p';
+CREATE FUNCTION pick(a text[]) RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT a[1 + floor(random() * cardinality(a))::int]';
+
+-- A character: ASCII, controls, Latin-1, CJK, blanks and look-alikes
+-- (U+3000, NBSP, BOM, zero width, full-width digits and minus), astral
+CREATE FUNCTION rand_char() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	c int;
+BEGIN
+	CASE ri(1, 8)
+	WHEN 1, 2 THEN c := ri(32, 126);
+	WHEN 3 THEN c := ri(1, 31);
+	WHEN 4 THEN c := ri(127, 255);
+	WHEN 5 THEN c := ri(19968, 40959);			-- CJK unified ideographs
+	WHEN 6 THEN c := pick('{12288,160,65279,8203,65296,65305,65294,65293,8722,12290,8233,133}')::int;
+	WHEN 7 THEN c := ri(65536, 1114111);
+	ELSE c := ri(256, 65533);
+	END CASE;
+	IF c BETWEEN 55296 AND 57343 THEN			-- surrogates are not characters
+		c := 63;
+	END IF;
+	RETURN chr(c);
+END $$;
+
+CREATE FUNCTION blank() RETURNS text LANGUAGE sql VOLATILE AS $$
+	SELECT pick(ARRAY[' ', chr(9), chr(10), chr(11), chr(12), chr(13), chr(12288), chr(160), chr(65279), '  ',
+					  chr(12288) || chr(12288)])
+$$;
+
+-- Tokens the parsers know, for insertion mutations
+CREATE FUNCTION token() RETURNS text LANGUAGE sql VOLATILE AS $$
+	SELECT pick('{不合格,合格,良好,优秀,unqualified,qualified,good,excellent,totals,rows,":","+"," ",".",e,E,-,
+				 NaN,Infinity,inf,0,100,99.995,1e12,999999999999.999999,0.000001,0.0000001,warning,probation,
+				 removal_from_post,law_violation,serious_warning,expulsion,recording,approved,publicized,filed,
+				 verified,infinity,BC,AD,epoch,today,allballs,J2451545,T,Z,+08,"\\",\\x}')
+$$;
+
+-- Mutate a string 1 to 3 times: bit flips, deletion, truncation,
+-- insertion of digits, signs, dots, exponents, blanks, characters, tokens,
+-- case changes, special values, huge and tiny magnitudes, duplication
+CREATE FUNCTION mutate(s text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	k int;
+	len int;
+	p int;
+	c int;
+	x text;
+BEGIN
+	s := coalesce(s, '');
+	FOR k IN 1 .. ri(1, 3) LOOP
+		len := length(s);
+		p := ri(1, len + 1);					-- a position, or just past the end
+		CASE ri(1, 17)
+		WHEN 1 THEN								-- flip a bit of a character
+			IF len > 0 THEN
+				p := ri(1, len);
+				c := ascii(substr(s, p, 1)) # (1 << ri(0, 20)::int);
+				IF c = 0 OR c BETWEEN 55296 AND 57343 OR c > 1114111 THEN
+					c := 63;
+				END IF;
+				s := overlay(s PLACING chr(c) FROM p FOR 1);
+			END IF;
+		WHEN 2 THEN s := overlay(s PLACING '' FROM p FOR ri(1, 3)::int);
+		WHEN 3 THEN s := left(s, p - 1);
+		WHEN 4 THEN s := overlay(s PLACING ri(0, 9)::text FROM p FOR 0);
+		WHEN 5 THEN s := overlay(s PLACING pick('{-,+,--,+-}') FROM p FOR 0);
+		WHEN 6 THEN s := overlay(s PLACING '.' FROM p FOR 0);
+		WHEN 7 THEN s := s || pick('{e,E}') || pick('{"",+,-}') || ri(0, 1100)::text;
+		WHEN 8 THEN s := overlay(s PLACING blank() FROM p FOR 0);
+		WHEN 9 THEN s := blank() || s || blank();
+		WHEN 10 THEN s := CASE ri(1, 2) WHEN 1 THEN upper(s) ELSE lower(s) END;
+		WHEN 11 THEN s := overlay(s PLACING rand_char() FROM p FOR 0);
+		WHEN 12 THEN s := overlay(s PLACING token() FROM p FOR 0);
+		WHEN 13 THEN
+			s := pick('{NaN,nan,Infinity,-Infinity,+Infinity,inf,-inf,"",-0,+0,0,00,.,-,+,e,1e,1e-,.e1,0x10,1_000,"1,5",１００,"1 0"}');
+		WHEN 14 THEN s := overlay(s PLACING repeat(ri(1, 9)::text, ri(1, 1100)::int) FROM p FOR 0);
+		WHEN 15 THEN s := '0.' || repeat('0', ri(5, 1100)::int) || ri(1, 9)::text;
+		WHEN 16 THEN
+			IF len > 0 THEN
+				x := substr(s, ri(1, len)::int, ri(1, 8)::int);
+				s := overlay(s PLACING x FROM p FOR 0);
+			END IF;
+		ELSE s := overlay(s PLACING repeat('0', ri(1, 30)::int) FROM p FOR 0);
+		END CASE;
+	END LOOP;
+	RETURN s;
+END $$;
+
+-- Random text: short strings of random characters
+CREATE FUNCTION rand_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	s text := '';
+BEGIN
+	FOR i IN 1 .. ri(0, 12) LOOP
+		s := s || rand_char();
+	END LOOP;
+	RETURN s;
+END $$;
+
+-- A number as text: valid scores, boundaries, out of range, too precise,
+-- special values; mutated 35% of the time
+CREATE FUNCTION num_text(hi numeric DEFAULT 100) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	s text;
+BEGIN
+	CASE ri(1, 10)
+	WHEN 1, 2, 3 THEN s := round((random() * hi)::numeric, ri(0, 6)::int)::text;
+	WHEN 4 THEN s := (ri(0, 2 * hi::bigint) / 2.0)::text;
+	WHEN 5 THEN
+		s := pick('{0,100,100.000001,99.999999,-0,-0.000001,0.000001,0.0000005,99.995,89.995,89.994,79.995,59.995,
+				   59.994999,90,80,60,1e2,1E+2,100.0000000,1000000000000,999999999999.999999,-999999999999.999999,
+				   0.5,4,4.5,3,3.5,10,2,5,1e-6,1e-7,0.0000001,123456789012345678901234567890}');
+	WHEN 6 THEN s := round((random() * 2e14 - 1e14)::numeric, ri(0, 8)::int)::text;
+	WHEN 7 THEN s := round((random() * hi)::numeric, ri(7, 30)::int)::text;
+	WHEN 8 THEN s := pick('{NaN,Infinity,-Infinity}');
+	WHEN 9 THEN s := ri(-5, 105)::text;
+	ELSE s := (random() * hi)::text;			-- a float8's digits
+	END CASE;
+	IF chance(0.35) THEN
+		s := mutate(s);
+	END IF;
+	RETURN s;
+END $$;
+
+-- A date as text: the sample years, around today, the whole range of
+-- date (BC included), infinities, edge days; mutated 15% of the time
+CREATE FUNCTION date_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	s text;
+	m date;
+BEGIN
+	CASE ri(1, 11)
+	WHEN 1, 2, 3 THEN s := (make_date(ri(2023, 2026)::int, ri(1, 12)::int, 1) + ri(0, 30)::int)::text;
+	WHEN 4 THEN
+		m := date_trunc('month', current_date)::date;
+		s := ((m + make_interval(months => ri(-3, 3)::int))::date + ri(0, 30)::int)::text;
+	WHEN 5 THEN s := (date '2000-01-01' + ri(-2451545, 2145031948)::int)::text;
+	WHEN 6 THEN
+		s := pick('{infinity,-infinity,+infinity,epoch,today,tomorrow,yesterday,"4713-11-24 BC","4713-01-01 BC",
+				   "4714-11-24 BC","5874897-12-31","5874897-12-01","5874898-01-01","0001-01-01 BC","0001-12-31 BC",
+				   0001-01-01,0000-01-01,1999-12-31,2000-02-29,2100-02-29,2024-02-30,2024-13-01,2024-00-10,
+				   J0,J2451545,"2024-03-05 BC",20240305,2024-3-5,3/5/2024,"March 5 2024",2024-W10-2,
+				   "2024-03-05 12:00:00+14",2024-03-05T25:00}');
+	WHEN 7 THEN s := make_date(-ri(1, 4713)::int, ri(1, 12)::int, ri(1, 28)::int)::text;
+	WHEN 8 THEN s := make_date(ri(2027, 5874896)::int, ri(1, 12)::int, 1)::text;
+	WHEN 9 THEN s := make_date(ri(1, 2022)::int, ri(1, 12)::int, ri(1, 28)::int)::text;
+	WHEN 10 THEN
+		m := make_date(ri(2023, 2026)::int, ri(1, 12)::int, 1);
+		s := ((m + interval '1 month')::date - 1)::text;
+	ELSE s := (current_date + ri(-400, 400)::int)::text;
+	END CASE;
+	IF chance(0.15) THEN
+		s := mutate(s);
+	END IF;
+	RETURN s;
+END $$;
+
+-- A whole number as text
+CREATE FUNCTION int_text(lo int, hi int) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	s text;
+BEGIN
+	CASE ri(1, 6)
+	WHEN 1, 2, 3 THEN s := ri(lo, hi)::text;
+	WHEN 4 THEN s := pick('{0,-1,1,2147483647,-2147483648,2147483648,5874897,5874898,-4713,-4714,10000,99999,1000000}');
+	WHEN 5 THEN s := ri(-2147483648, 2147483647)::text;
+	ELSE s := (extract(year FROM current_date)::int + ri(-2, 2))::text;
+	END CASE;
+	IF chance(0.1) THEN
+		s := mutate(s);
+	END IF;
+	RETURN s;
+END $$;
+
+-- Codes: a known one 80% of the time, else mutated, random or NULL
+CREATE FUNCTION code(known text[], p_null float8 DEFAULT 0.03) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+	IF chance(p_null) THEN
+		RETURN NULL;
+	ELSIF chance(0.8) THEN
+		RETURN pick(known);
+	ELSIF chance(0.7) THEN
+		RETURN mutate(pick(known));
+	END IF;
+	RETURN rand_text();
+END $$;
+
+CREATE FUNCTION members() RETURNS text[] LANGUAGE sql STABLE AS
+	'SELECT array_agg(member_id ORDER BY member_id) FROM pointsys.member';
+CREATE FUNCTION items() RETURNS text[] LANGUAGE sql STABLE AS
+	'SELECT array_agg(item ORDER BY item) FROM pointsys.item';
+CREATE FUNCTION kinds() RETURNS text[] LANGUAGE sql STABLE AS
+	'SELECT array_agg(kind ORDER BY kind) FROM pointsys.award_kind';
+CREATE FUNCTION labels() RETURNS text[] LANGUAGE sql IMMUTABLE AS
+	$$SELECT '{不合格,合格,良好,优秀,unqualified,qualified,good,excellent}'::text[]$$;
+CREATE FUNCTION sanction_kinds() RETURNS text[] LANGUAGE sql IMMUTABLE AS
+	$$SELECT '{warning,serious_warning,removal_from_post,probation,expulsion,law_violation}'::text[]$$;
+CREATE FUNCTION statuses() RETURNS text[] LANGUAGE sql IMMUTABLE AS
+	$$SELECT '{recording,approved,publicized,filed,verified}'::text[]$$;
+
+-- A member, month, item... of the sample: keys of rows that exist
+CREATE FUNCTION sample_month() RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT make_date(ri(2024, 2025)::int, ri(1, 12)::int, 1)::text';
+
+-- A quarter_state text: "<count> <sum>", valid, edge or mutated
+CREATE FUNCTION qs_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	c int := ri(0, 3);
+	s text;
+BEGIN
+	IF chance(0.15) THEN
+		s := pick('{"0 0","3 300","3 300.000001","4 0","-1 0","3 -0.000001","1 100.000000","0 0.000000","2 1e2",
+				   "1  5","1 5 ",""," 1 5","1 NaN","1 Infinity","1 0.0000001","2147483648 0","1 999999999999.999999"}');
+	ELSE
+		s := c::text || ' ' || round((random() * c * 100)::numeric, 6)::text;
+	END IF;
+	IF chance(0.4) THEN
+		s := mutate(s);
+	END IF;
+	RETURN s;
+END $$;
+
+-- A year_state text: empty, "totals <year> <m>:<total> ...",
+-- "rows <year> <m>:<points>+<awards> ...", valid, edge or mutated
+CREATE FUNCTION ys_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	rows boolean := chance(0.5);
+	s text;
+	m int;
+BEGIN
+	IF chance(0.08) THEN
+		s := '';
+	ELSIF chance(0.1) THEN
+		s := pick('{"totals 2024","rows 2024","totals 2024 1:100 1:100","totals 2024 13:5","totals 2024 0:5",
+				   "rows 2024 1:999999999999.999999+999999999999.999999","rows 2024 1:1000000000000+0",
+				   "totals -2147483648 12:0","totals 2147483647 1:0","rows 2147483648 1:0+0","totals 2024 1:100.000001",
+				   "totals  2024","totals 2024 ","rows 2024 1:5","totals 2024 1:5+5","TOTALS 2024","totals 2024.0 1:5",
+				   "totals 2024 01:5","totals 2024 1:-0","rows 2024 12:0+0 1:0+0"}');
+	ELSE
+		s := CASE WHEN rows THEN 'rows ' ELSE 'totals ' END ||
+			 CASE WHEN chance(0.8) THEN ri(2023, 2026) ELSE ri(-2147483648, 2147483647) END::text;
+		FOR m IN 1 .. 12 LOOP
+			CONTINUE WHEN chance(0.4);
+			s := s || ' ' || m::text || ':' ||
+				 CASE WHEN rows THEN
+					  round((random() * CASE WHEN chance(0.9) THEN 100 ELSE 1e12 END)::numeric, ri(0, 6)::int)::text ||
+					  '+' || round((random() * CASE WHEN chance(0.9) THEN 15 ELSE 1e12 END)::numeric, ri(0, 6)::int)::text
+				 ELSE round((random() * 100)::numeric, ri(0, 6)::int)::text END;
+		END LOOP;
+	END IF;
+	IF chance(0.4) THEN
+		s := mutate(s);
+	END IF;
+	RETURN s;
+END $$;
+
+-- Bytes as bytea text ('\x...'): mostly one byte, also none, several,
+-- many; NULL sometimes
+CREATE FUNCTION bytes_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	n int;
+	s text := '\x';
+BEGIN
+	CASE ri(1, 20)
+	WHEN 1 THEN RETURN NULL;
+	WHEN 2, 3 THEN n := 0;
+	WHEN 4, 5, 6, 7, 8, 9 THEN RETURN '\x0' || ri(0, 3)::text;
+	WHEN 10, 11, 12, 13, 14, 15 THEN n := 1;
+	WHEN 16, 17, 18 THEN n := ri(2, 8);
+	WHEN 19 THEN RETURN '\x0' || ri(0, 3)::text || lpad(to_hex(ri(0, 255)::int), 2, '0');
+	ELSE n := ri(9, 1000);
+	END CASE;
+	FOR i IN 1 .. n LOOP
+		s := s || lpad(to_hex(ri(0, 255)::int), 2, '0');
+	END LOOP;
+	RETURN s;
+END $$;
+
+-- The role an input runs as
+CREATE FUNCTION rand_role() RETURNS text LANGUAGE sql VOLATILE AS
+	$$SELECT pick('{super,super,super,super,super,super,admin,admin,recorder,recorder,recorder,recorder,nobody}')$$;
+
+-- Bits of a column mask: which columns an UPDATE sets
+CREATE FUNCTION mask(n int) RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT ri(1, (1 << n) - 1)::text';
+
+-- NULL with probability p, else v
+CREATE FUNCTION orn(v text, p float8 DEFAULT 0.03) RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT CASE WHEN random() < p THEN NULL ELSE v END';
+
+------------------------------------------------------------------------
+-- gen(target, seed, idx): the arguments of input idx, as text
+------------------------------------------------------------------------
+
+CREATE FUNCTION gen(p_target text, p_seed bigint, p_idx bigint) RETURNS text[]
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	a text[];
+	n int;
+	y int;
+	op text;
+BEGIN
+	SELECT c.args INTO a FROM corpus c WHERE c.target = p_target AND c.ord = p_idx;
+	IF FOUND THEN
+		RETURN a;
+	END IF;
+	PERFORM setseed(hashtextextended(p_target || '/' || p_idx, p_seed) / 9223372036854775807.0);
+	CASE p_target
+	WHEN 'grade_in', 'eligibility' THEN
+		CASE ri(1, 10)
+		WHEN 1, 2, 3 THEN a := ARRAY[pick(labels())];
+		WHEN 4, 5 THEN a := ARRAY[blank() || pick(labels()) || blank()];
+		WHEN 6, 7, 8 THEN a := ARRAY[mutate(pick(labels()))];
+		WHEN 9 THEN a := ARRAY[rand_text()];
+		ELSE a := ARRAY[orn(token(), 0.2)];
+		END CASE;
+	WHEN 'grade_recv' THEN
+		a := ARRAY[bytes_text()];
+	WHEN 'language' THEN
+		a := ARRAY[CASE ri(1, 4) WHEN 1 THEN pick('{zh,en,ZH,En,eN}') WHEN 2 THEN mutate(pick('{zh,en}'))
+				   WHEN 3 THEN orn(rand_text(), 0.1) ELSE pick('{zh,en}') END,
+				   pick(labels())];
+	WHEN 'quarter_state_in' THEN
+		a := ARRAY[orn(qs_text(), 0.01)];
+	WHEN 'year_state_in' THEN
+		a := ARRAY[orn(ys_text(), 0.01)];
+	WHEN 'grade_of' THEN
+		a := ARRAY[orn(num_text(), 0.01)];
+	WHEN 'annual_total' THEN
+		a := ARRAY[orn(num_text(), 0.02), orn(num_text(), 0.02)];
+	WHEN 'annual_grade' THEN
+		a := ARRAY[orn(num_text(), 0.1), orn(num_text(), 0.1),
+				   CASE ri(1, 10) WHEN 1 THEN NULL WHEN 2 THEN mutate(pick('{t,f}'))
+				   ELSE pick('{t,f,f,f,false,true,yes,no,on,off,1,0}') END,
+				   pick('{2,3,3}')];
+	WHEN 'annual_grade_member' THEN
+		a := ARRAY[code(members()), orn(int_text(2022, 2027))];
+	WHEN 'quarter_avg' THEN
+		a := ARRAY[orn(num_text(), 0.2), orn(num_text(), 0.2), orn(num_text(), 0.2)];
+	WHEN 'quarter_avg_agg' THEN
+		a := '{}';
+		FOR i IN 1 .. ri(0, 5) LOOP
+			a := a || orn(num_text(), 0.15);
+		END LOOP;
+	WHEN 'annual_assessment' THEN
+		-- pairs (month, total); mostly one year, months repeat sometimes
+		a := '{}';
+		y := CASE WHEN chance(0.9) THEN ri(2023, 2026) ELSE ri(-4000, 9999) END;
+		FOR i IN 1 .. ri(0, 14) LOOP
+			a := a || orn(CASE WHEN chance(0.8) AND y BETWEEN 1 AND 9999 THEN make_date(y, ri(1, 12)::int, ri(1, 28)::int)::text
+							   ELSE date_text() END)
+				   || orn(num_text(), 0.05);
+		END LOOP;
+	WHEN 'ledger_year' THEN
+		-- cap, then triples (month, points, award points)
+		a := ARRAY[orn(CASE WHEN chance(0.7) THEN '10' ELSE num_text(20) END, 0.02)];
+		y := ri(2023, 2026);
+		FOR i IN 1 .. ri(0, 10) LOOP
+			a := a || orn(CASE WHEN chance(0.85) THEN make_date(y, ri(1, 12)::int, ri(1, 28)::int)::text
+							   ELSE date_text() END)
+				   || orn(num_text(CASE WHEN chance(0.9) THEN 100 ELSE 1e12 END), 0.3)
+				   || orn(num_text(CASE WHEN chance(0.9) THEN 15 ELSE 1e12 END), 0.5);
+		END LOOP;
+	WHEN 'quarter_state_fns' THEN
+		op := pick('{trans,combine,final}');
+		a := ARRAY[op, orn(qs_text(), 0.1),
+				   CASE op WHEN 'trans' THEN orn(num_text(), 0.1) WHEN 'combine' THEN orn(qs_text(), 0.1) END];
+	WHEN 'year_state_fns' THEN
+		op := pick('{trans,ledger,combine,final,figures,quarters}');
+		a := ARRAY[op, orn(ys_text(), 0.1)];
+		CASE op
+		WHEN 'trans' THEN a := a || orn(CASE WHEN chance(0.7) THEN make_date(ri(2023, 2026)::int, ri(1, 12)::int, 1)::text
+											 ELSE date_text() END) || orn(num_text(), 0.05);
+		WHEN 'ledger' THEN a := a || orn(CASE WHEN chance(0.7) THEN make_date(ri(2023, 2026)::int, ri(1, 12)::int, 1)::text
+											  ELSE date_text() END)
+							   || orn(num_text(CASE WHEN chance(0.9) THEN 100 ELSE 1e12 END), 0.3)
+							   || orn(num_text(CASE WHEN chance(0.9) THEN 15 ELSE 1e12 END), 0.3);
+		WHEN 'combine' THEN a := a || orn(ys_text(), 0.1);
+		WHEN 'figures', 'quarters' THEN a := a || orn(CASE WHEN chance(0.6) THEN '10' ELSE num_text(1e12) END, 0.05);
+		ELSE NULL;
+		END CASE;
+	WHEN 'is_veto_sanction' THEN
+		a := ARRAY[CASE ri(1, 6) WHEN 1 THEN upper(pick(sanction_kinds())) WHEN 2 THEN blank() || pick(sanction_kinds())
+				   WHEN 3 THEN mutate(pick(sanction_kinds())) WHEN 4 THEN mutate(pick(sanction_kinds())) ELSE code(sanction_kinds(), 0.02) END];
+	WHEN 'grade_ops' THEN
+		-- two grades, then 0..6 for min/max (NULLs among them), and a hash seed
+		a := ARRAY[CASE WHEN chance(0.9) THEN pick(labels()) ELSE mutate(pick(labels())) END,
+				   CASE WHEN chance(0.9) THEN pick(labels()) ELSE mutate(pick(labels())) END,
+				   CASE ri(1, 3) WHEN 1 THEN '0' WHEN 2 THEN ((random() - 0.5) * 1.8e19)::bigint::text
+				   ELSE ri(-5, 5)::text END];
+		FOR i IN 1 .. ri(0, 6) LOOP
+			a := a || orn(pick(labels()), 0.2);
+		END LOOP;
+	WHEN 'ledger_reads' THEN
+		a := ARRAY[pick('{year_of,quarter_start,monthly_score,quarter_score,is_vetoed,may_record,may_record_branch}'),
+				   code(members()), orn(date_text()), orn(int_text(2022, 2027)), orn(int_text(-1, 6))];
+	WHEN 'score' THEN
+		-- op, role, member, month, item, points, key member, key month, key item, update mask
+		a := ARRAY[pick('{ins,ins,ins,upd,upd,del}'), rand_role(), code(members()), orn(date_text()),
+				   code(items()), orn(CASE WHEN chance(0.6) THEN (ri(0, 10) / 2.0)::text ELSE num_text(10) END),
+				   pick(members()), sample_month(), pick(items()), mask(4)];
+	WHEN 'award' THEN
+		-- op, role, member, month, kind, key award_id, update mask
+		a := ARRAY[pick('{ins,ins,ins,upd,upd,del}'), rand_role(), code(members()), orn(date_text()),
+				   code(kinds()), ri(1, 12)::text, mask(3)];
+	WHEN 'evaluation' THEN
+		-- op, role, member, year, democratic, key member, key year, update mask
+		a := ARRAY[pick('{ins,ins,ins,upd,upd,del}'), rand_role(), code(members()), orn(int_text(2020, 2027)),
+				   orn(num_text()), pick(members()), ri(2024, 2025)::text, mask(3)];
+	WHEN 'sanction' THEN
+		-- op, role, member, kind, effective_on, lifted_on, key sanction_id, update mask
+		a := ARRAY[pick('{ins,ins,ins,upd,upd,del}'), rand_role(), code(members()), code(sanction_kinds()),
+				   orn(date_text()), orn(date_text(), 0.4), ri(1, 5)::text, mask(4)];
+	WHEN 'period' THEN
+		-- op, role, branch, year, quarter, status, reason, key branch, key year, key quarter, update mask
+		a := ARRAY[pick('{ins,ins,upd,upd,del,advance,reopen}'), rand_role(), code('{b1,b2,b3}'),
+				   orn(int_text(2023, 2026)), orn(int_text(0, 5)), code(statuses()),
+				   CASE ri(1, 4) WHEN 1 THEN NULL WHEN 2 THEN blank() ELSE rand_text() END,
+				   pick('{b1,b2,b3}'), ri(2024, 2025)::text, ri(1, 4)::text, mask(4)];
+	WHEN 'member' THEN
+		-- op, role, key member, joined_on, left_on, member_id, branch_id, update mask
+		a := ARRAY[pick('{upd,upd,upd,upd,del}'), rand_role(), pick(members()),
+				   orn(date_text(), 0.3), orn(date_text(), 0.3), code(members()), code('{b1,b2,b3}'), mask(4)];
+	WHEN 'rulebook' THEN
+		-- op, role, key, title, number 1, number 2, category, update mask
+		op := pick('{item_upd,item_upd,item_ins,item_del,kind_upd,kind_ins,kind_del,cat_upd,cat_ins,cat_del}');
+		a := ARRAY[op, pick('{super,super,admin,recorder,nobody}'),
+				   CASE WHEN op LIKE 'item%' THEN code(items())
+						WHEN op LIKE 'kind%' THEN code(kinds())
+						ELSE code('{study,service,innovation,worklist,role,reward}') END,
+				   orn(CASE WHEN chance(0.8) THEN '规则' ELSE rand_text() END),
+				   orn(num_text(CASE WHEN chance(0.5) THEN 10 ELSE 100 END)), orn(num_text(5)),
+				   code('{study,service,innovation,worklist,role,reward}'), mask(3)];
+	END CASE;
+	RETURN a;
+END $$;
+
+------------------------------------------------------------------------
+-- Oracles: README's rules restated in plain SQL.  They never raise.
+------------------------------------------------------------------------
+
+CREATE FUNCTION finite(x numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+	$$SELECT x NOT IN ('NaN', 'Infinity', '-Infinity')$$;
+-- held exactly: finite, below 10^12, at most 6 decimals
+CREATE FUNCTION exact(x numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+	$$SELECT CASE WHEN finite(x) THEN abs(x) < 1e12 AND x = trunc(x, 6) ELSE false END$$;
+-- a score: exact and 0..100
+CREATE FUNCTION score_ok(x numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+	$$SELECT CASE WHEN exact(x) THEN x BETWEEN 0 AND 100 ELSE false END$$;
+CREATE FUNCTION grade_label(total numeric) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$SELECT CASE WHEN total >= 90 THEN '优秀' WHEN total >= 80 THEN '良好'
+				  WHEN total >= 60 THEN '合格' ELSE '不合格' END$$;
+
+-- rank of a grade (0 不合格 .. 3 优秀) by its label, and back
+CREATE FUNCTION rank(g pointsys.grade) RETURNS int LANGUAGE sql IMMUTABLE AS
+	$$SELECT array_position('{不合格,合格,良好,优秀}'::text[], g::text) - 1$$;
+CREATE FUNCTION label(r int) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$SELECT ('{不合格,合格,良好,优秀}'::text[])[r + 1]$$;
+
+-- grade input: ASCII blanks and U+3000 trimmed, then a Chinese label or an
+-- English word in any ASCII case
+CREATE FUNCTION o_grade(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE lower(btrim(s, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(12288)) COLLATE "C")
+		   WHEN '不合格' THEN '不合格' WHEN 'unqualified' THEN '不合格'
+		   WHEN '合格' THEN '合格' WHEN 'qualified' THEN '合格'
+		   WHEN '良好' THEN '良好' WHEN 'good' THEN '良好'
+		   WHEN '优秀' THEN '优秀' WHEN 'excellent' THEN '优秀' END
+$$;
+
+-- quarter_state text "<count> <sum>" as (count, sum)
+CREATE FUNCTION qs_parts(q pointsys.quarter_state, OUT c int, OUT s numeric) LANGUAGE sql IMMUTABLE AS
+	$$SELECT split_part(q::text, ' ', 1)::int, split_part(q::text, ' ', 2)::numeric$$;
+CREATE FUNCTION qs_norm(q pointsys.quarter_state) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$SELECT (SELECT c || ' ' || trim_scale(s) FROM qs_parts(q))$$;
+
+-- The mean of values, rounded half up to 0.01 (values are ≥ 0)
+CREATE FUNCTION mean2(vals numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS
+	'SELECT round(avg(v), 2) FROM unnest(vals) v';
+
+-- annual_assessment over (month, total) rows, in order: expected SQLSTATE
+-- and result
+CREATE FUNCTION o_assessment(ds date[], ns numeric[], OUT state text, OUT result text)
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	y int;
+	seen int[] := '{}';
+	totals numeric[] := array_fill(NULL::numeric, ARRAY[12]);
+	m int;
+	qs numeric[] := '{}';
+BEGIN
+	state := '00000';
+	FOR i IN 1 .. coalesce(cardinality(ds), 0) LOOP
+		CONTINUE WHEN ds[i] IS NULL OR ns[i] IS NULL;
+		IF NOT isfinite(ds[i]) THEN state := '22008'; RETURN; END IF;
+		IF NOT score_ok(ns[i]) THEN state := '22003'; RETURN; END IF;
+		IF y IS NOT NULL AND extract(year FROM ds[i]) <> y THEN state := '22023'; RETURN; END IF;
+		y := extract(year FROM ds[i]);
+		m := extract(month FROM ds[i]);
+		IF m = ANY (seen) THEN state := '21000'; RETURN; END IF;
+		seen := seen || m;
+		totals[m] := ns[i];
+	END LOOP;
+	FOR q IN 0 .. 3 LOOP
+		IF totals[3 * q + 1] IS NOT NULL OR totals[3 * q + 2] IS NOT NULL OR totals[3 * q + 3] IS NOT NULL THEN
+			qs := qs || mean2(totals[3 * q + 1 : 3 * q + 3]);
+		END IF;
+	END LOOP;
+	result := mean2(qs)::text;
+END $$;
+
+-- ledger_year over (month, points, award points) rows, then year_figures
+-- with the reward cap: expected SQLSTATE and result (q1..q4, months,
+-- assessment)
+CREATE FUNCTION o_ledger_year(cap numeric, ds date[], ps numeric[], aws numeric[], OUT state text, OUT result text)
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	y int;
+	m int;
+	pts numeric[] := array_fill(0::numeric, ARRAY[12]);
+	awd numeric[] := array_fill(0::numeric, ARRAY[12]);
+	seen boolean[] := array_fill(false, ARRAY[12]);
+	q numeric[] := array_fill(NULL::numeric, ARRAY[4]);
+	totals numeric[];
+	months int := 0;
+	any_row boolean := false;
+BEGIN
+	state := '00000';
+	FOR i IN 1 .. coalesce(cardinality(ds), 0) LOOP
+		CONTINUE WHEN ds[i] IS NULL OR (ps[i] IS NULL AND aws[i] IS NULL);
+		IF NOT isfinite(ds[i]) THEN state := '22008'; RETURN; END IF;
+		IF ps[i] IS NOT NULL AND NOT (exact(ps[i]) AND ps[i] >= 0) THEN state := '22003'; RETURN; END IF;
+		IF aws[i] IS NOT NULL AND NOT (exact(aws[i]) AND aws[i] >= 0) THEN state := '22003'; RETURN; END IF;
+		IF y IS NOT NULL AND extract(year FROM ds[i]) <> y THEN state := '22023'; RETURN; END IF;
+		y := extract(year FROM ds[i]);
+		m := extract(month FROM ds[i]);
+		pts[m] := pts[m] + coalesce(ps[i], 0);
+		IF pts[m] >= 1e12 THEN state := '22003'; RETURN; END IF;
+		awd[m] := awd[m] + coalesce(aws[i], 0);
+		IF awd[m] >= 1e12 THEN state := '22003'; RETURN; END IF;
+		seen[m] := true;
+		any_row := true;
+	END LOOP;
+	IF NOT any_row OR cap IS NULL THEN
+		result := NULL;					-- no state, or a NULL cap: year_figures is strict
+		RETURN;
+	END IF;
+	IF NOT exact(cap) OR cap < 0 THEN state := '22003'; RETURN; END IF;
+	FOR qn IN 0 .. 3 LOOP
+		totals := '{}';
+		FOR m IN 3 * qn + 1 .. 3 * qn + 3 LOOP
+			IF seen[m] THEN
+				totals := totals || (pts[m] + least(awd[m], cap));
+				months := months + 1;
+			END IF;
+		END LOOP;
+		IF cardinality(totals) > 0 THEN
+			q[qn + 1] := mean2(totals);
+		END IF;
+	END LOOP;
+	result := ROW(q[1], q[2], q[3], q[4], months, mean2(q))::text;
+END $$;
+
+-- INSERT INTO score as the superuser (write_rules.c's order of checks).
+-- A month in November 4714 BC cannot be stored as its first day, which is
+-- before the first date PostgreSQL has (4714-11-24 BC): refused with 22008
+-- (where the other checks would accept the row, 22008 only).
+CREATE FUNCTION o_score_ins(p_member text, p_month date, p_item text, p_points numeric) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	r text := o_score_ins_rules(p_member, p_month, p_item, p_points);
+BEGIN
+	IF isfinite(p_month) AND p_month < date '4714-12-01 BC' THEN
+		RETURN CASE WHEN r = '00000' THEN '22008' ELSE '22008|' || r END;
+	END IF;
+	RETURN r;
+END $$;
+
+CREATE FUNCTION o_score_ins_rules(p_member text, p_month date, p_item text, p_points numeric) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	it pointsys.item;
+	mb pointsys.member;
+	m0 date;
+	st text;
+BEGIN
+	IF p_member IS NULL OR p_month IS NULL OR p_item IS NULL OR p_points IS NULL THEN RETURN '23502'; END IF;
+	IF NOT isfinite(p_month) THEN RETURN '22008'; END IF;
+	SELECT * INTO it FROM pointsys.item WHERE item = p_item;
+	IF NOT FOUND THEN RETURN '23503'; END IF;
+	IF NOT finite(p_points) THEN RETURN '22003'; END IF;
+	IF abs(p_points) >= 1e12 THEN
+		RETURN CASE WHEN p_points = trunc(p_points, 6) THEN '22003' ELSE '22003|23514' END;
+	END IF;
+	IF p_points <> trunc(p_points, 6) THEN RETURN '23514'; END IF;
+	IF p_points > it.max_points OR p_points < 0 THEN RETURN '22003'; END IF;
+	IF p_points % it.step <> 0 THEN RETURN '23514'; END IF;
+	-- (date_trunc stops at timestamp's range; November 4714 BC has no first day)
+	m0 := CASE WHEN p_month < date '4714-12-01 BC' THEN p_month ELSE p_month - (extract(day FROM p_month)::int - 1) END;
+	IF m0 > date_trunc('month', current_date) THEN RETURN '22008'; END IF;
+	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
+	IF NOT FOUND THEN RETURN '23503'; END IF;
+	IF mb.joined_on > (m0 + interval '1 month - 1 day')::date OR mb.left_on < m0 THEN RETURN '23503'; END IF;
+	SELECT status INTO st FROM pointsys.period
+	WHERE branch_id = mb.branch_id AND year = extract(year FROM m0) AND quarter = (extract(month FROM m0)::int - 1) / 3 + 1;
+	IF st <> 'recording' THEN RETURN '55000'; END IF;
+	IF EXISTS (SELECT FROM pointsys.score WHERE member_id = p_member AND month = m0 AND item = p_item) THEN
+		RETURN '23505';
+	END IF;
+	RETURN '00000';
+END $$;
+
+-- INSERT INTO evaluation as the superuser
+CREATE FUNCTION o_evaluation_ins(p_member text, p_year int, p_democratic numeric) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	mb pointsys.member;
+BEGIN
+	IF p_member IS NULL OR p_year IS NULL OR p_democratic IS NULL THEN RETURN '23502'; END IF;
+	IF NOT score_ok(p_democratic) THEN RETURN '22003'; END IF;
+	IF p_year > extract(year FROM current_date) OR p_year < 1 THEN RETURN '22008'; END IF;
+	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
+	IF NOT FOUND THEN RETURN '23503'; END IF;
+	IF mb.joined_on > make_date(p_year, 12, 31) OR mb.left_on < make_date(p_year, 1, 1) THEN RETURN '23503'; END IF;
+	IF EXISTS (SELECT FROM pointsys.evaluation WHERE member_id = p_member AND year = p_year) THEN RETURN '23505'; END IF;
+	RETURN '00000';
+END $$;
+
+-- INSERT INTO sanction as the superuser
+CREATE FUNCTION o_sanction_ins(p_member text, p_kind text, p_effective date, p_lifted date) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_member IS NULL OR p_kind IS NULL THEN RETURN '23502'; END IF;
+	IF p_kind <> ALL (sanction_kinds()) THEN RETURN '22023'; END IF;
+	IF p_effective IS NULL THEN RETURN '23502'; END IF;
+	IF p_lifted <= p_effective THEN RETURN '23514'; END IF;
+	IF NOT EXISTS (SELECT FROM pointsys.member WHERE member_id = p_member) THEN RETURN '23503'; END IF;
+	RETURN '00000';
+END $$;
+
+------------------------------------------------------------------------
+-- exec(target, args): one input, in its own subtransaction
+------------------------------------------------------------------------
+
+-- grade_recv's inputs are loaded into this table by binary COPY
+CREATE TABLE grade_bin (g pointsys.grade);
+
+CREATE FUNCTION exec(p_target text, a text[], OUT stage text, OUT state text, OUT message text)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	op text := a[1];
+	n1 numeric; n2 numeric; n3 numeric;
+	bl boolean;
+	d1 date; d2 date; kd date;
+	i1 int; i2 int;
+	t1 text; t2 text; t3 text;
+	g1 pointsys.grade; g2 pointsys.grade;
+	gs pointsys.grade[];
+	k bigint;
+	bv bytea;
+	ns numeric[] := '{}'; ds date[] := '{}'; ps numeric[] := '{}'; aws numeric[] := '{}';
+	q1 pointsys.quarter_state; q2 pointsys.quarter_state; qr pointsys.quarter_state;
+	c1 int; s1 numeric; c2 int; s2 numeric;
+	y1 pointsys.year_state; y2 pointsys.year_state; yr pointsys.year_state;
+	msk int;
+	cnt bigint;
+	path text;
+	expect text;				-- expected SQLSTATE(s), '|'-separated; NULL: no oracle
+	expect_r text;				-- the expected result, when expect is 00000
+	got_r text;					-- the result
+BEGIN
+	stage := 'cast';
+	BEGIN
+		CASE p_target
+		WHEN 'grade_in' THEN
+			stage := 'oracle';
+			expect_r := o_grade(a[1]);
+			expect := CASE WHEN a[1] IS NULL OR expect_r IS NOT NULL THEN '00000' ELSE '22P02' END;
+			stage := 'call';
+			got_r := a[1]::pointsys.grade::text;
+
+		WHEN 'grade_recv' THEN
+			-- COPY (SELECT bytes) TO a file, binary: one bytea field whose
+			-- bytes are the input; COPY grade_bin FROM it hands exactly
+			-- those bytes to grade_recv
+			bv := a[1]::bytea;
+			stage := 'oracle';
+			expect := CASE WHEN bv IS NULL OR (length(bv) = 1 AND get_byte(bv, 0) <= 3) THEN '00000' ELSE '22P03' END;
+			IF expect = '00000' AND bv IS NOT NULL THEN
+				expect_r := (ARRAY['不合格', '合格', '良好', '优秀'])[get_byte(bv, 0) + 1];
+			END IF;
+			stage := 'cast';
+			SELECT fuzz_dir || '/grade.bin' INTO path FROM config;
+			EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', a[1], path);
+			stage := 'call';
+			EXECUTE format('COPY grade_bin FROM %L WITH (FORMAT binary)', path);
+			stage := 'check';
+			SELECT count(*), min(g::text) INTO cnt, got_r FROM grade_bin;
+			IF cnt <> 1 THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('binary COPY of %s loaded %s rows', a[1], cnt);
+			END IF;
+			stage := 'call';
+
+		WHEN 'language' THEN
+			stage := 'call';
+			PERFORM set_config('pointsys.language', a[1], true);
+			stage := 'cast';
+			g1 := a[2]::pointsys.grade;
+			stage := 'call';
+			got_r := g1::text;
+
+		WHEN 'quarter_state_in' THEN
+			stage := 'call';
+			q1 := a[1]::pointsys.quarter_state;
+			got_r := q1::text;
+			stage := 'check';
+			IF got_r::pointsys.quarter_state::text IS DISTINCT FROM got_r THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter_state %L reads back as %L',
+															   got_r, got_r::pointsys.quarter_state::text);
+			END IF;
+			stage := 'call';
+
+		WHEN 'year_state_in' THEN
+			stage := 'call';
+			y1 := a[1]::pointsys.year_state;
+			got_r := y1::text;
+			stage := 'check';
+			IF got_r::pointsys.year_state::text IS DISTINCT FROM got_r THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_state %L reads back as %L',
+															   got_r, got_r::pointsys.year_state::text);
+			END IF;
+			stage := 'call';
+
+		WHEN 'grade_of' THEN
+			n1 := a[1]::numeric;
+			stage := 'oracle';
+			expect := CASE WHEN n1 IS NULL OR score_ok(n1) THEN '00000' ELSE '22003' END;
+			IF n1 IS NOT NULL AND expect = '00000' THEN
+				expect_r := grade_label(round(n1, 2));
+			END IF;
+			stage := 'call';
+			got_r := pointsys.grade_of(n1)::text;
+
+		WHEN 'annual_total' THEN
+			n1 := a[1]::numeric;
+			n2 := a[2]::numeric;
+			stage := 'oracle';
+			IF n1 IS NULL OR n2 IS NULL THEN
+				expect := '00000';		-- strict
+			ELSIF score_ok(n1) AND score_ok(n2) THEN
+				expect := '00000';
+				expect_r := round(0.8 * n1 + 0.2 * n2, 2)::text;
+			ELSE
+				expect := '22003';
+			END IF;
+			stage := 'call';
+			got_r := pointsys.annual_total(n1, n2)::text;
+
+		WHEN 'annual_grade' THEN
+			n1 := a[1]::numeric;
+			n2 := a[2]::numeric;
+			bl := CASE WHEN a[4] = '2' THEN false ELSE a[3]::boolean END;
+			stage := 'oracle';
+			IF (n1 IS NOT NULL AND NOT score_ok(n1)) OR (n2 IS NOT NULL AND NOT score_ok(n2)) THEN
+				expect := '22003';
+			ELSE
+				expect := '00000';
+				expect_r := CASE WHEN bl IS NULL THEN NULL WHEN bl THEN '不合格'
+								 WHEN n1 IS NULL OR n2 IS NULL THEN NULL
+								 ELSE grade_label(round(0.8 * n1 + 0.2 * n2, 2)) END;
+			END IF;
+			stage := 'call';
+			IF a[4] = '2' THEN
+				got_r := pointsys.annual_grade(n1, n2)::text;
+			ELSE
+				got_r := pointsys.annual_grade(n1, n2, bl)::text;
+			END IF;
+
+		WHEN 'annual_grade_member' THEN
+			t1 := a[1];
+			i1 := a[2]::int;
+			stage := 'call';
+			got_r := pointsys.annual_grade(t1, i1)::text;
+
+		WHEN 'quarter_avg' THEN
+			n1 := a[1]::numeric;
+			n2 := a[2]::numeric;
+			n3 := a[3]::numeric;
+			stage := 'oracle';
+			expect := '00000';
+			IF (n1 IS NOT NULL AND NOT score_ok(n1)) OR (n2 IS NOT NULL AND NOT score_ok(n2))
+			   OR (n3 IS NOT NULL AND NOT score_ok(n3)) THEN
+				expect := '22003';
+			ELSE
+				expect_r := mean2(array_remove(ARRAY[n1, n2, n3], NULL))::text;
+			END IF;
+			stage := 'call';
+			got_r := pointsys.quarter_avg(n1, n2, n3)::text;
+
+		WHEN 'quarter_avg_agg' THEN
+			ns := a::numeric[];
+			stage := 'oracle';
+			expect := '00000';
+			cnt := 0;
+			FOR i IN 1 .. cardinality(ns) LOOP
+				CONTINUE WHEN ns[i] IS NULL;
+				IF NOT score_ok(ns[i]) THEN expect := '22003'; EXIT; END IF;
+				IF cnt = 3 THEN expect := '21000'; EXIT; END IF;
+				cnt := cnt + 1;
+			END LOOP;
+			IF expect = '00000' THEN
+				expect_r := mean2(array_remove(ns, NULL))::text;
+			END IF;
+			stage := 'call';
+			got_r := (SELECT pointsys.quarter_avg(v ORDER BY o) FROM unnest(ns) WITH ORDINALITY u (v, o))::text;
+
+		WHEN 'annual_assessment' THEN
+			FOR i IN 1 .. cardinality(a) / 2 LOOP
+				ds := ds || a[2 * i - 1]::date;
+				ns := ns || a[2 * i]::numeric;
+			END LOOP;
+			stage := 'oracle';
+			SELECT o.state, o.result INTO expect, expect_r FROM o_assessment(ds, ns) o;
+			stage := 'call';
+			got_r := (SELECT pointsys.annual_assessment(d, v ORDER BY o)
+					  FROM unnest(ds, ns) WITH ORDINALITY u (d, v, o))::text;
+
+		WHEN 'ledger_year' THEN
+			n1 := a[1]::numeric;
+			FOR i IN 1 .. (cardinality(a) - 1) / 3 LOOP
+				ds := ds || a[3 * i - 1]::date;
+				ps := ps || a[3 * i]::numeric;
+				aws := aws || a[3 * i + 1]::numeric;
+			END LOOP;
+			stage := 'oracle';
+			SELECT o.state, o.result INTO expect, expect_r FROM o_ledger_year(n1, ds, ps, aws) o;
+			stage := 'call';
+			SELECT pointsys.ledger_year(d, p, w ORDER BY o) INTO y1
+			FROM unnest(ds, ps, aws) WITH ORDINALITY u (d, p, w, o);
+			IF y1 IS NOT NULL AND n1 IS NOT NULL THEN
+				got_r := (SELECT f::text FROM pointsys.year_figures(y1, n1) f);
+				stage := 'check';
+				-- year_quarters lists the quarters year_figures has, and the
+				-- state reads back from its text
+				IF (SELECT string_agg(q.score::text, ',' ORDER BY q.quarter) FROM pointsys.year_quarters(y1, n1) q)
+				   IS DISTINCT FROM (SELECT concat_ws(',', f.q1, f.q2, f.q3, f.q4) FROM pointsys.year_figures(y1, n1) f
+									 WHERE f.months > 0) THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_quarters and year_figures disagree on %s', y1);
+				END IF;
+				IF y1::text::pointsys.year_state::text IS DISTINCT FROM y1::text THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('ledger_year state %L does not read back', y1::text);
+				END IF;
+				stage := 'call';
+			END IF;
+
+		WHEN 'quarter_state_fns' THEN
+			q1 := a[2]::pointsys.quarter_state;
+			IF op = 'trans' THEN
+				n1 := a[3]::numeric;
+			ELSIF op = 'combine' THEN
+				q2 := a[3]::pointsys.quarter_state;
+			END IF;
+			stage := 'oracle';
+			SELECT coalesce(p.c, 0), coalesce(p.s, 0) INTO c1, s1 FROM qs_parts(q1) p;
+			SELECT coalesce(p.c, 0), coalesce(p.s, 0) INTO c2, s2 FROM qs_parts(q2) p;
+			expect := '00000';
+			IF op = 'trans' THEN
+				IF n1 IS NULL THEN
+					expect_r := qs_norm(q1);
+				ELSIF NOT score_ok(n1) THEN
+					expect := '22003';
+				ELSIF c1 >= 3 THEN
+					expect := '21000';
+				ELSE
+					expect_r := (c1 + 1) || ' ' || trim_scale(s1 + n1);
+				END IF;
+			ELSIF op = 'combine' THEN
+				IF q2 IS NULL THEN
+					expect_r := qs_norm(q1);
+				ELSIF c1 + c2 > 3 THEN
+					expect := '21000';
+				ELSE
+					expect_r := (c1 + c2) || ' ' || trim_scale(s1 + s2);
+				END IF;
+			ELSE
+				expect_r := CASE WHEN c1 > 0 THEN round(s1 / c1, 2)::text END;
+			END IF;
+			stage := 'call';
+			CASE op
+			WHEN 'trans' THEN qr := pointsys.quarter_avg_transfn(q1, n1);
+			WHEN 'combine' THEN qr := pointsys.quarter_avg_combinefn(q1, q2);
+			ELSE got_r := pointsys.quarter_avg_finalfn(q1)::text;
+			END CASE;
+			IF op <> 'final' THEN
+				stage := 'check';
+				got_r := qs_norm(qr);
+				IF qr::text::pointsys.quarter_state::text IS DISTINCT FROM qr::text THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter state %L does not read back', qr::text);
+				END IF;
+				stage := 'call';
+			END IF;
+
+		WHEN 'year_state_fns' THEN
+			y1 := a[2]::pointsys.year_state;
+			CASE op
+			WHEN 'trans' THEN d1 := a[3]::date; n1 := a[4]::numeric;
+			WHEN 'ledger' THEN d1 := a[3]::date; n1 := a[4]::numeric; n2 := a[5]::numeric;
+			WHEN 'combine' THEN y2 := a[3]::pointsys.year_state;
+			WHEN 'figures', 'quarters' THEN n1 := a[3]::numeric;
+			ELSE NULL;
+			END CASE;
+			stage := 'call';
+			CASE op
+			WHEN 'trans' THEN yr := pointsys.annual_assessment_transfn(y1, d1, n1);
+			WHEN 'ledger' THEN yr := pointsys.ledger_year_transfn(y1, d1, n1, n2);
+			WHEN 'combine' THEN yr := pointsys.year_state_combinefn(y1, y2);
+			WHEN 'final' THEN got_r := pointsys.annual_assessment_finalfn(y1)::text;
+			WHEN 'figures' THEN
+				got_r := CASE WHEN y1 IS NOT NULL AND n1 IS NOT NULL
+							  THEN (SELECT f::text FROM pointsys.year_figures(y1, n1) f) END;
+			ELSE
+				got_r := (SELECT string_agg(q::text, ';') FROM pointsys.year_quarters(y1, n1) q);
+			END CASE;
+			stage := 'check';
+			-- every input is ≥ 0: no figure may come out negative; a state
+			-- reads back from its text
+			IF got_r LIKE '%-%' THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s of %L gave a negative figure: %s', op, y1::text, got_r);
+			END IF;
+			IF op = 'final' AND got_r::numeric > 100 AND y1::text LIKE 'totals%' THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('final of %L gave %s > 100', y1::text, got_r);
+			END IF;
+			IF yr IS NOT NULL THEN
+				got_r := yr::text;
+				IF yr::text::pointsys.year_state::text IS DISTINCT FROM yr::text THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year state %L does not read back', yr::text);
+				END IF;
+			END IF;
+			stage := 'call';
+
+		WHEN 'is_veto_sanction' THEN
+			t1 := a[1];
+			expect := CASE WHEN t1 IS NULL OR t1 = ANY (sanction_kinds()) THEN '00000' ELSE '22023' END;
+			expect_r := CASE WHEN t1 IN ('removal_from_post', 'probation', 'law_violation') THEN 'true'
+							 WHEN t1 IN ('warning', 'serious_warning', 'expulsion') THEN 'false' END;
+			stage := 'call';
+			got_r := pointsys.is_veto_sanction(t1)::text;
+
+		WHEN 'eligibility' THEN
+			g1 := a[1]::pointsys.grade;
+			expect := '00000';
+			expect_r := CASE g1::text WHEN '优秀' THEN 'priority' WHEN '良好' THEN 'eligible'
+									  WHEN '合格' THEN 'ineligible' WHEN '不合格' THEN 'mentoring' END;
+			stage := 'call';
+			got_r := pointsys.eligibility(g1);
+
+		WHEN 'ledger_reads' THEN
+			t1 := a[2];
+			d1 := a[3]::date;
+			i1 := a[4]::int;
+			i2 := a[5]::int;
+			stage := 'oracle';
+			IF op = 'year_of' THEN
+				-- astronomical years, like the server's j2date: 1 BC is year 0
+				expect := CASE WHEN d1 IS NULL OR isfinite(d1) THEN '00000' ELSE '22008' END;
+				expect_r := CASE WHEN isfinite(d1) THEN
+								 (extract(year FROM d1) + CASE WHEN extract(year FROM d1) < 0 THEN 1 ELSE 0 END)::text END;
+			ELSIF op = 'quarter_start' THEN
+				IF i1 IS NULL OR i2 IS NULL THEN
+					expect := '00000';
+				ELSIF i2 NOT BETWEEN 1 AND 4 THEN
+					expect := '22023';
+				ELSIF i1 < -4712 OR i1 > 5874897 THEN
+					expect := '22008';
+				ELSE
+					expect := '00000';
+					expect_r := make_date(CASE WHEN i1 <= 0 THEN i1 - 1 ELSE i1 END, 3 * i2 - 2, 1)::text;
+				END IF;
+			END IF;
+			stage := 'call';
+			CASE op
+			WHEN 'year_of' THEN got_r := pointsys.year_of(d1)::text;
+			WHEN 'quarter_start' THEN got_r := pointsys.quarter_start(i1, i2)::text;
+			WHEN 'monthly_score' THEN got_r := pointsys.monthly_score(t1, d1)::text;
+			WHEN 'quarter_score' THEN got_r := pointsys.quarter_score(t1, i1, i2)::text;
+			WHEN 'may_record' THEN got_r := pointsys.may_record(t1)::text;
+			WHEN 'may_record_branch' THEN got_r := pointsys.may_record_branch(t1)::text;
+			ELSE got_r := pointsys.is_vetoed(t1, i1)::text;
+			END CASE;
+
+		WHEN 'grade_ops' THEN
+			g1 := a[1]::pointsys.grade;
+			g2 := a[2]::pointsys.grade;
+			k := a[3]::bigint;
+			gs := a[4:]::pointsys.grade[];
+			stage := 'oracle';
+			c1 := rank(g1);
+			c2 := rank(g2);
+			expect := '00000';
+			expect_r := concat_ws(',', sign(c1 - c2), c1 < c2, c1 <= c2, c1 = c2, c1 <> c2, c1 >= c2, c1 > c2,
+								  label(greatest(c1, c2)), label(least(c1, c2)), '0' || c1,
+								  (SELECT label(min(rank(x))) FROM unnest(gs) x),
+								  (SELECT label(max(rank(x))) FROM unnest(gs) x));
+			stage := 'call';
+			got_r := concat_ws(',', pointsys.grade_cmp(g1, g2), g1 OPERATOR(pointsys.<) g2,
+							   g1 OPERATOR(pointsys.<=) g2, g1 OPERATOR(pointsys.=) g2,
+							   g1 OPERATOR(pointsys.<>) g2, g1 OPERATOR(pointsys.>=) g2,
+							   g1 OPERATOR(pointsys.>) g2, pointsys.grade_larger(g1, g2),
+							   pointsys.grade_smaller(g1, g2), encode(pointsys.grade_send(g1), 'hex'),
+							   (SELECT pointsys.min(x) FROM unnest(gs) x), (SELECT pointsys.max(x) FROM unnest(gs) x));
+			stage := 'check';
+			-- the extended hash with seed 0 agrees with the plain hash in its
+			-- low 32 bits (hash opclass contract); equal grades hash equal
+			IF (pointsys.grade_hash_extended(g1, 0) & 4294967295) <> (pointsys.grade_hash(g1)::bigint & 4294967295)
+			   OR (c1 = c2 AND (pointsys.grade_hash(g1) <> pointsys.grade_hash(g2)
+								OR pointsys.grade_hash_extended(g1, k) <> pointsys.grade_hash_extended(g2, k))) THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('grade hashes of %s and %s break the hash contract', g1, g2);
+			END IF;
+			stage := 'call';
+
+		-- The triggers.  a[2] is the role: super (the superuser),
+		-- admin (pointsys_admin), recorder (pointsys_recorder, recorder of
+		-- b1), nobody (no pointsys role).
+		WHEN 'score' THEN
+			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; n1 := a[6]::numeric;
+			kd := a[8]::date; msk := a[10]::int;
+			IF op = 'ins' AND a[2] = 'super' THEN
+				stage := 'oracle';
+				expect := o_score_ins(t1, d1, t2, n1);
+			END IF;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'ins' THEN
+				INSERT INTO pointsys.score (member_id, month, item, points) VALUES (t1, d1, t2, n1)
+				RETURNING month INTO d2;
+				stage := 'check';
+				PERFORM set_config('role', 'none', true);
+				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
+						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
+				END IF;
+				stage := call_stage(a[2]);
+			WHEN 'upd' THEN
+				UPDATE pointsys.score SET
+					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
+					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
+					item = CASE WHEN msk & 4 <> 0 THEN t2 ELSE item END,
+					points = CASE WHEN msk & 8 <> 0 THEN n1 ELSE points END
+				WHERE member_id = a[7] AND month = kd AND item = a[9];
+			ELSE
+				DELETE FROM pointsys.score WHERE member_id = a[7] AND month = kd AND item = a[9];
+			END CASE;
+
+		WHEN 'award' THEN
+			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; i1 := a[6]::int; msk := a[7]::int;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'ins' THEN
+				INSERT INTO pointsys.award (member_id, month, kind) VALUES (t1, d1, t2) RETURNING month INTO d2;
+				stage := 'check';
+				PERFORM set_config('role', 'none', true);
+				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
+					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
+						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
+				END IF;
+				stage := call_stage(a[2]);
+			WHEN 'upd' THEN
+				UPDATE pointsys.award SET
+					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
+					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
+					kind = CASE WHEN msk & 4 <> 0 THEN t2 ELSE kind END
+				WHERE award_id = i1;
+			ELSE
+				DELETE FROM pointsys.award WHERE award_id = i1;
+			END CASE;
+
+		WHEN 'evaluation' THEN
+			t1 := a[3]; i1 := a[4]::int; n1 := a[5]::numeric; i2 := a[7]::int; msk := a[8]::int;
+			IF op = 'ins' AND a[2] = 'super' THEN
+				stage := 'oracle';
+				expect := o_evaluation_ins(t1, i1, n1);
+			END IF;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'ins' THEN
+				INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES (t1, i1, n1);
+			WHEN 'upd' THEN
+				UPDATE pointsys.evaluation SET
+					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
+					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
+					democratic = CASE WHEN msk & 4 <> 0 THEN n1 ELSE democratic END
+				WHERE member_id = a[6] AND year = i2;
+			ELSE
+				DELETE FROM pointsys.evaluation WHERE member_id = a[6] AND year = i2;
+			END CASE;
+
+		WHEN 'sanction' THEN
+			t1 := a[3]; t2 := a[4]; d1 := a[5]::date; d2 := a[6]::date; i1 := a[7]::int; msk := a[8]::int;
+			IF op = 'ins' AND a[2] = 'super' THEN
+				stage := 'oracle';
+				expect := o_sanction_ins(t1, t2, d1, d2);
+			END IF;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'ins' THEN
+				INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES (t1, t2, d1, d2);
+			WHEN 'upd' THEN
+				UPDATE pointsys.sanction SET
+					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
+					kind = CASE WHEN msk & 2 <> 0 THEN t2 ELSE kind END,
+					effective_on = CASE WHEN msk & 4 <> 0 THEN d1 ELSE effective_on END,
+					lifted_on = CASE WHEN msk & 8 <> 0 THEN d2 ELSE lifted_on END
+				WHERE sanction_id = i1;
+			ELSE
+				DELETE FROM pointsys.sanction WHERE sanction_id = i1;
+			END CASE;
+
+		WHEN 'period' THEN
+			t1 := a[3]; i1 := a[4]::int; i2 := a[5]::int; t2 := a[6]; t3 := a[7];
+			kd := make_date(a[9]::int, 1, 1); msk := a[11]::int;
+			IF t3 IS NOT NULL AND op <> 'reopen' THEN
+				PERFORM set_config('pointsys.reason', t3, true);
+			END IF;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'ins' THEN
+				INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES (t1, i1, i2, t2);
+			WHEN 'upd' THEN
+				UPDATE pointsys.period SET
+					branch_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE branch_id END,
+					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
+					quarter = CASE WHEN msk & 4 <> 0 THEN i2 ELSE quarter END,
+					status = CASE WHEN msk & 8 <> 0 THEN t2 ELSE status END
+				WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
+			WHEN 'del' THEN
+				DELETE FROM pointsys.period WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
+			WHEN 'advance' THEN
+				PERFORM pointsys.advance(t1, i1, i2);
+			ELSE
+				PERFORM pointsys.reopen(t1, i1, i2, t3);
+			END CASE;
+
+		WHEN 'member' THEN
+			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			IF op = 'upd' THEN
+				UPDATE pointsys.member SET
+					joined_on = CASE WHEN msk & 1 <> 0 THEN d1 ELSE joined_on END,
+					left_on = CASE WHEN msk & 2 <> 0 THEN d2 ELSE left_on END,
+					member_id = CASE WHEN msk & 4 <> 0 THEN t1 ELSE member_id END,
+					branch_id = CASE WHEN msk & 8 <> 0 THEN t2 ELSE branch_id END
+				WHERE member_id = a[3];
+			ELSE
+				DELETE FROM pointsys.member WHERE member_id = a[3];
+			END IF;
+
+		WHEN 'rulebook' THEN
+			t1 := a[3]; t2 := a[4]; n1 := a[5]::numeric; n2 := a[6]::numeric; t3 := a[7]; msk := a[8]::int;
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'item_upd' THEN
+				UPDATE pointsys.item SET
+					max_points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE max_points END,
+					step = CASE WHEN msk & 2 <> 0 THEN n2 ELSE step END,
+					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
+				WHERE item = t1;
+			WHEN 'item_ins' THEN
+				INSERT INTO pointsys.item (item, category, title, max_points, step) VALUES (t1, t3, t2, n1, n2);
+			WHEN 'item_del' THEN
+				DELETE FROM pointsys.item WHERE item = t1;
+			WHEN 'kind_upd' THEN
+				UPDATE pointsys.award_kind SET
+					points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE points END,
+					title = CASE WHEN msk & 2 <> 0 THEN t2 ELSE title END
+				WHERE kind = t1;
+			WHEN 'kind_ins' THEN
+				INSERT INTO pointsys.award_kind (kind, title, points) VALUES (t1, t2, n1);
+			WHEN 'kind_del' THEN
+				DELETE FROM pointsys.award_kind WHERE kind = t1;
+			WHEN 'cat_upd' THEN
+				UPDATE pointsys.category SET
+					category = CASE WHEN msk & 1 <> 0 THEN t3 ELSE category END,
+					cap = CASE WHEN msk & 2 <> 0 THEN n1 ELSE cap END,
+					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
+				WHERE category = t1;
+			WHEN 'cat_ins' THEN
+				INSERT INTO pointsys.category (category, title, cap) VALUES (t1, t2, n1);
+			ELSE
+				DELETE FROM pointsys.category WHERE category = t1;
+			END CASE;
+		END CASE;
+		RAISE SQLSTATE 'PZOK0';			-- roll the input back
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+	END;
+	IF state = 'PZOK0' THEN
+		state := '00000';
+		message := got_r;
+	END IF;
+	IF expect IS NOT NULL AND stage LIKE 'call%'
+	   AND NOT (state = ANY (string_to_array(expect, '|'))
+				AND (state <> '00000' OR expect_r IS NOT DISTINCT FROM got_r OR p_target IN ('score', 'evaluation', 'sanction'))) THEN
+		message := format('expected %s%s, got %s: %s', expect,
+						  CASE WHEN expect = '00000' THEN ' ' || coalesce(quote_literal(expect_r), 'NULL') ELSE '' END,
+						  state, coalesce(message, 'NULL'));
+		state := 'PZINV';
+		stage := 'check';
+	END IF;
+END $$;
+
+-- The stage name of a role, and switching to it for the rest of the
+-- subtransaction (the error or PZOK0 that ends it switches back)
+CREATE FUNCTION call_stage(who text) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$SELECT CASE who WHEN 'super' THEN 'call' ELSE 'call:' || who END$$;
+CREATE FUNCTION as_role(who text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF who <> 'super' THEN
+		PERFORM set_config('role', 'fuzz_' || who, true);
+	END IF;
+END $$;
+GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody;
+
+------------------------------------------------------------------------
+-- Counting
+------------------------------------------------------------------------
+
+CREATE TABLE counts (
+	target text NOT NULL,
+	stage text NOT NULL,
+	sqlstate text NOT NULL,
+	n bigint NOT NULL,
+	example_idx bigint,
+	example_input text,
+	example_message text,
+	PRIMARY KEY (target, stage, sqlstate)
+);
+
+-- Outcomes that are not allowed: the first 5 inputs of each
+CREATE TABLE failures (
+	target text NOT NULL,
+	stage text NOT NULL,
+	sqlstate text NOT NULL,
+	idx bigint NOT NULL,
+	input text,
+	message text,
+	replay text
+);
+
+CREATE TABLE progress (
+	ord int PRIMARY KEY,
+	target text UNIQUE NOT NULL,
+	requested bigint NOT NULL,
+	done bigint NOT NULL DEFAULT 0,
+	crashes int NOT NULL DEFAULT 0,
+	seconds numeric NOT NULL DEFAULT 0	-- running inputs (not restarts and replays after crashes)
+);
+
+-- run(target, seed, first, count): inputs first .. first + count - 1,
+-- counted into counts and failures.  With verbose, each input is printed
+-- (NOTICE "fuzz input <target> <idx> <args>") before it runs and nothing
+-- is recorded: sql_fuzz.sh replays a crashed batch so.
+CREATE FUNCTION run(p_target text, p_seed bigint, p_first bigint, p_count bigint, p_verbose boolean DEFAULT false)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	keys text[] := '{}';
+	ns bigint[] := '{}';
+	ex_idx bigint[] := '{}';
+	ex_in text[] := '{}';
+	ex_msg text[] := '{}';
+	ok text[];
+	a text[];
+	r record;
+	k text;
+	pos int;
+BEGIN
+	SELECT coalesce(array_agg(stage || '|' || sqlstate), '{}') INTO ok FROM allowed WHERE target = p_target;
+	FOR idx IN p_first .. p_first + p_count - 1 LOOP
+		a := gen(p_target, p_seed, idx);
+		IF p_verbose THEN
+			RAISE NOTICE 'fuzz input % % %', p_target, idx, a;
+		END IF;
+		r := exec(p_target, a);
+		k := r.stage || '|' || r.state;
+		pos := array_position(keys, k);
+		IF pos IS NULL THEN
+			keys := keys || k;
+			ns := ns || 1::bigint;
+			ex_idx := ex_idx || idx;
+			ex_in := ex_in || a::text;
+			ex_msg := ex_msg || left(r.message, 300);
+		ELSE
+			ns[pos] := ns[pos] + 1;
+		END IF;
+		IF NOT p_verbose AND k <> ALL (ok)
+		   AND (SELECT count(*) FROM failures f
+				WHERE f.target = p_target AND f.stage = r.stage AND f.sqlstate = r.state) < 5 THEN
+			INSERT INTO failures
+			VALUES (p_target, r.stage, r.state, idx, a::text, r.message,
+					format('SELECT * FROM fuzz.replay(%L, %s, %s);', p_target, p_seed, idx));
+		END IF;
+	END LOOP;
+	IF NOT p_verbose THEN
+		INSERT INTO counts AS c
+		SELECT p_target, split_part(u.k, '|', 1), split_part(u.k, '|', 2), u.n, u.i, u.inp, u.msg
+		FROM unnest(keys, ns, ex_idx, ex_in, ex_msg) u (k, n, i, inp, msg)
+		ON CONFLICT (target, stage, sqlstate) DO UPDATE SET n = c.n + excluded.n;
+	END IF;
+	RETURN p_count;
+END $$;
+
+-- plan(targets, per_target): start a run (at least each target's corpus)
+CREATE FUNCTION plan(p_targets text[], p_per_target bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	bad text;
+BEGIN
+	SELECT string_agg(x, ', ') INTO bad FROM unnest(p_targets) x WHERE x NOT IN (SELECT target FROM target);
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'unknown targets: %', bad USING HINT = 'Targets are listed in fuzz.target.';
+	END IF;
+	DELETE FROM counts;
+	DELETE FROM failures;
+	DELETE FROM progress;
+	INSERT INTO progress (ord, target, requested)
+	SELECT t.ord, t.target, greatest(p_per_target, (SELECT count(*) FROM corpus c WHERE c.target = t.target))
+	FROM target t WHERE t.target = ANY (p_targets);
+	RETURN (SELECT sum(requested) FROM progress);
+END $$;
+
+-- run_all(seed, batch): every unfinished target, a batch per transaction;
+-- a target that crashed max_crashes times stops
+CREATE PROCEDURE run_all(p_seed bigint, p_batch bigint, p_max_crashes int DEFAULT 10) LANGUAGE plpgsql AS $$
+DECLARE
+	t text;
+	first bigint;
+	n bigint;
+	t0 timestamptz;
+BEGIN
+	LOOP
+		SELECT p.target, p.done, least(p_batch, p.requested - p.done) INTO t, first, n
+		FROM progress p WHERE p.done < p.requested AND p.crashes < p_max_crashes ORDER BY p.ord LIMIT 1;
+		EXIT WHEN NOT FOUND;
+		t0 := clock_timestamp();
+		PERFORM run(t, p_seed, first, n);
+		UPDATE progress SET done = done + n,
+							seconds = seconds + extract(epoch FROM clock_timestamp() - t0)
+		WHERE target = t;
+		COMMIT;
+	END LOOP;
+END $$;
+
+-- record_crash: input culprit (or, if the replay did not crash, somewhere
+-- in [first, first + count)) crashed the backend.  The inputs before it
+-- are counted, it is counted as CRASH, and the target goes on after it.
+CREATE FUNCTION record_crash(p_target text, p_seed bigint, p_first bigint, p_count bigint, p_culprit bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	a text[];
+	at bigint := CASE WHEN p_culprit >= p_first THEN p_culprit ELSE p_first END;
+	t0 timestamptz := clock_timestamp();
+BEGIN
+	IF p_culprit >= p_first THEN
+		PERFORM run(p_target, p_seed, p_first, p_culprit - p_first);
+	END IF;
+	a := gen(p_target, p_seed, at);
+	INSERT INTO counts AS c
+	VALUES (p_target, 'crash', 'CRASH', 1, at, a::text, 'the backend crashed')
+	ON CONFLICT (target, stage, sqlstate) DO UPDATE SET n = c.n + 1;
+	INSERT INTO failures
+	SELECT p_target, 'crash', 'CRASH', at, a::text,
+			CASE WHEN p_culprit >= p_first THEN 'the backend crashed on this input'
+				 ELSE format('the backend crashed in batch [%s, %s); it did not recur when replayed alone',
+							 p_first, p_first + p_count) END,
+			format('SELECT * FROM fuzz.replay(%L, %s, %s);', p_target, p_seed, at)
+	WHERE (SELECT count(*) FROM failures f WHERE f.target = p_target AND f.sqlstate = 'CRASH') < 5;
+	UPDATE progress
+	SET done = CASE WHEN p_culprit >= p_first THEN p_culprit + 1 ELSE p_first + p_count END,
+		crashes = crashes + 1,
+		seconds = seconds + extract(epoch FROM clock_timestamp() - t0)
+	WHERE target = p_target;
+END $$;
+
+-- replay(target, seed, idx): run one input again, and show it
+CREATE FUNCTION replay(p_target text, p_seed bigint, p_idx bigint,
+					   OUT stage text, OUT sqlstate text, OUT message text, OUT input text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	a text[] := gen(p_target, p_seed, p_idx);
+	r record;
+BEGIN
+	r := exec(p_target, a);
+	stage := r.stage;
+	sqlstate := r.state;
+	message := r.message;
+	input := a::text;
+END $$;
+
+-- The binary path really reaches grade_recv: a byte 2 loads 良好, a byte 7
+-- is refused with grade_recv's own message (COPY's framing errors read
+-- "incorrect binary data format" instead)
+CREATE FUNCTION self_test() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+BEGIN
+	r := exec('grade_recv', ARRAY['\x02']);
+	IF r.state <> '00000' OR r.message IS DISTINCT FROM '良好' THEN
+		RAISE EXCEPTION 'binary COPY of byte 2: % %, expected 00000 良好', r.state, r.message;
+	END IF;
+	r := exec('grade_recv', ARRAY['\x07']);
+	IF r.state <> '22P03' OR r.message IS DISTINCT FROM 'invalid binary grade 7' THEN
+		RAISE EXCEPTION 'binary COPY of byte 7: % %, expected 22P03 "invalid binary grade 7"', r.state, r.message;
+	END IF;
+	RETURN 'ok: byte 2 loads 良好; byte 7 gives 22P03 "invalid binary grade 7" (grade_recv''s message)';
+END $$;
+
+CREATE VIEW report AS
+SELECT c.target, c.stage, c.sqlstate, c.n,
+	   CASE WHEN a.sqlstate IS NOT NULL THEN 'ok' ELSE 'NOT ALLOWED' END AS verdict
+FROM counts c
+JOIN target t ON t.target = c.target
+LEFT JOIN allowed a ON a.target = c.target AND a.stage = c.stage AND a.sqlstate = c.sqlstate
+ORDER BY t.ord, c.stage, c.sqlstate;
+
+CREATE VIEW progress_report AS
+SELECT p.target, p.requested, p.done,
+	   (SELECT coalesce(sum(c.n), 0) FROM counts c WHERE c.target = p.target) AS ran,
+	   p.crashes, round(p.seconds, 1) AS seconds
+FROM progress p ORDER BY p.ord;
+
+-- One function per target: fuzz_<target>(seed, count) runs inputs 0 .. count - 1
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOR t IN SELECT target FROM target ORDER BY ord LOOP
+		EXECUTE format('CREATE FUNCTION %I(seed bigint, count bigint) RETURNS bigint LANGUAGE sql
+						AS %L', 'fuzz_' || t, format('SELECT fuzz.run(%L, seed, 0, count)', t));
+	END LOOP;
+END $$;
