@@ -185,7 +185,7 @@ CREATE TABLE received (g grade);
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\001\0\0\001\0\0\0\001\001\0\001\0\0\0\001\002\0\001\0\0\0\001\003\377\377'$$
     WITH (FORMAT binary);
 SELECT g, g::text FROM received;
--- a rank beyond 3, a byte with the high bit set, two bytes: 22P03
+-- a rank beyond 3, a byte with the high bit set, two bytes, no byte: 22P03
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\001\007\377\377'$$
     WITH (FORMAT binary);
 \echo :SQLSTATE
@@ -193,6 +193,9 @@ COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\
     WITH (FORMAT binary);
 \echo :SQLSTATE
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\002\001\001\377\377'$$
+    WITH (FORMAT binary);
+\echo :SQLSTATE
+COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\0\377\377'$$
     WITH (FORMAT binary);
 \echo :SQLSTATE
 SELECT count(*) AS rows_after_errors FROM received;

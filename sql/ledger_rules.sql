@@ -51,6 +51,9 @@ SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES 
 -- future months are refused (this month is accepted)
 SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('r01', '2999-01-01', 'role', 1)$$) LIKE '22008 month 2999-01 of item "role" for member "r01" is in the future%' AS future_refused;
 SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('r01', '2999-12-31', 'county')$$) LIKE '22008 %' AS future_award_refused;
+-- so is a month whose first day PostgreSQL cannot store (its first date is 4714-11-24 BC)
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('r01', '4714-11-24 BC', 'role', 1)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('r01', '4714-11-30 BC', 'county')$$);
 SELECT pg_temp.try(format($$INSERT INTO pointsys.score VALUES ('r01', %L, 'role', 1)$$, current_date)) AS this_month;
 DELETE FROM score WHERE member_id = 'r01' AND month = date_trunc('month', current_date)::date;
 SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('r01', 'infinity', 'role', 1)$$);
@@ -106,6 +109,11 @@ SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('r01', '2024-06-01', 'st
 SELECT pg_temp.try($$UPDATE pointsys.item SET max_points = 5 WHERE item = 'org_life'$$);
 DELETE FROM score WHERE member_id = 'r01' AND month = '2024-06-01';
 SELECT pg_temp.try($$UPDATE pointsys.item SET max_points = 4 WHERE item = 'org_life'$$);
+-- NULLs and a step of 0 are the constraints' to refuse
+SELECT pg_temp.try($$UPDATE pointsys.item SET max_points = NULL WHERE item = 'org_life'$$);
+SELECT pg_temp.try($$UPDATE pointsys.item SET step = NULL WHERE item = 'org_life'$$);
+SELECT pg_temp.try($$UPDATE pointsys.item SET step = 0 WHERE item = 'org_life'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.item VALUES ('org_life', 'study', '组织生活', 4, 0)$$);
 SELECT pg_temp.try($$UPDATE pointsys.award_kind SET points = 4 WHERE kind = 'county'$$);
 SELECT pg_temp.try($$UPDATE pointsys.award_kind SET title = '获得县级表彰、表扬(修订)' WHERE kind = 'county'$$);
 SELECT pg_temp.try($$UPDATE pointsys.award_kind SET points = 4 WHERE kind = 'above_county'$$);

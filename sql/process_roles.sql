@@ -94,6 +94,9 @@ SELECT try($$INSERT INTO pointsys.period (branch_id, year, quarter, status) VALU
 SELECT try($$UPDATE pointsys.period SET quarter = 2 WHERE branch_id = 'pa'$$);
 SELECT try($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'pa'$$);
 SELECT try($$DELETE FROM pointsys.period WHERE branch_id = 'pa'$$);
+SELECT try($$INSERT INTO pointsys.period (branch_id, year, quarter) VALUES (NULL, 2024, 1)$$);
+SELECT try($$UPDATE pointsys.period SET year = NULL WHERE branch_id = 'pa'$$);
+SELECT try($$SELECT pointsys.advance(NULL, 2024, 1)$$);
 -- reopening needs a reason, which lands in the audit trail
 SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, NULL)$$);
 SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, '')$$);

@@ -123,7 +123,10 @@ ledger_month(DateADT date, LedgerMonth *month)
 	next_month = month->month % 12 + 1;
 	month->start = date2j(month->year, month->month, 1) - POSTGRES_EPOCH_JDATE;
 	month->end = date2j(next_year, next_month, 1) - POSTGRES_EPOCH_JDATE - 1;
-	snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
+	if (month->year > 0)
+		snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
+	else
+		snprintf(month->label, sizeof(month->label), "%04d-%02d BC", 1 - month->year, month->month);
 	/* the first month PostgreSQL knows starts on its 24th (4714-11-24 BC) */
 	if (!IS_VALID_DATE(month->start))
 		ereport(ERROR,
@@ -132,7 +135,7 @@ ledger_month(DateADT date, LedgerMonth *month)
 						month->label, date_text(date))));
 }
 
-/* A finite date as YYYY-MM-DD, whatever DateStyle says */
+/* A finite date as YYYY-MM-DD (BC), whatever DateStyle says */
 static char *
 date_text(DateADT date)
 {
@@ -141,7 +144,9 @@ date_text(DateADT date)
 	int			day;
 
 	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
-	return psprintf("%04d-%02d-%02d", year, month, day);
+	if (year > 0)
+		return psprintf("%04d-%02d-%02d", year, month, day);
+	return psprintf("%04d-%02d-%02d BC", 1 - year, month, day);
 }
 
 /* Refuse a month after the current one */

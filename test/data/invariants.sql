@@ -42,7 +42,8 @@ RETURNS SETOF record LANGUAGE sql STABLE AS $$
 	FROM pointsys.audit a
 	WHERE a.table_name = (parse_ident(pg_typeof(rowtype)::text))[2]
 	  AND a.audit_id > coalesce((SELECT max(t.audit_id) FROM pointsys.audit t
-								 WHERE t.table_name = a.table_name AND t.action = 'TRUNCATE'), 0)
+								 WHERE t.table_name = (parse_ident(pg_typeof(rowtype)::text))[2]
+								   AND t.action = 'TRUNCATE'), 0)
 $$;
 CREATE VIEW pointsys_check.score_audit AS SELECT * FROM pointsys_check.audit_of(NULL::pointsys.score);
 CREATE VIEW pointsys_check.award_audit AS SELECT * FROM pointsys_check.audit_of(NULL::pointsys.award);
