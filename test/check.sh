@@ -19,7 +19,7 @@
 # Prints the diffs of what failed, then one line "N passed, N failed", and
 # exits non-zero on any failure.
 #
-# Environment: FUZZ_SECONDS (default 30), FUZZ_SQL_INPUTS (default 20000),
+# Environment: FUZZ_SECONDS (default 30), FUZZ_SQL_INPUTS (default 1000000),
 # SOAK_SECONDS (default 20), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
 set -euo pipefail
 
@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_SQL_INPUTS=${FUZZ_SQL_INPUTS:-20000}
+FUZZ_SQL_INPUTS=${FUZZ_SQL_INPUTS:-1000000}
 SOAK_SECONDS=${SOAK_SECONDS:-20}
 
 # PostgreSQL's headers trigger exactly one -Wextra warning: -Wunused-parameter,
