@@ -1,4 +1,4 @@
-/* pointsys--1.0--1.1.sql: faster reports, same figures */
+/* pointsys--1.0--1.1.sql: faster reports, same figures; advance() cannot deadlock with reopen() */
 
 \echo Use "ALTER EXTENSION pointsys UPDATE TO '1.1'" to load this file. \quit
 
