@@ -38,11 +38,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 START=$SECONDS
 
-fail() {
-	printf 'sanitize.sh: %s\n' "$*" >&2
-	exit 1
-}
-
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	make gcc libasan8 libubsan1
@@ -52,17 +47,17 @@ copy_tree "$ROOT"
 # gcc's ASan runtime, preloaded.  (The UBSan one, libubsan, comes in as a
 # dependency of pointsys.so.)
 ASAN_RT=$(readlink -f "$(gcc -print-file-name=libasan.so)")
-[ -f "$ASAN_RT" ] || fail "gcc has no libasan.so"
+[ -f "$ASAN_RT" ] || die "gcc has no libasan.so"
 
 log "build (ASAN=1, assertions on)"
 # with_llvm=no: no bitcode, there is no JIT here to use it
 pg_make -j"$(nproc)" ASAN=1 with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" ||
-	fail "the build failed"
+	die "the build failed"
 # Keep the build honest: the module must really be instrumented
 grep -q __asan_report "$WORK/tree/pointsys.so" && grep -q __ubsan_handle "$WORK/tree/pointsys.so" ||
-	fail "pointsys.so is not instrumented: is the ASAN=1 block in the Makefile?"
+	die "pointsys.so is not instrumented: is the ASAN=1 block in the Makefile?"
 gcc -O2 -fPIC -shared -o "$WORK/sanitize_preload.so" "$WORK/tree/test/sanitize_preload.c" ||
-	fail "could not build test/sanitize_preload.c"
+	die "could not build test/sanitize_preload.c"
 
 log "install into a private copy of the server ($WORK/inst)"
 private_install ASAN=1
@@ -83,10 +78,10 @@ start_private_cluster "$PRIVATE_POSTGRES" \
 
 # Check that a backend really runs with the ASan runtime and our build
 maps=$(backend_maps) ||
-	{ tail -n 50 "$WORK/log/server.log"; fail "could not load pointsys into the sanitized server"; }
-grep -qF "$ASAN_RT" <<<"$maps" || fail "the backend has no ASan runtime loaded"
+	{ tail -n 50 "$WORK/log/server.log"; die "could not load pointsys into the sanitized server"; }
+grep -qF "$ASAN_RT" <<<"$maps" || die "the backend has no ASan runtime loaded"
 grep -qF "$PRIVATE_PKGLIB/pointsys.so" <<<"$maps" ||
-	fail "the backend did not load the sanitized $PRIVATE_PKGLIB/pointsys.so"
+	die "the backend did not load the sanitized $PRIVATE_PKGLIB/pointsys.so"
 BUILT=$SECONDS
 
 run_suites

@@ -32,11 +32,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 START=$SECONDS
 
-fail() {
-	printf 'valgrind.sh: %s\n' "$*" >&2
-	exit 1
-}
-
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	make gcc valgrind
@@ -45,7 +40,7 @@ copy_tree "$ROOT"
 
 log "build (assertions on)"
 pg_make -j"$(nproc)" with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" >"$WORK/build.log" 2>&1 ||
-	{ cat "$WORK/build.log"; fail "the build failed"; }
+	{ cat "$WORK/build.log"; die "the build failed"; }
 private_install
 chown -R "$PG_USER:" "$WORK/tree"
 
@@ -67,10 +62,10 @@ chmod 755 "$WORK/postgres-vg"
 CLUSTER_CONF="autovacuum = off" START_TIMEOUT=600 start_private_cluster "$WORK/postgres-vg"
 
 maps=$(backend_maps) ||
-	{ tail -n 50 "$WORK/log/server.log"; fail "could not load pointsys into the server"; }
-grep -q vgpreload_memcheck <<<"$maps" || fail "the backend does not run under valgrind"
+	{ tail -n 50 "$WORK/log/server.log"; die "could not load pointsys into the server"; }
+grep -q vgpreload_memcheck <<<"$maps" || die "the backend does not run under valgrind"
 grep -qF "$PRIVATE_PKGLIB/pointsys.so" <<<"$maps" ||
-	fail "the backend did not load $PRIVATE_PKGLIB/pointsys.so"
+	die "the backend did not load $PRIVATE_PKGLIB/pointsys.so"
 BUILT=$SECONDS
 
 run_suites
