@@ -149,23 +149,23 @@ show_file() {
 	fi
 }
 
-# run_suites: the pg_regress tests and the isolation specs of the Makefile,
-# against the running throwaway cluster, counted; diffs of failures shown
-run_suites() {
-	local rc
-	log "pg_regress"
-	rc=0
+# run_suite NAME DIFFS MAKE-ARGS...: one pg_regress-style runner of the
+# Makefile's installcheck against the running throwaway cluster, counted;
+# the first lines of DIFFS shown when it fails
+run_suite() {
+	local name=$1 diffs=$2 rc=0
+	shift 2
+	log "$name"
 	as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-		installcheck ISOLATION= TAP_TESTS= 2>&1 | tee "$WORK/regress.out" || rc=$?
-	count_results "$WORK/regress.out" "$rc"
-	[ "$rc" -eq 0 ] || show_file "$WORK/tree/regression.diffs" 300
+		installcheck TAP_TESTS= "$@" 2>&1 | tee "$WORK/$name.out" || rc=$?
+	count_results "$WORK/$name.out" "$rc"
+	[ "$rc" -eq 0 ] || show_file "$WORK/tree/$diffs" 300
+}
 
-	log "isolation"
-	rc=0
-	as_pg_client make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-		installcheck REGRESS= TAP_TESTS= 2>&1 | tee "$WORK/isolation.out" || rc=$?
-	count_results "$WORK/isolation.out" "$rc"
-	[ "$rc" -eq 0 ] || show_file "$WORK/tree/output_iso/regression.diffs" 300
+# run_suites: the pg_regress tests and the isolation specs of the Makefile
+run_suites() {
+	run_suite pg_regress regression.diffs ISOLATION=
+	run_suite isolation output_iso/regression.diffs REGRESS=
 }
 
 # check_server_log: did a backend crash or an assertion fail?  (one failure)
