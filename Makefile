@@ -17,13 +17,14 @@ OBJS = \
 	src/rulebook_guard.o \
 	src/rules.o \
 	src/scoring.o \
+	src/trigger_check.o \
 	src/write_rules.o
 
 EXTENSION = pointsys
-DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql
+DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale

@@ -11,25 +11,71 @@
  * recorders can cause audit rows but cannot write or read them.
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(audit_changes);
 PG_FUNCTION_INFO_V1(audit_immutable);
 
+/*
+ * The tables audited, whose rows are serialised whole (to_jsonb): they must
+ * have built-in column types only, whose conversion to jsonb runs no code
+ * a user could have defined.
+ */
+static const TriggerTable audited_tables[] = {
+	TRIGGER_TABLE("score"), TRIGGER_TABLE("award"), TRIGGER_TABLE("sanction"), TRIGGER_TABLE("evaluation"), TRIGGER_TABLE("branch"), TRIGGER_TABLE("member"),
+	TRIGGER_TABLE("period"), TRIGGER_TABLE("recorder"), TRIGGER_TABLE("item"), TRIGGER_TABLE("category"), TRIGGER_TABLE("award_kind")
+};
+static const TriggerRule audit_rule = {
+	"audit_changes", false, TRIGGER_TYPE_UPDATE,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
+	true, lengthof(audited_tables), audited_tables
+};
+
+static const TriggerTable audit_table = TRIGGER_TABLE("audit");
+static const TriggerRule immutable_rule = {
+	"audit_immutable", true, TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, TRIGGER_TYPE_TRUNCATE,
+	false, 1, &audit_table
+};
+
 /* Transition table names used by the triggers of pointsys--1.0.sql */
 #define AUDIT_INSERT \
 	"INSERT INTO pointsys.audit (actor, acting_as, table_name, action, old_row, new_row, reason) "
 
+/*
+ * The reason of this session's changes (pointsys.reason), NULL when unset;
+ * refused when longer than AUDIT_REASON_MAX characters.
+ */
+static char *
+audit_reason(void)
+{
+	int			length;
+
+	if (pointsys_reason == NULL || pointsys_reason[0] == '\0')
+		return NULL;
+	length = pg_mbstrlen(pointsys_reason);
+	if (length > AUDIT_REASON_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("pointsys.reason is too long for the audit trail"),
+				 errdetail("It has %d characters; the limit is %d.", length, AUDIT_REASON_MAX),
+				 errhint("Give a shorter reason, and keep long documents elsewhere with a reference in the reason.")));
+	return pointsys_reason;
+}
+
 Datum
 audit_changes(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerFiring firing;
+	TriggerData *trigdata;
 	TriggerEvent event;
+	char	   *reason;
 	Relation	rel;
 	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, InvalidOid, InvalidOid};
 	Datum		args[6];
@@ -37,18 +83,17 @@ audit_changes(PG_FUNCTION_ARGS)
 	OwnerSwitch saved;
 	int			rc;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_changes: must be fired AFTER")));
+	trigger_check(fcinfo, &audit_rule, &firing);
+	trigdata = firing.trigdata;
 	event = trigdata->tg_event;
 	rel = trigdata->tg_relation;
 
 	args[0] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
 	args[1] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	args[2] = CStringGetTextDatum(RelationGetRelationName(rel));
-	if (pointsys_reason != NULL && pointsys_reason[0] != '\0')
-		args[3] = CStringGetTextDatum(pointsys_reason);
+	reason = audit_reason();
+	if (reason != NULL)
+		args[3] = CStringGetTextDatum(reason);
 	else
 		nulls[3] = 'n';
 
@@ -82,9 +127,7 @@ audit_changes(PG_FUNCTION_ARGS)
 								   "VALUES ($1, $2, $3, 'TRUNCATE', NULL, NULL, $4)",
 								   4, argtypes, args, nulls, false, 0);
 	else
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_changes: unexpected trigger event")));
+		elog(ERROR, "audit_changes: unexpected trigger event");	/* trigger_check let it in */
 
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "pointsys: cannot write the audit trail");
@@ -96,10 +139,9 @@ audit_changes(PG_FUNCTION_ARGS)
 Datum
 audit_immutable(PG_FUNCTION_ARGS)
 {
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_immutable: not called by trigger manager")));
+	TriggerFiring firing;
+
+	trigger_check(fcinfo, &immutable_rule, &firing);
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("the audit trail cannot be changed"),

@@ -11,6 +11,9 @@
 
 #include "catalog/namespace.h"
 #include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "lib/stringinfo.h"
 #include "nodes/parsenodes.h"
 #include "utils/lsyscache.h"
@@ -50,6 +53,7 @@ tables_with_rows(void)
 	char	   *result = NULL;
 	int			i;
 	bool		any = false;
+	OwnerSwitch saved;
 
 	if (!OidIsValid(nsp))
 		return NULL;
@@ -68,8 +72,7 @@ tables_with_rows(void)
 	if (!any)
 		return NULL;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
+	spi_begin(&saved);
 	if (SPI_execute(query.data, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: cannot look at the ledger");
 	result = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -77,7 +80,7 @@ tables_with_rows(void)
 		result = pstrdup(result);
 	else
 		result = NULL;
-	SPI_finish();
+	spi_end(&saved);
 	return result;
 }
 
@@ -85,16 +88,29 @@ Datum
 drop_guard(PG_FUNCTION_ARGS)
 {
 	EventTriggerData *trigdata;
+	Oid			extension;
 	char	   *tables;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("drop_guard: not fired by event trigger manager")));
+				 errmsg("drop_guard: must be called as event trigger")));
 	trigdata = (EventTriggerData *) fcinfo->context;
+	if (strcmp(trigdata->event, "ddl_command_start") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("drop_guard: cannot fire on %s", trigdata->event)));
 
 	if (pointsys_allow_drop || !IsA(trigdata->parsetree, DropStmt) ||
 		!drops_pointsys((DropStmt *) trigdata->parsetree))
+		PG_RETURN_VOID();
+
+	/*
+	 * Only the extension's owner may drop it: anyone else's DROP fails on its
+	 * own, and must not learn from us which tables hold rows.
+	 */
+	extension = get_extension_oid("pointsys", true);
+	if (!OidIsValid(extension) || !pg_extension_ownercheck(extension, GetUserId()))
 		PG_RETURN_VOID();
 
 	tables = tables_with_rows();

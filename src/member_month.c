@@ -16,6 +16,7 @@
  * not dumped).
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -64,6 +65,13 @@ PG_FUNCTION_INFO_V1(member_month_changed);
 	"UPDATE pointsys.member_month SET award_points = 0, awards = 0 WHERE awards OPERATOR(pg_catalog.<>) 0;" \
 	"DELETE FROM pointsys.member_month WHERE scores OPERATOR(pg_catalog.=) 0 AND awards OPERATOR(pg_catalog.=) 0"
 
+static const TriggerTable ledger_tables[] = {TRIGGER_TABLE("score"), TRIGGER_TABLE("award")};
+static const TriggerRule month_ledger_rule = {
+	"member_month_changed", false, 0,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
+	false, lengthof(ledger_tables), ledger_tables
+};
+
 /* Run one statement built by the trigger; it must succeed */
 static void
 run(const char *sql)
@@ -80,27 +88,18 @@ run(const char *sql)
 Datum
 member_month_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerFiring firing;
+	TriggerData *trigdata;
 	TriggerEvent event;
 	bool		scores;
 	const char *rows;
 	StringInfoData sql;
 	OwnerSwitch saved;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("member_month_changed: must be fired AFTER, FOR EACH STATEMENT")));
+	trigger_check(fcinfo, &month_ledger_rule, &firing);
+	trigdata = firing.trigdata;
 	event = trigdata->tg_event;
-	if (RelationGetRelid(trigdata->tg_relation) == pointsys_relation("score"))
-		scores = true;
-	else if (RelationGetRelid(trigdata->tg_relation) == pointsys_relation("award"))
-		scores = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("member_month_changed: fired on a table other than score and award")));
+	scores = trigger_fired_on(&firing, "score");
 	rows = scores ? SCORE_ROWS : AWARD_ROWS;
 
 	spi_begin(&saved);

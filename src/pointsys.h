@@ -26,6 +26,9 @@
 #define PG_GETARG_GRADE(n)		DatumGetGrade(PG_GETARG_DATUM(n))
 #define PG_RETURN_GRADE(g)		return GradeGetDatum(g)
 
+/* the longest pointsys.reason the audit trail keeps, in characters */
+#define AUDIT_REASON_MAX 1000
+
 /* settings (pointsys.c) */
 extern int	pointsys_language;
 extern char *pointsys_reason;

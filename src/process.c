@@ -13,6 +13,7 @@
  * new status and fails, whatever the isolation level.
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -24,6 +25,8 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(may_record);
@@ -147,6 +150,53 @@ records_branch(const char *branch_id)
 	return false;
 }
 
+/* Is the current user pointsys_admin (or a superuser)? */
+static bool
+is_admin(void)
+{
+	Oid			admin = get_role_oid("pointsys_admin", true);
+
+	return superuser() || (OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
+}
+
+/*
+ * Refuse a new row of rel (score, award: for member_id; period: for
+ * branch_id) that the current user's row-level security would refuse, and
+ * say no more than PostgreSQL's own check would.  The write rules call this
+ * before any other check, so that a recorder writing for a member of
+ * another branch cannot learn, from which error comes first, whether the
+ * member exists, their name and dates, or the state of their quarter; and
+ * before any lock is taken, so that such a write blocks nobody.  It
+ * mirrors the policies of pointsys--1.0.sql: admin_all (pointsys_admin:
+ * every row) and recorder_branch (pointsys_recorder: may_record,
+ * may_record_branch).
+ */
+void
+check_row_security(Relation rel, const char *member_id, const char *branch_id)
+{
+	Oid			recorder;
+
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED || is_admin())
+		return;
+	recorder = get_role_oid("pointsys_recorder", true);
+	if (OidIsValid(recorder) && has_privs_of_role(GetUserId(), recorder))
+	{
+		if (member_id != NULL)
+		{
+			const MemberInfo *member = member_info(member_id);
+
+			if (member->exists && records_branch(member->branch_id))
+				return;
+		}
+		else if (branch_id != NULL && records_branch(branch_id))
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("new row violates row-level security policy for table \"%s\"",
+					RelationGetRelationName(rel))));
+}
+
 /* may_record_branch(branch_id): row security of branch-level tables */
 Datum
 may_record_branch(PG_FUNCTION_ARGS)
@@ -184,15 +234,6 @@ status_rank(const char *status)
 	return -1;
 }
 
-/* Is the current user pointsys_admin (or a superuser)? */
-static bool
-is_admin(void)
-{
-	Oid			admin = get_role_oid("pointsys_admin", true);
-
-	return superuser() || (OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
-}
-
 /* Lock a branch's row FOR NO KEY UPDATE, as the ledger's owner */
 static void
 lock_branch_for_period(const char *branch_id)
@@ -211,19 +252,47 @@ lock_branch_for_period(const char *branch_id)
 	spi_end(&saved);
 }
 
+enum
+{
+	PERIOD_BRANCH, PERIOD_YEAR, PERIOD_QUARTER, PERIOD_STATUS, PERIOD_BY, PERIOD_AT
+};
+
+static const TriggerTable period_table = {
+	"period", 6, {
+		{"branch_id", TEXTOID}, {"year", INT4OID}, {"quarter", INT4OID},
+		{"status", TEXTOID}, {"changed_by", NAMEOID}, {"changed_at", TIMESTAMPTZOID}
+	}
+};
+static const TriggerRule period_rule = {
+	"period_check", true,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
+	false, 1, &period_table
+};
+
+/* A period row's column as text (NULL when NULL) */
+static char *
+period_text(const TriggerFiring *firing, HeapTuple row, int column)
+{
+	bool		isnull;
+	Datum		value = trigger_column(firing, row, column, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(value);
+}
+
 /*
  * period_check: BEFORE INSERT, UPDATE or DELETE of pointsys.period.  A
  * quarter moves one step at a time, recording → approved → publicized →
  * filed → verified; the branch's recorders may move it up to filed, only
  * pointsys_admin to verified; only pointsys_admin takes it back to
- * recording (an UPDATE or a DELETE), with pointsys.reason set.  The branch
- * row is locked first, so that no score of the quarter is being written.
+ * recording (an UPDATE or a DELETE), with pointsys.reason set.  Row security
+ * is checked first; then the branch row is locked, so that no score of the
+ * quarter is being written.  changed_by and changed_at are stamped here.
  */
 Datum
 period_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TupleDesc	desc;
+	TriggerFiring firing;
+	TriggerData *trigdata;
 	HeapTuple	oldrow = NULL;
 	HeapTuple	newrow = NULL;
 	HeapTuple	row;
@@ -233,13 +302,10 @@ period_check(PG_FUNCTION_ARGS)
 	int			quarter;
 	int			from = 0;
 	int			to = 0;
+	int			i;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("period_check: must be fired BEFORE ... FOR EACH ROW")));
-	desc = RelationGetDescr(trigdata->tg_relation);
+	trigger_check(fcinfo, &period_rule, &firing);
+	trigdata = firing.trigdata;
 	if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 		oldrow = trigdata->tg_trigtuple;
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
@@ -248,39 +314,43 @@ period_check(PG_FUNCTION_ARGS)
 		newrow = trigdata->tg_newtuple;
 	row = newrow ? newrow : oldrow;
 
+	/* row security first: a recorder's write for another branch locks nothing */
+	if (newrow != NULL)
+		check_row_security(trigdata->tg_relation, NULL,
+						   period_text(&firing, newrow, PERIOD_BRANCH));
+
 	/* a key left NULL is for its NOT NULL constraint to refuse (23502) */
-	if (newrow != NULL &&
-		(heap_attisnull(newrow, SPI_fnumber(desc, "branch_id"), desc) ||
-		 heap_attisnull(newrow, SPI_fnumber(desc, "year"), desc) ||
-		 heap_attisnull(newrow, SPI_fnumber(desc, "quarter"), desc)))
-		return PointerGetDatum(newrow);
+	if (newrow != NULL)
+		for (i = PERIOD_BRANCH; i <= PERIOD_QUARTER; i++)
+		{
+			(void) trigger_column(&firing, newrow, i, &isnull);
+			if (isnull)
+				return PointerGetDatum(newrow);
+		}
 
 	/* this transaction's quarters may change status: check them again */
 	nopen_quarters = 0;
 
-	branch_id = TextDatumGetCString(heap_getattr(row, SPI_fnumber(desc, "branch_id"), desc, &isnull));
-	year = DatumGetInt32(heap_getattr(row, SPI_fnumber(desc, "year"), desc, &isnull));
-	quarter = DatumGetInt32(heap_getattr(row, SPI_fnumber(desc, "quarter"), desc, &isnull));
+	branch_id = period_text(&firing, row, PERIOD_BRANCH);
+	year = DatumGetInt32(trigger_column(&firing, row, PERIOD_YEAR, &isnull));
+	quarter = DatumGetInt32(trigger_column(&firing, row, PERIOD_QUARTER, &isnull));
 
 	lock_branch_for_period(branch_id);
 
 	if (oldrow != NULL && newrow != NULL)
 	{
-		static const char *const keys[] = {"branch_id", "year", "quarter"};
-		int			i;
+		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 
-		for (i = 0; i < (int) lengthof(keys); i++)
+		for (i = PERIOD_BRANCH; i <= PERIOD_QUARTER; i++)
 		{
-			int			attnum = SPI_fnumber(desc, keys[i]);
+			Form_pg_attribute att = TupleDescAttr(desc, firing.attnums[i] - 1);
 			bool		old_null;
 			bool		new_null;
-			Datum		old_value = heap_getattr(oldrow, attnum, desc, &old_null);
-			Datum		new_value = heap_getattr(newrow, attnum, desc, &new_null);
+			Datum		old_value = trigger_column(&firing, oldrow, i, &old_null);
+			Datum		new_value = trigger_column(&firing, newrow, i, &new_null);
 
 			if (old_null != new_null ||
-				(!old_null && !datumIsEqual(old_value, new_value,
-											TupleDescAttr(desc, attnum - 1)->attbyval,
-											TupleDescAttr(desc, attnum - 1)->attlen)))
+				(!old_null && !datumIsEqual(old_value, new_value, att->attbyval, att->attlen)))
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("the branch, year and quarter of a period row cannot change"),
@@ -289,13 +359,17 @@ period_check(PG_FUNCTION_ARGS)
 	}
 
 	if (oldrow != NULL)
-		from = status_rank(TextDatumGetCString(heap_getattr(oldrow, SPI_fnumber(desc, "status"),
-															desc, &isnull)));
+	{
+		char	   *status = period_text(&firing, oldrow, PERIOD_STATUS);
+
+		/* a status this trigger never let in (a restore) counts as recording */
+		from = status ? Max(status_rank(status), 0) : 0;
+	}
 	if (newrow != NULL)
 	{
-		Datum		status = heap_getattr(newrow, SPI_fnumber(desc, "status"), desc, &isnull);
+		char	   *status = period_text(&firing, newrow, PERIOD_STATUS);
 
-		to = isnull ? -1 : status_rank(TextDatumGetCString(status));
+		to = status ? status_rank(status) : -1;
 		if (to < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
@@ -340,13 +414,14 @@ period_check(PG_FUNCTION_ARGS)
 
 	if (newrow != NULL)
 	{
-		int			cols[2] = {SPI_fnumber(desc, "changed_by"), SPI_fnumber(desc, "changed_at")};
+		int			cols[2] = {firing.attnums[PERIOD_BY], firing.attnums[PERIOD_AT]};
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
 		values[0] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 		values[1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-		newrow = heap_modify_tuple_by_cols(newrow, desc, 2, cols, values, nulls);
+		newrow = heap_modify_tuple_by_cols(newrow, RelationGetDescr(trigdata->tg_relation),
+										   2, cols, values, nulls);
 	}
 	return PointerGetDatum(newrow ? newrow : oldrow);
 }

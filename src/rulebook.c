@@ -23,6 +23,7 @@
  * row-security policies (process.c).
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -31,6 +32,7 @@
 #include "commands/trigger.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -92,8 +94,16 @@ relcache_callback(Datum arg, Oid relid)
 /*
  * Connect to SPI as the owner of the ledger's tables (the extension's
  * owner), with row security not applied, as referential integrity checks
- * do: what the checks and caches read must not depend on who asks.  The
- * caller's user comes back with spi_end(), or with the transaction's abort.
+ * do: what the checks and caches read must not depend on who asks.
+ *
+ * The owner is a superuser, so nothing a user defined may run while we are
+ * the owner: the switch is a security-restricted operation (no temporary
+ * objects, no SET ROLE, no deferred user code), and search_path is pinned to
+ * pg_catalog, pg_temp, as PostgreSQL's maintenance commands do since
+ * CVE-2022-1552.  Our queries also name every table, function and operator
+ * with its schema, and read only built-in types.  The caller's user and
+ * search_path come back with spi_end(), or with the (sub)transaction's
+ * abort.
  */
 void
 spi_begin(OwnerSwitch *saved)
@@ -110,8 +120,11 @@ spi_begin(OwnerSwitch *saved)
 		ReleaseSysCache(tuple);
 		owner_relid = relid;
 	}
-	SetUserIdAndSecContext(owner, saved->sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+	SetUserIdAndSecContext(owner, saved->sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION | SECURITY_NOFORCE_RLS);
+	saved->guc_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pointsys: SPI_connect failed");
 }
@@ -120,6 +133,7 @@ void
 spi_end(const OwnerSwitch *saved)
 {
 	SPI_finish();
+	AtEOXact_GUC(true, saved->guc_nestlevel);
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
@@ -432,12 +446,17 @@ member_info(const char *member_id)
 Datum
 rulebook_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	static const TriggerTable cached_tables[] = {
+		TRIGGER_TABLE("item"), TRIGGER_TABLE("award_kind"), TRIGGER_TABLE("member"), TRIGGER_TABLE("recorder")
+	};
+	static const TriggerRule rule = {
+		"rulebook_changed", false, 0,
+		TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
+		false, lengthof(cached_tables), cached_tables
+	};
+	TriggerFiring firing;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("rulebook_changed: not called by trigger manager")));
-	CacheInvalidateRelcache(trigdata->tg_relation);
+	trigger_check(fcinfo, &rule, &firing);
+	CacheInvalidateRelcache(firing.trigdata->tg_relation);
 	return PointerGetDatum(NULL);
 }

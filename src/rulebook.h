@@ -9,6 +9,7 @@
 #include "pointsys.h"
 
 #include "executor/spi.h"
+#include "utils/relcache.h"
 
 /* An item of the rulebook (pointsys.item) */
 typedef struct RulebookItem
@@ -46,11 +47,12 @@ typedef struct RecorderBranch
 	Oid			roleid;			/* InvalidOid if the role does not exist */
 } RecorderBranch;
 
-/* The caller's user, saved while SPI runs as the ledger's owner */
+/* The caller's user and settings, saved while SPI runs as the ledger's owner */
 typedef struct OwnerSwitch
 {
 	Oid			userid;
 	int			sec_context;
+	int			guc_nestlevel;
 } OwnerSwitch;
 
 extern void rulebook_register_callbacks(void);
@@ -65,6 +67,7 @@ extern Oid	pointsys_relation(const char *name);
 
 /* the process (process.c) */
 extern void process_register_callbacks(void);
+extern void check_row_security(Relation rel, const char *member_id, const char *branch_id);
 extern void check_quarter_recording(const char *branch_id, int year, int month,
 									const char *member_id, const char *what);
 

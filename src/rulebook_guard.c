@@ -13,6 +13,7 @@
  * that would leave recorded months outside it.
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -89,41 +90,57 @@ lock_table(const char *sql)
 		elog(ERROR, "pointsys: %s failed", sql);
 }
 
-/* A column of a row, by name; *isnull is set */
-static Datum
-column(TriggerData *trigdata, HeapTuple tuple, const char *name, bool *isnull)
+/* The columns rulebook_guard reads of each table, in this order */
+enum
 {
-	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
-	int			attnum = SPI_fnumber(desc, name);
+	ITEM_ITEM, ITEM_MAX_POINTS, ITEM_STEP
+};
+enum
+{
+	KIND_KIND, KIND_POINTS
+};
+enum
+{
+	CATEGORY_CATEGORY, CATEGORY_CAP
+};
+enum
+{
+	MEMBER_MEMBER, MEMBER_JOINED_ON, MEMBER_LEFT_ON
+};
 
-	if (attnum <= 0)
-		elog(ERROR, "rulebook_guard: table \"%s\" has no column \"%s\"",
-			 RelationGetRelationName(trigdata->tg_relation), name);
-	return heap_getattr(tuple, attnum, desc, isnull);
-}
+static const TriggerTable guarded_tables[] = {
+	{"item", 3, {{"item", TEXTOID}, {"max_points", NUMERICOID}, {"step", NUMERICOID}}},
+	{"award_kind", 2, {{"kind", TEXTOID}, {"points", NUMERICOID}}},
+	{"category", 2, {{"category", TEXTOID}, {"cap", NUMERICOID}}},
+	{"member", 3, {{"member_id", TEXTOID}, {"joined_on", DATEOID}, {"left_on", DATEOID}}}
+};
+static const TriggerRule guard_rule = {
+	"rulebook_guard", true, TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
+	false, lengthof(guarded_tables), guarded_tables
+};
 
 static char *
-column_text(TriggerData *trigdata, HeapTuple tuple, const char *name)
+column_text(const TriggerFiring *firing, HeapTuple tuple, int column)
 {
 	bool		isnull;
-	Datum		value = column(trigdata, tuple, name, &isnull);
+	Datum		value = trigger_column(firing, tuple, column, &isnull);
 
 	return isnull ? NULL : TextDatumGetCString(value);
 }
 
 /* A numeric column in micro-points (CHECK constraints keep them exact) */
 static int64
-column_points(TriggerData *trigdata, HeapTuple tuple, const char *name)
+column_points(const TriggerFiring *firing, HeapTuple tuple, int column)
 {
 	bool		isnull;
-	Datum		value = column(trigdata, tuple, name, &isnull);
+	Datum		value = trigger_column(firing, tuple, column, &isnull);
 	int64		points = 0;
 
 	if (!isnull && points_from_numeric(value, &points) != FX_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("%s of \"%s\" must have at most %d decimals",
-						name, RelationGetRelationName(trigdata->tg_relation), FX_DECIMALS)));
+						firing->table->columns[column].name, firing->table->table, FX_DECIMALS)));
 	return points;
 }
 
@@ -132,42 +149,42 @@ column_points(TriggerData *trigdata, HeapTuple tuple, const char *name)
  * the step.
  */
 static void
-guard_item(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
+guard_item(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 {
-	int64		max_points = column_points(trigdata, newrow, "max_points");
-	int64		step = column_points(trigdata, newrow, "step");
+	int64		max_points = column_points(f, newrow, ITEM_MAX_POINTS);
+	int64		step = column_points(f, newrow, ITEM_STEP);
 	Datum		args[3];
 	bool		max_null;
 	bool		step_null;
 
 	/* NULLs and a step of 0 or less are for the constraints to refuse */
-	args[1] = column(trigdata, newrow, "max_points", &max_null);
-	args[2] = column(trigdata, newrow, "step", &step_null);
+	args[1] = trigger_column(f, newrow, ITEM_MAX_POINTS, &max_null);
+	args[2] = trigger_column(f, newrow, ITEM_STEP, &step_null);
 	if (max_null || step_null || step <= 0)
 		return;
-	if (max_points >= column_points(trigdata, oldrow, "max_points") &&
-		step == column_points(trigdata, oldrow, "step"))
+	if (max_points >= column_points(f, oldrow, ITEM_MAX_POINTS) &&
+		step == column_points(f, oldrow, ITEM_STEP))
 		return;
 
 	lock_table("LOCK TABLE pointsys.score IN SHARE MODE");
-	args[0] = CStringGetTextDatum(column_text(trigdata, oldrow, "item"));
+	args[0] = CStringGetTextDatum(column_text(f, oldrow, ITEM_ITEM));
 	if (guard_query(&item_conflict, args) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("cannot set item \"%s\" to maximum %s and step %s: member \"%s\" has %s points in %s",
-						column_text(trigdata, oldrow, "item"), points_text(max_points),
+						column_text(f, oldrow, ITEM_ITEM), points_text(max_points),
 						points_text(step), result_text(1), result_text(3), result_text(2)),
 				 errhint("Correct the recorded points first.")));
 }
 
 /* award_kind: the points of a kind with recorded awards cannot change */
 static void
-guard_award_kind(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
+guard_award_kind(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 {
-	char	   *kind = column_text(trigdata, oldrow, "kind");
+	char	   *kind = column_text(f, oldrow, KIND_KIND);
 	Datum		arg;
 
-	if (column_points(trigdata, newrow, "points") == column_points(trigdata, oldrow, "points"))
+	if (column_points(f, newrow, KIND_POINTS) == column_points(f, oldrow, KIND_POINTS))
 		return;
 	lock_table("LOCK TABLE pointsys.award IN SHARE MODE");
 	arg = CStringGetTextDatum(kind);
@@ -185,10 +202,10 @@ guard_award_kind(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
  * reward category cannot be renamed or removed.
  */
 static void
-guard_category(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
+guard_category(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 {
-	char	   *old_code = column_text(trigdata, oldrow, "category");
-	char	   *new_code = newrow ? column_text(trigdata, newrow, "category") : NULL;
+	char	   *old_code = column_text(f, oldrow, CATEGORY_CATEGORY);
+	char	   *new_code = newrow ? column_text(f, newrow, CATEGORY_CATEGORY) : NULL;
 	Datum		all_kinds = CStringGetTextDatum("");
 
 	if (old_code == NULL || strcmp(old_code, "reward") != 0)
@@ -198,7 +215,7 @@ guard_category(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("the reward category cannot be renamed or removed"),
 				 errdetail("Its cap limits the award points of every month.")));
-	if (column_points(trigdata, newrow, "cap") == column_points(trigdata, oldrow, "cap"))
+	if (column_points(f, newrow, CATEGORY_CAP) == column_points(f, oldrow, CATEGORY_CAP))
 		return;
 
 	lock_table("LOCK TABLE pointsys.award IN SHARE MODE");
@@ -212,19 +229,19 @@ guard_category(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 
 /* member: a shorter membership may not leave recorded months outside it */
 static void
-guard_member(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
+guard_member(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 {
 	bool		isnull;
-	Datum		joined = column(trigdata, newrow, "joined_on", &isnull);
+	Datum		joined = trigger_column(f, newrow, MEMBER_JOINED_ON, &isnull);
 	DateADT		first = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(joined);
-	Datum		left = column(trigdata, newrow, "left_on", &isnull);
+	Datum		left = trigger_column(f, newrow, MEMBER_LEFT_ON, &isnull);
 	DateADT		last = isnull ? DATEVAL_NOEND : DatumGetDateADT(left);
-	char	   *member_id = column_text(trigdata, oldrow, "member_id");
+	char	   *member_id = column_text(f, oldrow, MEMBER_MEMBER);
 	Datum		args[3];
 	bool		old_null;
-	Datum		old_joined = column(trigdata, oldrow, "joined_on", &old_null);
+	Datum		old_joined = trigger_column(f, oldrow, MEMBER_JOINED_ON, &old_null);
 	DateADT		old_first = old_null ? DATEVAL_NOBEGIN : DatumGetDateADT(old_joined);
-	Datum		old_left = column(trigdata, oldrow, "left_on", &old_null);
+	Datum		old_left = trigger_column(f, oldrow, MEMBER_LEFT_ON, &old_null);
 	DateADT		old_last = old_null ? DATEVAL_NOEND : DatumGetDateADT(old_left);
 
 	if (first <= old_first && last >= old_last)
@@ -254,43 +271,28 @@ guard_member(TriggerData *trigdata, HeapTuple oldrow, HeapTuple newrow)
 Datum
 rulebook_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	const char *table;
-	HeapTuple	oldrow = NULL;
+	TriggerFiring firing;
+	TriggerData *trigdata;
+	HeapTuple	oldrow;
 	HeapTuple	newrow = NULL;
 	OwnerSwitch saved;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("rulebook_guard: must be fired BEFORE ... FOR EACH ROW")));
-
+	trigger_check(fcinfo, &guard_rule, &firing);
+	trigdata = firing.trigdata;
+	oldrow = trigdata->tg_trigtuple;
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-	{
-		oldrow = trigdata->tg_trigtuple;
 		newrow = trigdata->tg_newtuple;
-	}
-	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-		oldrow = trigdata->tg_trigtuple;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("rulebook_guard: must be fired BEFORE UPDATE or DELETE")));
 
-	table = RelationGetRelationName(trigdata->tg_relation);
 	spi_begin(&saved);
-
-	if (strcmp(table, "item") == 0 && newrow != NULL && oldrow != NULL)
-		guard_item(trigdata, oldrow, newrow);
-	else if (strcmp(table, "award_kind") == 0 && newrow != NULL && oldrow != NULL)
-		guard_award_kind(trigdata, oldrow, newrow);
-	else if (strcmp(table, "category") == 0 && oldrow != NULL)
-		guard_category(trigdata, oldrow, newrow);
-	else if (strcmp(table, "member") == 0 && newrow != NULL && oldrow != NULL)
-		guard_member(trigdata, oldrow, newrow);
-
+	if (trigger_fired_on(&firing, "item") && newrow != NULL)
+		guard_item(&firing, oldrow, newrow);
+	else if (trigger_fired_on(&firing, "award_kind") && newrow != NULL)
+		guard_award_kind(&firing, oldrow, newrow);
+	else if (trigger_fired_on(&firing, "category"))
+		guard_category(&firing, oldrow, newrow);
+	else if (trigger_fired_on(&firing, "member") && newrow != NULL)
+		guard_member(&firing, oldrow, newrow);
 	spi_end(&saved);
+
 	return PointerGetDatum(newrow != NULL ? newrow : oldrow);
 }

@@ -5,20 +5,31 @@
  *
  * Per row they only look at the row and at backend-local caches
  * (rulebook.c), so a COPY of a year's spreadsheet costs one query per
- * member, not one per row.  Every refusal names the member, the month (or
- * year), the item (or award kind) and the limit, with its own SQLSTATE:
+ * member, not one per row.  A score or award row is first checked against
+ * the writer's row-level security (process.c), so that a recorder writing
+ * for a member outside their branches learns nothing from the refusal;
+ * then every refusal names the member, the month (or year), the item (or
+ * award kind) and the limit, with its own SQLSTATE:
  *
+ *	42501	the writer may not record for that member (row-level security)
  *	22003	points or democratic score outside their range
  *	23514	points not in the item's step
  *	22008	a month (or evaluation year) after the current one
  *	23503	unknown member, item or award kind; member not in the party then
  *	22023	unknown sanction kind
  *	55000	the member-month's quarter is no longer 'recording' (process.c)
+ *
+ * The stamps recorded_by and recorded_at of score and award are set here to
+ * the current user and the transaction's start, whatever the writer gave
+ * (a superuser's values are kept: pg_restore brings the original stamps).
  */
 #include "rulebook.h"
+#include "trigger_check.h"
 
 #include "access/htup_details.h"
-#include "commands/trigger.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/timestamp.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
@@ -27,24 +38,73 @@ PG_FUNCTION_INFO_V1(award_check);
 PG_FUNCTION_INFO_V1(evaluation_check);
 PG_FUNCTION_INFO_V1(sanction_check);
 
-#define MAX_COLUMNS 4
-
-/* Attribute numbers of the columns a trigger reads, per relation */
-typedef struct ColumnCache
+/* The columns each trigger reads, in this order */
+enum
 {
-	Oid			relid;
-	int			attnums[MAX_COLUMNS];
-} ColumnCache;
+	SCORE_MEMBER, SCORE_MONTH, SCORE_ITEM, SCORE_POINTS, SCORE_BY, SCORE_AT
+};
+enum
+{
+	AWARD_MEMBER, AWARD_MONTH, AWARD_KIND, AWARD_BY, AWARD_AT
+};
+enum
+{
+	EVALUATION_MEMBER, EVALUATION_YEAR, EVALUATION_DEMOCRATIC
+};
+enum
+{
+	SANCTION_MEMBER, SANCTION_KIND
+};
 
-/* A row being written, with the columns the trigger reads */
+static const TriggerTable score_table = {
+	"score", 6, {
+		{"member_id", TEXTOID}, {"month", DATEOID}, {"item", TEXTOID},
+		{"points", NUMERICOID}, {"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID}
+	}
+};
+static const TriggerRule score_rule = {
+	"score_check", true,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
+	false, 1, &score_table
+};
+
+static const TriggerTable award_table = {
+	"award", 5, {
+		{"member_id", TEXTOID}, {"month", DATEOID}, {"kind", TEXTOID},
+		{"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID}
+	}
+};
+static const TriggerRule award_rule = {
+	"award_check", true,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
+	false, 1, &award_table
+};
+
+static const TriggerTable evaluation_table = {
+	"evaluation", 3, {
+		{"member_id", TEXTOID}, {"year", INT4OID}, {"democratic", NUMERICOID}
+	}
+};
+static const TriggerRule evaluation_rule = {
+	"evaluation_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
+	false, 1, &evaluation_table
+};
+
+static const TriggerTable sanction_table = {
+	"sanction", 2, {{"member_id", TEXTOID}, {"kind", TEXTOID}}
+};
+static const TriggerRule sanction_rule = {
+	"sanction_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
+	false, 1, &sanction_table
+};
+
+/* A row being written, with the columns its trigger reads */
 typedef struct Row
 {
-	TriggerData *trigdata;
-	HeapTuple	tuple;
-	int		   *attnums;
-	Datum		values[MAX_COLUMNS];
-	bool		nulls[MAX_COLUMNS];
-	bool		anynull;
+	TriggerFiring firing;
+	HeapTuple	tuple;			/* the new row; the old one for a DELETE */
+	Datum		values[TRIGGER_MAX_COLUMNS];
+	bool		nulls[TRIGGER_MAX_COLUMNS];
 } Row;
 
 /* A calendar month of the ledger */
@@ -57,56 +117,19 @@ typedef struct LedgerMonth
 	char		label[16];		/* "2024-03" */
 } LedgerMonth;
 
-/*
- * Check the trigger context (BEFORE ... FOR EACH ROW) and read the named
- * columns of the new row (of the old one for a DELETE).
- */
+/* Check the firing against rule and read the columns of the row */
 static void
-read_row(FunctionCallInfo fcinfo, const char *trigger, const char *const *names,
-		 int ncolumns, Row *row)
+read_row(FunctionCallInfo fcinfo, const TriggerRule *rule, Row *row)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TupleDesc	desc;
-	ColumnCache *cache;
+	TriggerData *trigdata;
 	int			i;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s: not called by trigger manager", trigger)));
-	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s: must be fired BEFORE INSERT, UPDATE or DELETE FOR EACH ROW", trigger)));
-
-	desc = RelationGetDescr(trigdata->tg_relation);
-	cache = (ColumnCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL || cache->relid != RelationGetRelid(trigdata->tg_relation))
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ColumnCache));
-		for (i = 0; i < ncolumns; i++)
-		{
-			cache->attnums[i] = SPI_fnumber(desc, names[i]);
-			if (cache->attnums[i] <= 0)
-				elog(ERROR, "%s: table \"%s\" has no column \"%s\"", trigger,
-					 RelationGetRelationName(trigdata->tg_relation), names[i]);
-		}
-		cache->relid = RelationGetRelid(trigdata->tg_relation);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-
-	row->trigdata = trigdata;
+	trigger_check(fcinfo, rule, &row->firing);
+	trigdata = row->firing.trigdata;
 	row->tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	row->attnums = cache->attnums;
-	row->anynull = false;
-	for (i = 0; i < ncolumns; i++)
-	{
-		row->values[i] = heap_getattr(row->tuple, cache->attnums[i], desc, &row->nulls[i]);
-		row->anynull |= row->nulls[i];
-	}
+	for (i = 0; i < row->firing.table->ncolumns; i++)
+		row->values[i] = trigger_column(&row->firing, row->tuple, i, &row->nulls[i]);
 }
 
 static char *date_text(DateADT date);
@@ -197,41 +220,89 @@ check_member(const char *member_id, DateADT first, DateADT last,
 }
 
 /*
+ * Row security first: a new score or award row for a member the writer may
+ * not record is refused before anything else about it is looked at, so
+ * that the refusal tells nothing (process.c).
+ */
+static void
+check_writer(Row *row, int member_col)
+{
+	if (TRIGGER_FIRED_BY_DELETE(row->firing.trigdata->tg_event))
+		return;
+	check_row_security(row->firing.trigdata->tg_relation,
+					   row->nulls[member_col] ? NULL :
+					   TextDatumGetCString(row->values[member_col]),
+					   NULL);
+}
+
+/*
+ * Is there nothing more to check: a DELETE, or a key column (the first
+ * nkeys) left NULL, for the NOT NULL constraints to report?
+ */
+static bool
+nothing_to_check(const Row *row, int nkeys)
+{
+	int			i;
+
+	if (TRIGGER_FIRED_BY_DELETE(row->firing.trigdata->tg_event))
+		return true;
+	for (i = 0; i < nkeys; i++)
+		if (row->nulls[i])
+			return true;
+	return false;
+}
+
+/*
  * The checks common to score and award rows: a month that is not in the
  * future, of a member who belongs to the party then, in a quarter that is
- * still recording.  Returns the row with the month moved to its first day.
+ * still recording.  Returns the row as it is stored: the month moved to its
+ * first day and, unless a superuser writes it, stamped with the current
+ * user and the transaction's start.
  */
 static HeapTuple
-check_member_month(Row *row, int member_col, int month_col, const char *what,
-				   const LedgerMonth *month)
+check_member_month(Row *row, int member_col, int month_col, int by_col, int at_col,
+				   const char *what, const LedgerMonth *month)
 {
 	const char *member_id = TextDatumGetCString(row->values[member_col]);
-	int			attnum = row->attnums[month_col];
-	Datum		start = DateADTGetDatum(month->start);
-	bool		isnull = false;
-
 	const MemberInfo *member;
+	int			cols[3];
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	int			n = 0;
 
 	check_not_future(month, member_id, what);
 	member = check_member(member_id, month->start, month->end, month->label, what);
 	check_quarter_recording(member->branch_id, month->year, month->month, member_id, what);
 
-	if (DatumGetDateADT(row->values[month_col]) == month->start)
+	if (DatumGetDateADT(row->values[month_col]) != month->start)
+	{
+		cols[n] = row->firing.attnums[month_col];
+		values[n++] = DateADTGetDatum(month->start);
+	}
+	if (!superuser())
+	{
+		cols[n] = row->firing.attnums[by_col];
+		values[n++] = DirectFunctionCall1(namein,
+										  CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+		cols[n] = row->firing.attnums[at_col];
+		values[n++] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	}
+	if (n == 0)
 		return row->tuple;
 	return heap_modify_tuple_by_cols(row->tuple,
-									 RelationGetDescr(row->trigdata->tg_relation),
-									 1, &attnum, &start, &isnull);
+									 RelationGetDescr(row->firing.trigdata->tg_relation),
+									 n, cols, values, nulls);
 }
 
 /*
  * An UPDATE or DELETE of a score or award row: the quarter the row leaves
- * must still be recording.  Returns true for a DELETE, which needs no more.
+ * must still be recording.  (Row security has already hidden the rows of
+ * other branches from a recorder.)
  */
-static bool
+static void
 check_old_row(Row *row, int member_col, int month_col, const char *what)
 {
-	TriggerData *trigdata = row->trigdata;
-	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+	TriggerData *trigdata = row->firing.trigdata;
 	HeapTuple	old = trigdata->tg_trigtuple;
 	bool		member_null;
 	bool		month_null;
@@ -239,9 +310,9 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 	Datum		date;
 
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		return false;
-	member_id = heap_getattr(old, row->attnums[member_col], desc, &member_null);
-	date = heap_getattr(old, row->attnums[month_col], desc, &month_null);
+		return;
+	member_id = trigger_column(&row->firing, old, member_col, &member_null);
+	date = trigger_column(&row->firing, old, month_col, &month_null);
 	if (!member_null && !month_null)
 	{
 		const char *id = TextDatumGetCString(member_id);
@@ -253,7 +324,6 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 		if (member->exists)
 			check_quarter_recording(member->branch_id, year, month, id, what);
 	}
-	return TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
 }
 
 /*
@@ -263,7 +333,6 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 Datum
 score_check(PG_FUNCTION_ARGS)
 {
-	static const char *const columns[] = {"member_id", "month", "item", "points"};
 	Row			row;
 	LedgerMonth month;
 	const char *member_id;
@@ -272,15 +341,15 @@ score_check(PG_FUNCTION_ARGS)
 	int64		points;
 	char		what[128];
 
-	read_row(fcinfo, "score_check", columns, 4, &row);
-	if (check_old_row(&row, 0, 1, "a score"))
+	read_row(fcinfo, &score_rule, &row);
+	check_writer(&row, SCORE_MEMBER);
+	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, "a score");
+	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
-	if (row.anynull)
-		return PointerGetDatum(row.tuple);	/* NOT NULL constraints report it */
 
-	member_id = TextDatumGetCString(row.values[0]);
-	item_code = TextDatumGetCString(row.values[2]);
-	ledger_month(DatumGetDateADT(row.values[1]), &month);
+	member_id = TextDatumGetCString(row.values[SCORE_MEMBER]);
+	item_code = TextDatumGetCString(row.values[SCORE_ITEM]);
+	ledger_month(DatumGetDateADT(row.values[SCORE_MONTH]), &month);
 
 	item = rulebook_item(item_code);
 	if (item == NULL)
@@ -294,7 +363,7 @@ score_check(PG_FUNCTION_ARGS)
 	fmt " of item \"%s\" (%s) for member \"%s\" in %s"
 #define SCORE_ARGS item->item, item->title, member_id, month.label
 
-	switch (points_from_numeric(row.values[3], &points))
+	switch (points_from_numeric(row.values[SCORE_POINTS], &points))
 	{
 		case FX_OK:
 		case FX_RANGE:			/* ±FX_LIMIT: beyond the maximum or below 0 */
@@ -303,7 +372,7 @@ score_check(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("points %s of item \"%s\" (%s) for member \"%s\" in %s are not a finite number",
-							numeric_text(row.values[3]), SCORE_ARGS)));
+							numeric_text(row.values[SCORE_POINTS]), SCORE_ARGS)));
 			break;
 		case FX_PRECISION:
 			points = 1;			/* finer than any step */
@@ -313,59 +382,62 @@ score_check(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg(SCORE_CONTEXT("points %s exceed the maximum %s"),
-						numeric_text(row.values[3]), points_text(item->max_points), SCORE_ARGS)));
+						numeric_text(row.values[SCORE_POINTS]), points_text(item->max_points),
+						SCORE_ARGS)));
 	if (points < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg(SCORE_CONTEXT("points %s are below the minimum 0"),
-						numeric_text(row.values[3]), SCORE_ARGS)));
+						numeric_text(row.values[SCORE_POINTS]), SCORE_ARGS)));
 	if (!fx_is_multiple(points, item->step))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg(SCORE_CONTEXT("points %s are not a multiple of the step %s"),
-						numeric_text(row.values[3]), points_text(item->step), SCORE_ARGS)));
+						numeric_text(row.values[SCORE_POINTS]), points_text(item->step),
+						SCORE_ARGS)));
 
 	snprintf(what, sizeof(what), "item \"%s\"", item->item);
-	return PointerGetDatum(check_member_month(&row, 0, 1, what, &month));
+	return PointerGetDatum(check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
+											  SCORE_AT, what, &month));
 }
 
 /* award: a known kind, for a member in the party, in a past or current month */
 Datum
 award_check(PG_FUNCTION_ARGS)
 {
-	static const char *const columns[] = {"member_id", "month", "kind"};
 	Row			row;
 	LedgerMonth month;
 	const char *kind;
 	char		what[128];
 
-	read_row(fcinfo, "award_check", columns, 3, &row);
-	if (check_old_row(&row, 0, 1, "an award"))
-		return PointerGetDatum(row.tuple);
-	if (row.anynull)
+	read_row(fcinfo, &award_rule, &row);
+	check_writer(&row, AWARD_MEMBER);
+	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, "an award");
+	if (nothing_to_check(&row, AWARD_KIND + 1))
 		return PointerGetDatum(row.tuple);
 
-	kind = TextDatumGetCString(row.values[2]);
-	ledger_month(DatumGetDateADT(row.values[1]), &month);
+	kind = TextDatumGetCString(row.values[AWARD_KIND]);
+	ledger_month(DatumGetDateADT(row.values[AWARD_MONTH]), &month);
 	if (rulebook_award_kind(kind) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("award kind \"%s\" is not in the rulebook (member \"%s\", %s)",
-						kind, TextDatumGetCString(row.values[0]), month.label),
+						kind, TextDatumGetCString(row.values[AWARD_MEMBER]), month.label),
 				 errhint("The kinds are listed in pointsys.award_kind.")));
 
 	snprintf(what, sizeof(what), "award \"%s\"", kind);
-	return PointerGetDatum(check_member_month(&row, 0, 1, what, &month));
+	return PointerGetDatum(check_member_month(&row, AWARD_MEMBER, AWARD_MONTH, AWARD_BY,
+											  AWARD_AT, what, &month));
 }
 
 /*
  * evaluation: a democratic score from 0 to 100 for a member in the party
- * during that year, not after the current year.
+ * during that year, not after the current year.  (Only pointsys_admin
+ * writes evaluations: the table has no row security.)
  */
 Datum
 evaluation_check(PG_FUNCTION_ARGS)
 {
-	static const char *const columns[] = {"member_id", "year", "democratic"};
 	Row			row;
 	const char *member_id;
 	int32		year;
@@ -374,20 +446,20 @@ evaluation_check(PG_FUNCTION_ARGS)
 	int64		democratic;
 	char		when[32];
 
-	read_row(fcinfo, "evaluation_check", columns, 3, &row);
-	if (TRIGGER_FIRED_BY_DELETE(row.trigdata->tg_event) || row.anynull)
+	read_row(fcinfo, &evaluation_rule, &row);
+	if (nothing_to_check(&row, EVALUATION_DEMOCRATIC + 1))
 		return PointerGetDatum(row.tuple);
 
-	member_id = TextDatumGetCString(row.values[0]);
-	year = DatumGetInt32(row.values[1]);
+	member_id = TextDatumGetCString(row.values[EVALUATION_MEMBER]);
+	year = DatumGetInt32(row.values[EVALUATION_YEAR]);
 	snprintf(when, sizeof(when), "%d", year);
 
-	if (points_from_numeric(row.values[2], &democratic) != FX_OK ||
+	if (points_from_numeric(row.values[EVALUATION_DEMOCRATIC], &democratic) != FX_OK ||
 		democratic < 0 || democratic > FX_MAX_SCORE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("democratic score %s of member \"%s\" for %d is out of range",
-						numeric_text(row.values[2]), member_id, year),
+						numeric_text(row.values[EVALUATION_DEMOCRATIC]), member_id, year),
 				 errdetail("Democratic scores range from 0 to 100, with at most %d decimals.",
 						   FX_DECIMALS)));
 
@@ -405,25 +477,24 @@ evaluation_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(row.tuple);
 }
 
-/* sanction: one of the six kinds */
+/* sanction: one of the six kinds (only pointsys_admin writes sanctions) */
 Datum
 sanction_check(PG_FUNCTION_ARGS)
 {
-	static const char *const columns[] = {"member_id", "kind"};
 	Row			row;
 	text	   *kind;
 	SanctionKind parsed;
 
-	read_row(fcinfo, "sanction_check", columns, 2, &row);
-	if (TRIGGER_FIRED_BY_DELETE(row.trigdata->tg_event) || row.anynull)
+	read_row(fcinfo, &sanction_rule, &row);
+	if (nothing_to_check(&row, SANCTION_KIND + 1))
 		return PointerGetDatum(row.tuple);
 
-	kind = DatumGetTextPP(row.values[1]);
+	kind = DatumGetTextPP(row.values[SANCTION_KIND]);
 	if (!sanction_parse(VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind), &parsed))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown sanction kind \"%s\" for member \"%s\"",
-						text_to_cstring(kind), TextDatumGetCString(row.values[0])),
+						text_to_cstring(kind), TextDatumGetCString(row.values[SANCTION_MEMBER])),
 				 errhint(SANCTION_KINDS_HINT)));
 	return PointerGetDatum(row.tuple);
 }
