@@ -28,7 +28,9 @@
 -- combine and final functions; year_figures, year_quarters, year_of,
 -- quarter_start, may_record, may_record_branch) and the C triggers behind
 -- INSERT/UPDATE/DELETE of score, award, evaluation, sanction, period, member
--- and the rulebook (see the table "target").  The aggregates have no
+-- and the rulebook, and every trigger function attached by a superuser or
+-- another role to a table of their own with random columns (see the table
+-- "target").  The aggregates have no
 -- serialize/deserialize functions (fixed-length state types), so there is
 -- no bytea state input to fuzz.
 --
@@ -77,7 +79,8 @@ INSERT INTO target VALUES
 	(23, 'period', 'INSERT/UPDATE/DELETE of pointsys.period, advance(), reopen() (period_check)'),
 	(24, 'member', 'UPDATE of pointsys.member (rulebook_guard)'),
 	(25, 'rulebook', 'INSERT/UPDATE/DELETE of item, award_kind, category (rulebook_guard, rulebook_upsert)'),
-	(26, 'grade_ops', 'grade comparison, hash and send functions, min/max(grade)');
+	(26, 'grade_ops', 'grade comparison, hash and send functions, min/max(grade)'),
+	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired');
 
 ------------------------------------------------------------------------
 -- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
@@ -151,6 +154,16 @@ SELECT allow('{period}', '{call,call:admin,call:recorder}', '{22023,22008}',
 			 'advance / reopen: a quarter outside 1..4, a year whose dates do not exist (quarter_start)');
 SELECT allow('{rulebook}', '{call,call:admin}', '{23514}', 'a rulebook edit that contradicts recorded points; CHECK constraints');
 SELECT allow('{rulebook}', '{call,call:admin}', '{23503}', 'a category that does not exist / still has items (foreign keys)');
+-- a trigger function attached to a table of the caller's: only a superuser
+-- may attach one, and then it refuses to fire (README, Security)
+SELECT allow('{lookalike}', '{call}', '{39P01}', 'a trigger function fired on a table not its own (trigger_check.c)');
+SELECT allow('{lookalike}', '{call}', '{0A000,42P17}',
+			 'CREATE TRIGGER: TRUNCATE FOR EACH ROW is not supported; an event-trigger function is not a trigger function');
+SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{42501}',
+			 'CREATE TRIGGER: no role but the owner may execute a trigger function');
+SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{42P17}',
+			 'CREATE TRIGGER with the event-trigger function drop_guard');
+SELECT allow('{lookalike}', '{cast}', '{42501}', 'a column of type pointsys.grade for a role without USAGE on schema pointsys');
 -- the server's own constraints on the same tables (NOT NULL, keys, CHECK)
 SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
 			 'NOT NULL, duplicate key');
@@ -677,6 +690,25 @@ BEGIN
 				   orn(CASE WHEN chance(0.8) THEN '规则' ELSE rand_text() END),
 				   orn(num_text(CASE WHEN chance(0.5) THEN 10 ELSE 100 END)), orn(num_text(5)),
 				   code('{study,service,innovation,worklist,role,reward}'), mask(3)];
+	WHEN 'lookalike' THEN
+		-- function, role, table name, timing, level, event, then 1..8
+		-- (column, type, value): the columns the functions read, and others,
+		-- of random types
+		a := ARRAY[pick('{score_check,award_check,evaluation_check,sanction_check,period_check,rulebook_guard,
+						  rulebook_changed,rulebook_upsert,member_month_changed,audit_changes,audit_immutable,drop_guard}'),
+				   pick('{super,super,super,admin,recorder,nobody}'),
+				   CASE WHEN chance(0.8) THEN pick('{score,award,evaluation,sanction,period,member,item,award_kind,category,
+													 recorder,branch,audit,member_month}')
+						ELSE 'lk_' || ri(1, 99) END,
+				   pick('{BEFORE,BEFORE,AFTER}'), pick('{ROW,ROW,STATEMENT}'), pick('{INSERT,UPDATE,DELETE,TRUNCATE}')];
+		FOR i IN 1 .. ri(1, 8) LOOP
+			a := a || pick('{member_id,month,item,points,kind,year,democratic,branch_id,quarter,status,changed_by,changed_at,
+							 recorded_by,recorded_at,max_points,step,category,cap,joined_on,left_on,name,title,note,x}')
+				   || pick('{text,int4,int8,int2,date,numeric,name,timestamptz,bool,bytea,float8,jsonb,"\"char\"",text[],
+							 pointsys.grade,uuid,interval,point,varchar,oid,timestamp}')
+				   || orn(CASE ri(1, 4) WHEN 1 THEN num_text() WHEN 2 THEN date_text() WHEN 3 THEN rand_text()
+						  ELSE code(members()) END, 0.2);
+		END LOOP;
 	END CASE;
 	RETURN a;
 END $$;
@@ -913,6 +945,7 @@ DECLARE
 	expect text;				-- expected SQLSTATE(s), '|'-separated; NULL: no oracle
 	expect_r text;				-- the expected result, when expect is 00000
 	got_r text;					-- the result
+	cols text[]; defs text[]; vals text[];
 BEGIN
 	stage := 'cast';
 	BEGIN
@@ -1440,6 +1473,37 @@ BEGIN
 			ELSE
 				DELETE FROM pointsys.category WHERE category = t1;
 			END CASE;
+
+		-- A trigger function on a table of the caller's (a[2]): the table,
+		-- made by the caller, with its distinct columns and one row (NULLs
+		-- where a value does not fit its type), then CREATE TRIGGER and the
+		-- event that fires it.  Only the superuser may attach it, and it
+		-- must then refuse to fire: nothing may succeed.
+		WHEN 'lookalike' THEN
+			PERFORM as_role(a[2]);
+			cols := '{}'; defs := '{}'; vals := '{}';
+			FOR i IN 0 .. (cardinality(a) - 6) / 3 - 1 LOOP
+				CONTINUE WHEN a[7 + 3 * i] = ANY (cols);
+				cols := cols || a[7 + 3 * i];
+				defs := defs || format('%I %s', a[7 + 3 * i], a[8 + 3 * i]);
+				vals := vals || format('%L::%s', a[9 + 3 * i], a[8 + 3 * i]);
+			END LOOP;
+			EXECUTE format('CREATE TEMP TABLE %I (%s)', a[3], array_to_string(defs, ', '));
+			BEGIN
+				EXECUTE format('INSERT INTO pg_temp.%I VALUES (%s)', a[3], array_to_string(vals, ', '));
+			EXCEPTION WHEN OTHERS THEN
+				EXECUTE format('INSERT INTO pg_temp.%I DEFAULT VALUES', a[3]);
+			END;
+			stage := call_stage(a[2]);
+			expect := CASE WHEN a[2] = 'super' THEN '39P01|0A000|42P17'
+						   ELSE '42501' || CASE WHEN a[1] = 'drop_guard' THEN '|42P17' ELSE '' END END;
+			EXECUTE format('CREATE TRIGGER lookalike %s %s ON pg_temp.%I FOR EACH %s EXECUTE FUNCTION pointsys.%I()',
+						   a[4], a[6], a[3], a[5], a[1]);
+			EXECUTE CASE a[6]
+				WHEN 'INSERT' THEN format('INSERT INTO pg_temp.%I DEFAULT VALUES', a[3])
+				WHEN 'UPDATE' THEN format('UPDATE pg_temp.%I SET %I = %I', a[3], cols[1], cols[1])
+				WHEN 'DELETE' THEN format('DELETE FROM pg_temp.%I', a[3])
+				ELSE format('TRUNCATE pg_temp.%I', a[3]) END;
 		END CASE;
 		RAISE SQLSTATE 'PZOK0';			-- roll the input back
 	EXCEPTION WHEN OTHERS THEN
