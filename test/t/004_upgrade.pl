@@ -84,6 +84,18 @@ my %before;
 $before{$_} = $node->safe_psql('bureau', $queries{$_}) for keys %queries;
 like($before{annual_results}, qr/不合格/, 'release 1.0 reports graded results');
 
+# functions that only PostgreSQL calls, executable by a pointsys role (1.0
+# and 1.1 left them to PUBLIC: anyone could attach the owner's triggers to
+# a table of their own; 1.2 revokes that)
+my $internal_executable = q{
+	SELECT count(*) FROM pg_catalog.pg_proc p, pg_catalog.pg_roles r
+	WHERE p.pronamespace OPERATOR(pg_catalog.=) 'pointsys'::pg_catalog.regnamespace
+	  AND p.prorettype OPERATOR(pg_catalog.=) ANY ('{trigger,event_trigger}'::pg_catalog.regtype[])
+	  AND r.rolname OPERATOR(pg_catalog.=) ANY ('{pointsys_admin,pointsys_recorder,pointsys_reader}')
+	  AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')};
+cmp_ok($node->safe_psql('bureau', $internal_executable), '>', 0,
+	'release 1.0 lets the pointsys roles execute trigger functions');
+
 # --- the update --------------------------------------------------------------
 {
 	local $ENV{PGOPTIONS} = $hostile_path;
@@ -95,6 +107,8 @@ for my $q (sort keys %queries)
 {
 	is($node->safe_psql('bureau', $queries{$q}), $before{$q}, "after the update: $q unchanged");
 }
+is($node->safe_psql('bureau', $internal_executable), '0',
+	'after the update: no pointsys role may execute a trigger function');
 
 # The extension's objects, each with its definition, owner, privileges and
 # comment; columns, constraints, indexes, triggers and policies of its tables.
