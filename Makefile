@@ -4,6 +4,8 @@ MODULE_big = pointsys
 OBJS = \
 	src/aggregates.o \
 	src/audit.o \
+	src/caches.o \
+	src/dates.o \
 	src/drop_guard.o \
 	src/fixedpoint.o \
 	src/grade.o \
@@ -11,13 +13,15 @@ OBJS = \
 	src/ledger_state.o \
 	src/member_month.o \
 	src/numeric_points.o \
+	src/owner_spi.o \
 	src/pointsys.o \
-	src/process.o \
-	src/rulebook.o \
+	src/quarter_check.o \
+	src/row_security.o \
 	src/rulebook_guard.o \
 	src/rules.o \
 	src/scoring.o \
 	src/trigger_check.o \
+	src/workflow.o \
 	src/write_rules.o
 
 EXTENSION = pointsys

@@ -4,19 +4,7 @@
 --
 SET search_path = pointsys, public;
 
--- try(statement): 'ok', or the SQLSTATE and message of its error
-CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; detail text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-        detail = PG_EXCEPTION_DETAIL;
-    RETURN state || ' ' || msg || coalesce(' DETAIL: ' || nullif(detail, ''), '');
-END
-$$;
+\i test/data/try.sql
 
 INSERT INTO branch VALUES ('rb1', '规则支部');
 INSERT INTO member VALUES

@@ -9,20 +9,7 @@
 --
 SET search_path = pointsys, public;
 
--- try(statement): 'ok', or the SQLSTATE, message and detail of its error
-CREATE FUNCTION public.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; detail text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-        detail = PG_EXCEPTION_DETAIL;
-    RETURN state || ' ' || msg || coalesce(' DETAIL: ' || nullif(detail, ''), '');
-END
-$$;
-GRANT EXECUTE ON FUNCTION public.try(text) TO PUBLIC;
+\i test/data/try.sql
 
 CREATE ROLE regress_nobody;                 -- no pointsys role at all
 CREATE ROLE regress_rec_a;                  -- recorder of branch oa
@@ -59,8 +46,8 @@ WHERE p.pronamespace = 'pointsys'::regnamespace
 -- so nobody but the owner can attach one to a table of their own
 SET ROLE regress_rec_a;
 CREATE TEMP TABLE own (member_id text, month date, item text, points numeric);
-SELECT try($$CREATE TRIGGER t AFTER UPDATE ON pg_temp.own FOR EACH ROW EXECUTE FUNCTION pointsys.audit_changes()$$);
-SELECT try($$CREATE TRIGGER t BEFORE INSERT ON pg_temp.own FOR EACH ROW EXECUTE FUNCTION pointsys.score_check()$$);
+SELECT pg_temp.try($$CREATE TRIGGER t AFTER UPDATE ON pg_temp.own FOR EACH ROW EXECUTE FUNCTION pointsys.audit_changes()$$);
+SELECT pg_temp.try($$CREATE TRIGGER t BEFORE INSERT ON pg_temp.own FOR EACH ROW EXECUTE FUNCTION pointsys.score_check()$$);
 DROP TABLE pg_temp.own;
 RESET ROLE;
 -- while the aggregates and the views work for every pointsys role
@@ -87,7 +74,7 @@ BEGIN
     EXECUTE format('INSERT INTO pg_temp.%I DEFAULT VALUES', tbl);
     EXECUTE format('CREATE TRIGGER t %s %s ON pg_temp.%I FOR EACH %s EXECUTE FUNCTION pointsys.%I()',
                    timing, event, tbl, level, fn);
-    result := try(CASE event
+    result := pg_temp.try(CASE event
         WHEN 'INSERT' THEN format('INSERT INTO pg_temp.%I DEFAULT VALUES', tbl)
         WHEN 'UPDATE' THEN format('UPDATE pg_temp.%I SET %s = %s', tbl, col, col)
         WHEN 'DELETE' THEN format('DELETE FROM pg_temp.%I', tbl)
@@ -115,7 +102,7 @@ FROM (VALUES ('score_check', 'score', 'BEFORE', 'ROW', 'INSERT'),
 -- a look-alike with other column types (1.1 read them as text and date: a crash)
 CREATE TEMP TABLE lookalike (member_id int, month text, item int, points text);
 CREATE TRIGGER t BEFORE INSERT ON pg_temp.lookalike FOR EACH ROW EXECUTE FUNCTION pointsys.score_check();
-SELECT try($$INSERT INTO pg_temp.lookalike VALUES (1, 'x', 2, 'y')$$);
+SELECT pg_temp.try($$INSERT INTO pg_temp.lookalike VALUES (1, 'x', 2, 'y')$$);
 DROP TABLE pg_temp.lookalike;
 SELECT count(*) OPERATOR(pg_catalog.-) :audit_rows_before AS audit_rows_written FROM pointsys.audit;
 
@@ -127,19 +114,19 @@ CREATE TRIGGER wrong AFTER DELETE ON pointsys.evaluation FOR EACH ROW
     EXECUTE FUNCTION pointsys.audit_changes();
 INSERT INTO branch VALUES ('oa', 'branch oa');
 INSERT INTO member VALUES ('oa1', '甲', 'oa', '2024-03-01', NULL);
-SELECT try($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('oa1', 'warning', '2024-05-01')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('oa1', 'warning', '2024-05-01')$$);
 INSERT INTO evaluation VALUES ('oa1', 2024, 90);
-SELECT try($$DELETE FROM pointsys.evaluation$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.evaluation$$);
 ROLLBACK;
 -- and where a column they read is not of the type they expect (an owner's
 -- ALTER TABLE), or an audited table has a column of a type of our own
 BEGIN;
 ALTER TABLE pointsys.period ALTER COLUMN status TYPE varchar;
-SELECT try($$INSERT INTO pointsys.period VALUES ('x', 2024, 1, 'approved')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.period VALUES ('x', 2024, 1, 'approved')$$);
 ROLLBACK;
 BEGIN;
 ALTER TABLE pointsys.branch ADD COLUMN g pointsys.grade;
-SELECT try($$INSERT INTO pointsys.branch VALUES ('oz', 'z', '优秀')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.branch VALUES ('oz', 'z', '优秀')$$);
 ROLLBACK;
 
 -- 3. Row security first: regress_rec_a records for branch oa only.  Every
@@ -153,7 +140,7 @@ INSERT INTO recorder VALUES ('oa', 'regress_rec_a', '2024-01-01');
 SELECT pointsys.advance('ob', 2024, 2);
 SET ROLE regress_rec_a;
 SELECT count(DISTINCT r) AS distinct_refusals, min(r) AS refusal
-FROM (SELECT try(format('INSERT INTO pointsys.score (member_id, month, item, points) VALUES (%s, %L, %L, %s)',
+FROM (SELECT pg_temp.try(format('INSERT INTO pointsys.score (member_id, month, item, points) VALUES (%s, %L, %L, %s)',
                         m, d, i, p)) AS r
       FROM (VALUES ('''ob1''', '2024-03-01', 'role', '1'),      -- an allowed score
                    ('''ob1''', '2024-01-01', 'role', '1'),      -- before joining
@@ -167,25 +154,25 @@ FROM (SELECT try(format('INSERT INTO pointsys.score (member_id, month, item, poi
                    ('NULL', '2024-03-01', 'role', '1')          -- no member
            ) AS t(m, d, i, p)) s;
 SELECT count(DISTINCT r) AS distinct_refusals, min(r) AS refusal
-FROM (SELECT try(format('INSERT INTO pointsys.award (member_id, month, kind) VALUES (%L, %L, %L)', m, d, k)) AS r
+FROM (SELECT pg_temp.try(format('INSERT INTO pointsys.award (member_id, month, kind) VALUES (%L, %L, %L)', m, d, k)) AS r
       FROM (VALUES ('ob1', '2024-03-01', 'county'), ('ob1', '2024-05-01', 'medal'),
                    ('ob1', '2999-01-01', 'county'), ('nobody', '2024-03-01', 'county')) AS t(m, d, k)) s;
 -- moving a score of theirs to another branch's member, and another
 -- branch's quarter: the same
-SELECT try($$INSERT INTO pointsys.score (member_id, month, item, points) VALUES ('oa1', '2024-03-01', 'role', 1)$$);
-SELECT try($$UPDATE pointsys.score SET member_id = 'ob1' WHERE member_id = 'oa1'$$);
-SELECT try($$SELECT pointsys.advance('ob', 2024, 2)$$);
-SELECT try($$SELECT pointsys.advance('nowhere', 2024, 2)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score (member_id, month, item, points) VALUES ('oa1', '2024-03-01', 'role', 1)$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET member_id = 'ob1' WHERE member_id = 'oa1'$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('ob', 2024, 2)$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('nowhere', 2024, 2)$$);
 -- nor anything about sanctions and evaluations
-SELECT try($$SELECT pointsys.is_vetoed('ob1', 2024)$$);
-SELECT try($$SELECT pointsys.annual_grade('ob1', 2024)$$);
+SELECT pg_temp.try($$SELECT pointsys.is_vetoed('ob1', 2024)$$);
+SELECT pg_temp.try($$SELECT pointsys.annual_grade('ob1', 2024)$$);
 
 -- 4. The stamps are pointsys's: the current user and the transaction's
 -- start, whatever the writer gives
 BEGIN;
-SELECT try($$INSERT INTO pointsys.score (member_id, month, item, points, recorded_by, recorded_at)
+SELECT pg_temp.try($$INSERT INTO pointsys.score (member_id, month, item, points, recorded_by, recorded_at)
              VALUES ('oa1', '2024-04-01', 'role', 2, 'regress_boss', '2000-01-01')$$);
-SELECT try($$INSERT INTO pointsys.award (member_id, month, kind, recorded_by, recorded_at)
+SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind, recorded_by, recorded_at)
              VALUES ('oa1', '2024-04-01', 'county', 'regress_boss', '2000-01-01')$$);
 SELECT recorded_by, recorded_at = now() AS now FROM pointsys.score WHERE member_id = 'oa1' AND month = '2024-04-01'
 UNION ALL
@@ -206,18 +193,18 @@ SELECT recorded_by, recorded_at FROM score WHERE member_id = 'oa1' AND month = '
 
 -- 5. pointsys.reason: at most 1000 characters in the audit trail (22001)
 SELECT set_config('pointsys.reason', repeat('理', 1000), false) IS NOT NULL AS set;
-SELECT try($$UPDATE pointsys.score SET points = 1 WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET points = 1 WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
 SELECT length(reason) FROM pointsys.audit WHERE audit_id = (SELECT max(audit_id) FROM pointsys.audit);
 SELECT set_config('pointsys.reason', repeat('x', 1001), false) IS NOT NULL AS set;
-SELECT try($$UPDATE pointsys.score SET points = 2 WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
-SELECT try($$DELETE FROM pointsys.score WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET points = 2 WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.score WHERE member_id = 'oa1' AND month = '2024-05-01'$$);
 SELECT points FROM score WHERE member_id = 'oa1' AND month = '2024-05-01';
 RESET pointsys.reason;
 
 -- 6. DROP EXTENSION by someone else fails on its own (42501), without the
 -- drop guard telling which tables hold rows
 SET ROLE regress_nobody;
-SELECT try($$DROP EXTENSION pointsys$$);
+SELECT pg_temp.try($$DROP EXTENSION pointsys$$);
 RESET ROLE;
 
 -- clean up
@@ -229,5 +216,4 @@ DELETE FROM score WHERE member_id LIKE 'o%';
 DELETE FROM recorder WHERE branch_id IN ('oa', 'ob');
 DELETE FROM member WHERE member_id LIKE 'o%';
 DELETE FROM branch WHERE branch_id IN ('oa', 'ob');
-DROP FUNCTION public.try(text);
 DROP ROLE regress_nobody, regress_rec_a, regress_boss, regress_report;

@@ -4,19 +4,7 @@
 --
 SET search_path = pointsys, public;
 
--- try(statement): 'ok', or the SQLSTATE and message of its error
-CREATE FUNCTION public.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-    RETURN state || ' ' || msg;
-END
-$$;
-GRANT EXECUTE ON FUNCTION public.try(text) TO PUBLIC;
+\i test/data/try.sql
 
 CREATE ROLE regress_alice LOGIN;   -- recorder of branch pa
 CREATE ROLE regress_bob LOGIN;     -- recorder of branch pb
@@ -33,32 +21,32 @@ INSERT INTO recorder VALUES ('pa', 'regress_alice', '2024-01-05'), ('pb', 'regre
 
 -- 考核登记: alice records for her branch only
 SET ROLE regress_alice;
-SELECT try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-01-01', 'role', 15), ('pa2', '2024-01-01', 'role', 16)$$);
-SELECT try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('pa1', '2024-02-01', 'county')$$);
-SELECT try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-01-01', 'role', 15)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-01-01', 'role', 15), ('pa2', '2024-01-01', 'role', 16)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('pa1', '2024-02-01', 'county')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-01-01', 'role', 15)$$);
 SELECT member_id FROM member ORDER BY 1;
 SELECT branch_id FROM branch ORDER BY 1;
 SELECT member_id, month, points FROM score WHERE member_id LIKE 'p%' ORDER BY 1;
 SELECT member_id, total FROM monthly_scores WHERE member_id LIKE 'p%' ORDER BY 1, month;
-SELECT try($$SELECT * FROM pointsys.sanction$$);
-SELECT try($$SELECT * FROM pointsys.evaluation$$);
-SELECT try($$SELECT * FROM pointsys.audit$$);
-SELECT try($$SELECT * FROM pointsys.annual_results$$);
-SELECT try($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('pa1', 'warning', '2024-01-01')$$);
-SELECT try($$INSERT INTO pointsys.evaluation VALUES ('pa1', 2024, 90)$$);
-SELECT try($$UPDATE pointsys.item SET max_points = 5 WHERE item = 'role'$$);
-SELECT try($$INSERT INTO pointsys.member VALUES ('pa3', 'x', 'pa')$$);
-SELECT try($$INSERT INTO pointsys.recorder VALUES ('pb', 'regress_alice', '2024-01-05')$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.sanction$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.evaluation$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.audit$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.annual_results$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('pa1', 'warning', '2024-01-01')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.evaluation VALUES ('pa1', 2024, 90)$$);
+SELECT pg_temp.try($$UPDATE pointsys.item SET max_points = 5 WHERE item = 'role'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.member VALUES ('pa3', 'x', 'pa')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.recorder VALUES ('pb', 'regress_alice', '2024-01-05')$$);
 RESET ROLE;
 
 SET ROLE regress_bob;
 SELECT member_id, month, points FROM score WHERE member_id LIKE 'p%' ORDER BY 1;
-SELECT try($$UPDATE pointsys.score SET points = 1 WHERE member_id = 'pa1'$$) AS update_other_branch,
+SELECT pg_temp.try($$UPDATE pointsys.score SET points = 1 WHERE member_id = 'pa1'$$) AS update_other_branch,
        (SELECT count(*) FROM pointsys.score WHERE member_id = 'pa1') AS visible;
-SELECT try($$DELETE FROM pointsys.score WHERE member_id = 'pa1'$$);
-SELECT try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-01-01', 'role', 15)$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.score WHERE member_id = 'pa1'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-01-01', 'role', 15)$$);
 -- bob cannot move alice's quarter
-SELECT try($$SELECT pointsys.advance('pa', 2024, 1)$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('pa', 2024, 1)$$);
 RESET ROLE;
 SELECT member_id, points FROM score WHERE member_id LIKE 'p%' ORDER BY 1;
 
@@ -66,42 +54,42 @@ SELECT member_id, points FROM score WHERE member_id LIKE 'p%' ORDER BY 1;
 SET ROLE regress_alice;
 SELECT advance('pa', 2024, 1);
 -- a locked quarter refuses inserts, updates and deletes of scores and awards
-SELECT try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-03-01', 'role', 15)$$);
-SELECT try($$UPDATE pointsys.score SET points = 14 WHERE member_id = 'pa1'$$);
-SELECT try($$DELETE FROM pointsys.score WHERE member_id = 'pa1'$$);
-SELECT try($$DELETE FROM pointsys.award WHERE member_id = 'pa1'$$);
-SELECT try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('pa2', '2024-03-01', 'county')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-03-01', 'role', 15)$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET points = 14 WHERE member_id = 'pa1'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.score WHERE member_id = 'pa1'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.award WHERE member_id = 'pa1'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('pa2', '2024-03-01', 'county')$$);
 -- ... also moving a row into it or out of it; the next quarter is open
-SELECT try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-04-01', 'role', 15)$$);
-SELECT try($$UPDATE pointsys.score SET month = '2024-03-01' WHERE member_id = 'pa1' AND month = '2024-04-01'$$);
-SELECT try($$UPDATE pointsys.score SET month = '2024-05-01' WHERE member_id = 'pa1' AND month = '2024-01-01'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pa1', '2024-04-01', 'role', 15)$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET month = '2024-03-01' WHERE member_id = 'pa1' AND month = '2024-04-01'$$);
+SELECT pg_temp.try($$UPDATE pointsys.score SET month = '2024-05-01' WHERE member_id = 'pa1' AND month = '2024-01-01'$$);
 SELECT advance('pa', 2024, 1);
 SELECT advance('pa', 2024, 1);
 -- 积分核查 is the bureau's step
-SELECT try($$SELECT pointsys.advance('pa', 2024, 1)$$);
-SELECT try($$UPDATE pointsys.period SET status = 'verified' WHERE branch_id = 'pa'$$);
-SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, 'mistake')$$);
-SELECT try($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('pa', 2024, 1)$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'verified' WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$SELECT pointsys.reopen('pa', 2024, 1, 'mistake')$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'pa'$$);
 SELECT branch_id, year, quarter, status, changed_by FROM period ORDER BY 1, 2, 3;
 RESET ROLE;
 
 SET ROLE regress_boss;
 SELECT advance('pa', 2024, 1);
-SELECT try($$SELECT pointsys.advance('pa', 2024, 1)$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('pa', 2024, 1)$$);
 -- direct writes to period obey the same rules
-SELECT try($$INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES ('pb', 2024, 1, 'filed')$$);
-SELECT try($$INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES ('pb', 2024, 1, 'done')$$);
-SELECT try($$UPDATE pointsys.period SET quarter = 2 WHERE branch_id = 'pa'$$);
-SELECT try($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'pa'$$);
-SELECT try($$DELETE FROM pointsys.period WHERE branch_id = 'pa'$$);
-SELECT try($$INSERT INTO pointsys.period (branch_id, year, quarter) VALUES (NULL, 2024, 1)$$);
-SELECT try($$UPDATE pointsys.period SET year = NULL WHERE branch_id = 'pa'$$);
-SELECT try($$SELECT pointsys.advance(NULL, 2024, 1)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES ('pb', 2024, 1, 'filed')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES ('pb', 2024, 1, 'done')$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET quarter = 2 WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.period WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.period (branch_id, year, quarter) VALUES (NULL, 2024, 1)$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET year = NULL WHERE branch_id = 'pa'$$);
+SELECT pg_temp.try($$SELECT pointsys.advance(NULL, 2024, 1)$$);
 -- reopening needs a reason, which lands in the audit trail
-SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, NULL)$$);
-SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, '')$$);
-SELECT try($$SELECT pointsys.reopen('pa', 2024, 1, '   ')$$);
-SELECT try($$SELECT pointsys.reopen('pa', 2024, 5, 'x')$$);
+SELECT pg_temp.try($$SELECT pointsys.reopen('pa', 2024, 1, NULL)$$);
+SELECT pg_temp.try($$SELECT pointsys.reopen('pa', 2024, 1, '')$$);
+SELECT pg_temp.try($$SELECT pointsys.reopen('pa', 2024, 1, '   ')$$);
+SELECT pg_temp.try($$SELECT pointsys.reopen('pa', 2024, 5, 'x')$$);
 BEGIN;
 SELECT reopen('pa', 2024, 1, '更正甲一1月积分');
 UPDATE score SET points = 14 WHERE member_id = 'pa1' AND month = '2024-01-01';
@@ -113,11 +101,11 @@ RESET ROLE;
 SET ROLE regress_report;
 SELECT member_id, months, assessment FROM annual_results WHERE member_id LIKE 'p%' ORDER BY 1;
 SELECT count(*) > 0 AS reads_audit FROM audit;
-SELECT try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-02-01', 'role', 15)$$);
-SELECT try($$UPDATE pointsys.period SET status = 'approved'$$);
-SELECT try($$DELETE FROM pointsys.branch WHERE branch_id = 'pb'$$);
-SELECT try($$INSERT INTO pointsys.evaluation VALUES ('pb1', 2024, 90)$$);
-SELECT try($$SELECT pointsys.advance('pb', 2024, 1)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-02-01', 'role', 15)$$);
+SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'approved'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.branch WHERE branch_id = 'pb'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.evaluation VALUES ('pb1', 2024, 90)$$);
+SELECT pg_temp.try($$SELECT pointsys.advance('pb', 2024, 1)$$);
 RESET ROLE;
 
 -- the audit trail: one row per row changed, who did it, acting as whom,
@@ -139,13 +127,13 @@ SELECT 'pb1', '2024-05-01', item, 1 FROM item WHERE category = 'study';
 SELECT count(*) - :audit_before AS audit_rows_added FROM audit;
 
 -- audit rows never change, even for the owner
-SELECT try($$UPDATE pointsys.audit SET reason = 'x'$$);
-SELECT try($$DELETE FROM pointsys.audit$$);
-SELECT try($$TRUNCATE pointsys.audit$$);
+SELECT pg_temp.try($$UPDATE pointsys.audit SET reason = 'x'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.audit$$);
+SELECT pg_temp.try($$TRUNCATE pointsys.audit$$);
 
 -- DROP EXTENSION does not take the ledger with it
-SELECT try($$DROP EXTENSION pointsys$$);
-SELECT try($$DROP SCHEMA pointsys CASCADE$$);
+SELECT pg_temp.try($$DROP EXTENSION pointsys$$);
+SELECT pg_temp.try($$DROP SCHEMA pointsys CASCADE$$);
 
 -- clean up (periods first: scores can only go while their quarter records)
 SET pointsys.reason = 'regression cleanup';
@@ -156,5 +144,4 @@ DELETE FROM score WHERE member_id LIKE 'p%';
 DELETE FROM recorder WHERE branch_id IN ('pa', 'pb');
 DELETE FROM member WHERE member_id LIKE 'p%';
 DELETE FROM branch WHERE branch_id IN ('pa', 'pb');
-DROP FUNCTION public.try(text);
 DROP ROLE regress_alice, regress_bob, regress_boss, regress_report;

@@ -5,20 +5,7 @@
 --
 SET search_path = pointsys, public;
 
--- try(statement): 'ok', or the SQLSTATE, message, detail and hint of its error
-CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; detail text; hint text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-        detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-    RETURN state || ' ' || msg || coalesce(' DETAIL: ' || nullif(detail, ''), '')
-        || coalesce(' HINT: ' || nullif(hint, ''), '');
-END
-$$;
+\i test/data/try.sql
 
 --
 -- grade_of(total): ≥ 90 优秀, ≥ 80 良好, ≥ 60 合格, else 不合格, on the total

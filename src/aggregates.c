@@ -45,6 +45,18 @@ writable_state(FunctionCallInfo fcinfo, int argno, Size size)
 	return memcpy(palloc(size), state, size);
 }
 
+/*
+ * What a transition or combine function returns for a NULL input: the
+ * state as it is (argument 0), which may be NULL.
+ */
+Datum
+state_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
 /* Raise the error for a status other than STATE_OK */
 void
 state_error(StateStatus status, const char *aggregate)
@@ -82,40 +94,6 @@ state_error(StateStatus status, const char *aggregate)
 					 errmsg("%s: points add up to 10^12 or more", aggregate)));
 			break;
 	}
-}
-
-/*
- * Year and month (1..12) of a date, which must be finite.  A report calls
- * this twice for each ledger row, and a member's rows come together, so
- * the month starts of the last year seen are kept.
- */
-void
-date_year_month(DateADT date, int *year, int *month)
-{
-	static bool cached = false;
-	static int	cached_year;
-	static DateADT starts[13];	/* 1 January .. 1 December, next 1 January */
-	int			m;
-
-	if (!cached || date < starts[0] || date >= starts[12])
-	{
-		int			day;
-
-		if (DATE_NOT_FINITE(date))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("month %s is not a finite date",
-							DatumGetCString(DirectFunctionCall1(date_out,
-																DateADTGetDatum(date))))));
-		j2date(date + POSTGRES_EPOCH_JDATE, &cached_year, &m, &day);
-		for (m = 0; m < 13; m++)
-			starts[m] = date2j(cached_year + m / 12, m % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
-		cached = true;
-	}
-	for (m = 11; date < starts[m]; m--)
-		;
-	*year = cached_year;
-	*month = m + 1;
 }
 
 /* quarter_state text form: "<count> <sum>" */
@@ -173,11 +151,7 @@ quarter_avg_transfn(PG_FUNCTION_ARGS)
 	QuarterState *state;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	state = writable_state(fcinfo, 0, sizeof(QuarterState));
 	state_error(quarter_add(state, score_arg(PG_GETARG_DATUM(1), "monthly total")),
 				"quarter_avg");
@@ -190,11 +164,7 @@ quarter_avg_combinefn(PG_FUNCTION_ARGS)
 	QuarterState *state;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	state = writable_state(fcinfo, 0, sizeof(QuarterState));
 	state_error(quarter_combine(state, (QuarterState *) PG_GETARG_POINTER(1)),
 				"quarter_avg");
@@ -223,11 +193,7 @@ annual_assessment_transfn(PG_FUNCTION_ARGS)
 	int			month;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	date_year_month(PG_GETARG_DATEADT(1), &year, &month);
 	state = writable_state(fcinfo, 0, sizeof(YearState));
 	state_error(year_add_total(state, year, month,
@@ -243,11 +209,7 @@ year_state_combinefn(PG_FUNCTION_ARGS)
 	YearState  *state;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	state = writable_state(fcinfo, 0, sizeof(YearState));
 	state_error(year_combine(state, (YearState *) PG_GETARG_POINTER(1)),
 				"annual_assessment");

@@ -10,7 +10,7 @@
  * by a row-level trigger.  The rows are written as the ledger's owner:
  * recorders can cause audit rows but cannot write or read them.
  */
-#include "rulebook.h"
+#include "owner_spi.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"

@@ -7,7 +7,7 @@
  * would silently take a bureau's whole record with it.  An event trigger
  * on ddl_command_start sees the statement before anything is dropped.
  */
-#include "rulebook.h"
+#include "owner_spi.h"
 
 #include "catalog/namespace.h"
 #include "commands/event_trigger.h"
@@ -19,8 +19,6 @@
 #include "utils/lsyscache.h"
 
 PG_FUNCTION_INFO_V1(drop_guard);
-
-bool		pointsys_allow_drop = false;
 
 /* Does the DROP statement name "pointsys"? */
 static bool

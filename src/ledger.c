@@ -19,8 +19,6 @@
 PG_FUNCTION_INFO_V1(ledger_year_transfn);
 PG_FUNCTION_INFO_V1(year_figures_of);
 PG_FUNCTION_INFO_V1(year_quarters_of);
-PG_FUNCTION_INFO_V1(pointsys_year_of);
-PG_FUNCTION_INFO_V1(pointsys_quarter_start);
 
 StaticAssertDecl(sizeof(YearState) == 200, "year_state is 200 bytes in SQL");
 
@@ -54,11 +52,7 @@ ledger_year_transfn(PG_FUNCTION_ARGS)
 	int64		awards;
 
 	if (PG_ARGISNULL(1) || (PG_ARGISNULL(2) && PG_ARGISNULL(3)))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	date_year_month(PG_GETARG_DATEADT(1), &year, &month);
 	points = row_points(fcinfo, 2, "points");
 	awards = row_points(fcinfo, 3, "award points");
@@ -139,35 +133,4 @@ year_quarters_of(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/* year_of(date): the calendar year, without floating point */
-Datum
-pointsys_year_of(PG_FUNCTION_ARGS)
-{
-	int			year;
-	int			month;
-
-	date_year_month(PG_GETARG_DATEADT(0), &year, &month);
-	PG_RETURN_INT32(year);
-}
-
-/* quarter_start(year, quarter): first day of the quarter (1..4) */
-Datum
-pointsys_quarter_start(PG_FUNCTION_ARGS)
-{
-	int32		year = PG_GETARG_INT32(0);
-	int32		quarter = PG_GETARG_INT32(1);
-
-	if (quarter < 1 || quarter > 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("quarter %d of %d does not exist", quarter, year),
-				 errhint("Quarters are numbered 1 to 4.")));
-	if (!IS_VALID_JULIAN(year, 3 * quarter - 2, 1) ||
-		!IS_VALID_DATE(date2j(year, 3 * quarter - 2, 1) - POSTGRES_EPOCH_JDATE))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("year %d is out of range", year)));
-	PG_RETURN_DATEADT(date2j(year, 3 * quarter - 2, 1) - POSTGRES_EPOCH_JDATE);
 }

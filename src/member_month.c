@@ -15,7 +15,7 @@
  * month ledger from the score and award rows it loads (the table itself is
  * not dumped).
  */
-#include "rulebook.h"
+#include "owner_spi.h"
 #include "trigger_check.h"
 
 #include "commands/trigger.h"

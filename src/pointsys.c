@@ -6,12 +6,15 @@
 
 #include "utils/guc.h"
 
-#include "rulebook.h"
+#include "caches.h"
+#include "owner_spi.h"
+#include "workflow.h"
 
 PG_MODULE_MAGIC;
 
 int			pointsys_language = LANGUAGE_ZH;
 char	   *pointsys_reason = NULL;
+bool		pointsys_allow_drop = false;
 
 static const struct config_enum_entry language_options[] = {
 	{"zh", LANGUAGE_ZH, false},
@@ -50,6 +53,7 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pointsys");
-	rulebook_register_callbacks();
-	process_register_callbacks();
+	owner_spi_register_callbacks();
+	caches_register_callbacks();
+	quarter_check_register_callbacks();
 }

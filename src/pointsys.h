@@ -46,6 +46,20 @@ extern char *points_text(int64 points);
 extern SanctionKind sanction_arg(text *kind);
 extern void state_error(StateStatus status, const char *aggregate);
 extern void *writable_state(FunctionCallInfo fcinfo, int argno, Size size);
+extern Datum state_unchanged(FunctionCallInfo fcinfo);
+
+/* a calendar month of the ledger (dates.c) */
+typedef struct LedgerMonth
+{
+	int			year;
+	int			month;
+	DateADT		start;			/* its first day */
+	DateADT		end;			/* its last day */
+	char		label[16];		/* "2024-03" */
+} LedgerMonth;
+
 extern void date_year_month(DateADT date, int *year, int *month);
+extern void ledger_month(DateADT date, LedgerMonth *month);
+extern char *date_text(DateADT date);
 
 #endif							/* POINTSYS_H */

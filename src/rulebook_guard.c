@@ -12,7 +12,7 @@
  * Refusals are SQLSTATE 23514 (check_violation), or 23503 for a membership
  * that would leave recorded months outside it.
  */
-#include "rulebook.h"
+#include "owner_spi.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
@@ -171,9 +171,10 @@ guard_item(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 	if (guard_query(&item_conflict, args) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("cannot set item \"%s\" to maximum %s and step %s: member \"%s\" has %s points in %s",
-						column_text(f, oldrow, ITEM_ITEM), points_text(max_points),
-						points_text(step), result_text(1), result_text(3), result_text(2)),
+				 errmsg("cannot set item \"%s\" to maximum %s and step %s",
+						column_text(f, oldrow, ITEM_ITEM), points_text(max_points), points_text(step)),
+				 errdetail("Member \"%s\" has %s points in %s.",
+						   result_text(1), result_text(3), result_text(2)),
 				 errhint("Correct the recorded points first.")));
 }
 
@@ -192,8 +193,8 @@ guard_award_kind(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 	if (strcmp(result_text(1), "0") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("cannot change the points of award kind \"%s\": %s awards of it are recorded",
-						kind, result_text(1)),
+				 errmsg("cannot change the points of award kind \"%s\"", kind),
+				 errdetail("%s awards of it are recorded.", result_text(1)),
 				 errhint("Add a new award kind for new awards instead.")));
 }
 
@@ -223,7 +224,8 @@ guard_category(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 	if (strcmp(result_text(1), "0") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("cannot change the reward cap: %s awards are recorded", result_text(1)),
+				 errmsg("cannot change the reward cap"),
+				 errdetail("%s awards are recorded.", result_text(1)),
 				 errhint("Recorded monthly totals would change.")));
 }
 
@@ -263,8 +265,8 @@ guard_member(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 	if (guard_query(&outside_membership, args) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("member \"%s\" has records in %s, outside the new membership",
-						member_id, result_text(1)),
+				 errmsg("member \"%s\" has records outside the new membership", member_id),
+				 errdetail("The first is in %s.", result_text(1)),
 				 errhint("Correct or remove those records first.")));
 }
 

@@ -4,9 +4,9 @@
  *		score_check, award_check, evaluation_check, sanction_check.
  *
  * Per row they only look at the row and at backend-local caches
- * (rulebook.c), so a COPY of a year's spreadsheet costs one query per
+ * (caches.c), so a COPY of a year's spreadsheet costs one query per
  * member, not one per row.  A score or award row is first checked against
- * the writer's row-level security (process.c), so that a recorder writing
+ * the writer's row-level security (row_security.c), so that a recorder writing
  * for a member outside their branches learns nothing from the refusal;
  * then every refusal names the member, the month (or year), the item (or
  * award kind) and the limit, with its own SQLSTATE:
@@ -17,13 +17,14 @@
  *	22008	a month (or evaluation year) after the current one
  *	23503	unknown member, item or award kind; member not in the party then
  *	22023	unknown sanction kind
- *	55000	the member-month's quarter is no longer 'recording' (process.c)
+ *	55000	the member-month's quarter is no longer 'recording' (quarter_check.c)
  *
  * The stamps recorded_by and recorded_at of score and award are set here to
  * the current user and the transaction's start, whatever the writer gave
  * (a superuser's values are kept: pg_restore brings the original stamps).
  */
-#include "rulebook.h"
+#include "caches.h"
+#include "workflow.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
@@ -107,16 +108,6 @@ typedef struct Row
 	bool		nulls[TRIGGER_MAX_COLUMNS];
 } Row;
 
-/* A calendar month of the ledger */
-typedef struct LedgerMonth
-{
-	int			year;
-	int			month;
-	DateADT		start;			/* its first day */
-	DateADT		end;			/* its last day */
-	char		label[16];		/* "2024-03" */
-} LedgerMonth;
-
 /* Check the firing against rule and read the columns of the row */
 static void
 read_row(FunctionCallInfo fcinfo, const TriggerRule *rule, Row *row)
@@ -130,46 +121,6 @@ read_row(FunctionCallInfo fcinfo, const TriggerRule *rule, Row *row)
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	for (i = 0; i < row->firing.table->ncolumns; i++)
 		row->values[i] = trigger_column(&row->firing, row->tuple, i, &row->nulls[i]);
-}
-
-static char *date_text(DateADT date);
-
-/* The month containing date; months are stored as their first day */
-static void
-ledger_month(DateADT date, LedgerMonth *month)
-{
-	int			next_year;
-	int			next_month;
-
-	date_year_month(date, &month->year, &month->month);
-	next_year = month->year + (month->month == 12);
-	next_month = month->month % 12 + 1;
-	month->start = date2j(month->year, month->month, 1) - POSTGRES_EPOCH_JDATE;
-	month->end = date2j(next_year, next_month, 1) - POSTGRES_EPOCH_JDATE - 1;
-	if (month->year > 0)
-		snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
-	else
-		snprintf(month->label, sizeof(month->label), "%04d-%02d BC", 1 - month->year, month->month);
-	/* the first month PostgreSQL knows starts on its 24th (4714-11-24 BC) */
-	if (!IS_VALID_DATE(month->start))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("month %s of date %s cannot be stored: its first day is out of range",
-						month->label, date_text(date))));
-}
-
-/* A finite date as YYYY-MM-DD (BC), whatever DateStyle says */
-static char *
-date_text(DateADT date)
-{
-	int			year;
-	int			month;
-	int			day;
-
-	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
-	if (year > 0)
-		return psprintf("%04d-%02d-%02d", year, month, day);
-	return psprintf("%04d-%02d-%02d BC", 1 - year, month, day);
 }
 
 /* Refuse a month after the current one */
@@ -201,7 +152,8 @@ check_member(const char *member_id, DateADT first, DateADT last,
 	if (!member->exists)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("member \"%s\" does not exist (%s, %s)", member_id, what, when)));
+				 errmsg("member \"%s\" does not exist", member_id),
+				 errdetail("The row is %s, %s.", what, when)));
 	if (member->joined_on > last)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
@@ -222,7 +174,7 @@ check_member(const char *member_id, DateADT first, DateADT last,
 /*
  * Row security first: a new score or award row for a member the writer may
  * not record is refused before anything else about it is looked at, so
- * that the refusal tells nothing (process.c).
+ * that the refusal tells nothing (row_security.c).
  */
 static void
 check_writer(Row *row, int member_col)
@@ -355,13 +307,9 @@ score_check(PG_FUNCTION_ARGS)
 	if (item == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("item \"%s\" is not in the rulebook (member \"%s\", %s)",
-						item_code, member_id, month.label),
+				 errmsg("item \"%s\" is not in the rulebook", item_code),
+				 errdetail("Member \"%s\", %s.", member_id, month.label),
 				 errhint("The items are listed in pointsys.item.")));
-
-#define SCORE_CONTEXT(fmt) \
-	fmt " of item \"%s\" (%s) for member \"%s\" in %s"
-#define SCORE_ARGS item->item, item->title, member_id, month.label
 
 	switch (points_from_numeric(row.values[SCORE_POINTS], &points))
 	{
@@ -371,8 +319,10 @@ score_check(PG_FUNCTION_ARGS)
 		case FX_SYNTAX:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("points %s of item \"%s\" (%s) for member \"%s\" in %s are not a finite number",
-							numeric_text(row.values[SCORE_POINTS]), SCORE_ARGS)));
+					 errmsg("points %s of item \"%s\" are not a finite number",
+							numeric_text(row.values[SCORE_POINTS]), item->item),
+					 errdetail("Member \"%s\", %s; the item is %s.",
+							   member_id, month.label, item->title)));
 			break;
 		case FX_PRECISION:
 			points = 1;			/* finer than any step */
@@ -381,20 +331,26 @@ score_check(PG_FUNCTION_ARGS)
 	if (points > item->max_points)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg(SCORE_CONTEXT("points %s exceed the maximum %s"),
+				 errmsg("points %s exceed the maximum %s of item \"%s\"",
 						numeric_text(row.values[SCORE_POINTS]), points_text(item->max_points),
-						SCORE_ARGS)));
+						item->item),
+				 errdetail("Member \"%s\", %s; the item is %s.",
+						   member_id, month.label, item->title)));
 	if (points < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg(SCORE_CONTEXT("points %s are below the minimum 0"),
-						numeric_text(row.values[SCORE_POINTS]), SCORE_ARGS)));
+				 errmsg("points %s of item \"%s\" are below the minimum 0",
+						numeric_text(row.values[SCORE_POINTS]), item->item),
+				 errdetail("Member \"%s\", %s; the item is %s.",
+						   member_id, month.label, item->title)));
 	if (!fx_is_multiple(points, item->step))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg(SCORE_CONTEXT("points %s are not a multiple of the step %s"),
-						numeric_text(row.values[SCORE_POINTS]), points_text(item->step),
-						SCORE_ARGS)));
+				 errmsg("points %s of item \"%s\" are not a multiple of the step %s",
+						numeric_text(row.values[SCORE_POINTS]), item->item,
+						points_text(item->step)),
+				 errdetail("Member \"%s\", %s; the item is %s.",
+						   member_id, month.label, item->title)));
 
 	snprintf(what, sizeof(what), "item \"%s\"", item->item);
 	return PointerGetDatum(check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
@@ -421,8 +377,9 @@ award_check(PG_FUNCTION_ARGS)
 	if (rulebook_award_kind(kind) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("award kind \"%s\" is not in the rulebook (member \"%s\", %s)",
-						kind, TextDatumGetCString(row.values[AWARD_MEMBER]), month.label),
+				 errmsg("award kind \"%s\" is not in the rulebook", kind),
+				 errdetail("Member \"%s\", %s.",
+						   TextDatumGetCString(row.values[AWARD_MEMBER]), month.label),
 				 errhint("The kinds are listed in pointsys.award_kind.")));
 
 	snprintf(what, sizeof(what), "award \"%s\"", kind);

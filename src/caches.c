@@ -1,5 +1,5 @@
 /*
- * rulebook.c
+ * caches.c
  *		Backend-local caches of the rulebook and of members.
  *
  * The write-rule triggers look up an item's maximum and step, an award
@@ -20,26 +20,21 @@
  * row security of whoever happened to load it.
  *
  * The recorders (pointsys.recorder) are cached the same way, for the
- * row-security policies (process.c).
+ * row-security policies (row_security.c).
  */
-#include "rulebook.h"
+#include "caches.h"
+#include "owner_spi.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
-#include "utils/syscache.h"
-#include "miscadmin.h"
 
 PG_FUNCTION_INFO_V1(rulebook_changed);
 
@@ -70,10 +65,6 @@ static Oid	award_kind_relid = InvalidOid;
 static Oid	member_relid = InvalidOid;
 static Oid	recorder_relid = InvalidOid;
 
-/* owner of the ledger's tables, and the table it was read from */
-static Oid	owner_relid = InvalidOid;
-static Oid	owner = InvalidOid;
-
 static SPIPlanPtr member_plan = NULL;
 
 
@@ -87,94 +78,12 @@ relcache_callback(Datum arg, Oid relid)
 		members_valid = false;
 	if (relid == InvalidOid || relid == recorder_relid)
 		recorders_valid = false;
-	if (relid == InvalidOid || relid == owner_relid)
-		owner = InvalidOid;
-}
-
-/*
- * Connect to SPI as the owner of the ledger's tables (the extension's
- * owner), with row security not applied, as referential integrity checks
- * do: what the checks and caches read must not depend on who asks.
- *
- * The owner is a superuser, so nothing a user defined may run while we are
- * the owner: the switch is a security-restricted operation (no temporary
- * objects, no SET ROLE, no deferred user code), and search_path is pinned to
- * pg_catalog, pg_temp, as PostgreSQL's maintenance commands do since
- * CVE-2022-1552.  Our queries also name every table, function and operator
- * with its schema, and read only built-in types.  The caller's user and
- * search_path come back with spi_end(), or with the (sub)transaction's
- * abort.
- */
-void
-spi_begin(OwnerSwitch *saved)
-{
-	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
-	if (owner == InvalidOid)
-	{
-		Oid			relid = pointsys_relation("score");
-		HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-
-		if (!HeapTupleIsValid(tuple))
-			elog(ERROR, "cache lookup failed for relation %u", relid);
-		owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-		ReleaseSysCache(tuple);
-		owner_relid = relid;
-	}
-	SetUserIdAndSecContext(owner, saved->sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION | SECURITY_NOFORCE_RLS);
-	saved->guc_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "pointsys: SPI_connect failed");
 }
 
 void
-spi_end(const OwnerSwitch *saved)
-{
-	SPI_finish();
-	AtEOXact_GUC(true, saved->guc_nestlevel);
-	SetUserIdAndSecContext(saved->userid, saved->sec_context);
-}
-
-/* Prepare a query once for the life of the backend */
-SPIPlanPtr
-spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "pointsys: cannot prepare: %s", sql);
-		*plan = p;
-	}
-	return *plan;
-}
-
-void
-rulebook_register_callbacks(void)
+caches_register_callbacks(void)
 {
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
-}
-
-/* OID of a table of schema pointsys */
-Oid
-pointsys_relation(const char *name)
-{
-	return get_relname_relid(name, get_namespace_oid("pointsys", false));
-}
-
-/*
- * Run a prepared read-only query on the latest committed data (and this
- * transaction's earlier commands), whatever the isolation level.
- */
-int
-spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls)
-{
-	return SPI_execute_snapshot(plan, values, nulls,
-								GetLatestSnapshot(), InvalidSnapshot,
-								true, false, 0);
 }
 
 /* Run an unparameterized query on the latest data; returns SPI_processed */
@@ -188,15 +97,16 @@ spi_latest_query(const char *query)
 	return SPI_processed;
 }
 
-/* Column col of row of the current SPI result, as text / as micro-points */
+/* Column col of row of the current SPI result, as text in cxt */
 static char *
-spi_text(uint64 row, int col)
+spi_text(MemoryContext cxt, uint64 row, int col)
 {
 	char	   *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 
-	return MemoryContextStrdup(rulebook_context, value ? value : "");
+	return MemoryContextStrdup(cxt, value ? value : "");
 }
 
+/* Column col of row of the current SPI result, in micro-points */
 static int64
 spi_points(uint64 row, int col)
 {
@@ -210,67 +120,88 @@ spi_points(uint64 row, int col)
 	return result;
 }
 
-/* Read item and award_kind into rulebook_context */
+/*
+ * (Re)load a whole-table cache: reset its memory context (made on first
+ * use), mark it valid (an invalidation arriving while it loads clears that
+ * again), and fill it as the ledger's owner; if the fill fails, the cache
+ * stays invalid.  Every whole-table cache loads this way.
+ */
 static void
-rulebook_fill(void)
+cache_load(MemoryContext *cxt, const char *name, bool *valid,
+		   void (*fill) (MemoryContext cxt))
 {
 	OwnerSwitch saved;
+
+	if (*cxt == NULL)
+	{
+		*cxt = AllocSetContextCreate(CacheMemoryContext, "pointsys cache", ALLOCSET_SMALL_SIZES);
+		MemoryContextSetIdentifier(*cxt, name);
+	}
+	MemoryContextReset(*cxt);
+	*valid = true;
+	PG_TRY();
+	{
+		spi_begin(&saved);
+		fill(*cxt);
+		spi_end(&saved);
+	}
+	PG_CATCH();
+	{
+		*valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/* Fill the rulebook cache: item and award_kind */
+static void
+rulebook_fill(MemoryContext cxt)
+{
 	uint64		n;
 	uint64		i;
 
-	if (rulebook_context == NULL)
-		rulebook_context = AllocSetContextCreate(CacheMemoryContext,
-												 "pointsys rulebook",
-												 ALLOCSET_SMALL_SIZES);
-	MemoryContextReset(rulebook_context);
-	items = NULL;
-	kinds = NULL;
-	nitems = nkinds = 0;
 	item_relid = pointsys_relation("item");
 	award_kind_relid = pointsys_relation("award_kind");
-	rulebook_valid = true;		/* an invalidation while loading clears it */
-
-	spi_begin(&saved);
 
 	n = spi_latest_query("SELECT item, category, title, max_points, step FROM pointsys.item");
-	items = MemoryContextAllocZero(rulebook_context, sizeof(RulebookItem) * (n + 1));
+	items = MemoryContextAllocZero(cxt, sizeof(RulebookItem) * (n + 1));
 	for (i = 0; i < n; i++)
 	{
-		items[i].item = spi_text(i, 1);
-		items[i].category = spi_text(i, 2);
-		items[i].title = spi_text(i, 3);
+		items[i].item = spi_text(cxt, i, 1);
+		items[i].category = spi_text(cxt, i, 2);
+		items[i].title = spi_text(cxt, i, 3);
 		items[i].max_points = spi_points(i, 4);
 		items[i].step = spi_points(i, 5);
 	}
 	nitems = (int) n;
 
 	n = spi_latest_query("SELECT kind, title, points FROM pointsys.award_kind");
-	kinds = MemoryContextAllocZero(rulebook_context, sizeof(RulebookAwardKind) * (n + 1));
+	kinds = MemoryContextAllocZero(cxt, sizeof(RulebookAwardKind) * (n + 1));
 	for (i = 0; i < n; i++)
 	{
-		kinds[i].kind = spi_text(i, 1);
-		kinds[i].title = spi_text(i, 2);
+		kinds[i].kind = spi_text(cxt, i, 1);
+		kinds[i].title = spi_text(cxt, i, 2);
 		kinds[i].points = spi_points(i, 3);
 	}
 	nkinds = (int) n;
-
-	spi_end(&saved);
 }
 
-/* (Re)load the rulebook; rulebook_valid stays false if this fails */
+/* Fill the recorders cache, with each role resolved */
 static void
-rulebook_load(void)
+recorders_fill(MemoryContext cxt)
 {
-	PG_TRY();
+	uint64		n;
+	uint64		i;
+
+	recorder_relid = pointsys_relation("recorder");
+	n = spi_latest_query("SELECT branch_id, role_name::pg_catalog.text FROM pointsys.recorder");
+	recorders = MemoryContextAllocZero(cxt, sizeof(RecorderBranch) * (n + 1));
+	for (i = 0; i < n; i++)
 	{
-		rulebook_fill();
+		recorders[i].branch_id = spi_text(cxt, i, 1);
+		recorders[i].roleid = get_role_oid(spi_text(cxt, i, 2), true);
 	}
-	PG_CATCH();
-	{
-		rulebook_valid = false;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	nrecorders = (int) n;
 }
 
 /* An item of the rulebook, or NULL.  Valid until the next call. */
@@ -280,7 +211,7 @@ rulebook_item(const char *item)
 	int			i;
 
 	if (!rulebook_valid)
-		rulebook_load();
+		cache_load(&rulebook_context, "pointsys rulebook", &rulebook_valid, rulebook_fill);
 	for (i = 0; i < nitems; i++)
 		if (strcmp(items[i].item, item) == 0)
 			return &items[i];
@@ -294,7 +225,7 @@ rulebook_award_kind(const char *kind)
 	int			i;
 
 	if (!rulebook_valid)
-		rulebook_load();
+		cache_load(&rulebook_context, "pointsys rulebook", &rulebook_valid, rulebook_fill);
 	for (i = 0; i < nkinds; i++)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return &kinds[i];
@@ -340,47 +271,7 @@ const RecorderBranch *
 recorder_branches(int *count)
 {
 	if (!recorders_valid)
-	{
-		OwnerSwitch saved;
-		uint64		n;
-		uint64		i;
-
-		if (recorder_context == NULL)
-			recorder_context = AllocSetContextCreate(CacheMemoryContext,
-													 "pointsys recorders",
-													 ALLOCSET_SMALL_SIZES);
-		MemoryContextReset(recorder_context);
-		recorders = NULL;
-		nrecorders = 0;
-		recorder_relid = pointsys_relation("recorder");
-		recorders_valid = true;
-
-		spi_begin(&saved);
-		PG_TRY();
-		{
-			n = spi_latest_query("SELECT branch_id, role_name::pg_catalog.text FROM pointsys.recorder");
-			recorders = MemoryContextAllocZero(recorder_context,
-											   sizeof(RecorderBranch) * (n + 1));
-			for (i = 0; i < n; i++)
-			{
-				char	   *role = SPI_getvalue(SPI_tuptable->vals[i],
-												SPI_tuptable->tupdesc, 2);
-
-				recorders[i].branch_id = MemoryContextStrdup(recorder_context,
-															 SPI_getvalue(SPI_tuptable->vals[i],
-																		  SPI_tuptable->tupdesc, 1));
-				recorders[i].roleid = get_role_oid(role, true);
-			}
-			nrecorders = (int) n;
-		}
-		PG_CATCH();
-		{
-			recorders_valid = false;
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		spi_end(&saved);
-	}
+		cache_load(&recorder_context, "pointsys recorders", &recorders_valid, recorders_fill);
 	*count = nrecorders;
 	return recorders;
 }

@@ -1,0 +1,53 @@
+/*
+ * caches.h
+ *		Backend-local caches of the rulebook, the members and the
+ *		recorders (caches.c).
+ */
+#ifndef POINTSYS_CACHES_H
+#define POINTSYS_CACHES_H
+
+#include "pointsys.h"
+
+/* An item of the rulebook (pointsys.item) */
+typedef struct RulebookItem
+{
+	char	   *item;
+	char	   *category;
+	char	   *title;
+	int64		max_points;		/* micro-points */
+	int64		step;			/* micro-points */
+} RulebookItem;
+
+/* A kind of award (pointsys.award_kind) */
+typedef struct RulebookAwardKind
+{
+	char	   *kind;
+	char	   *title;
+	int64		points;			/* micro-points */
+} RulebookAwardKind;
+
+/* A member's party membership (pointsys.member) */
+typedef struct MemberInfo
+{
+	char		member_id[64];	/* hash key; longer ids are not cached */
+	bool		exists;
+	char	   *name;
+	char	   *branch_id;
+	DateADT		joined_on;		/* DATEVAL_NOBEGIN when NULL */
+	DateADT		left_on;		/* DATEVAL_NOEND when NULL */
+} MemberInfo;
+
+/* A recorder's branch (pointsys.recorder), with its role resolved */
+typedef struct RecorderBranch
+{
+	char	   *branch_id;
+	Oid			roleid;			/* InvalidOid if the role does not exist */
+} RecorderBranch;
+
+extern void caches_register_callbacks(void);
+extern const RulebookItem *rulebook_item(const char *item);
+extern const RulebookAwardKind *rulebook_award_kind(const char *kind);
+extern const MemberInfo *member_info(const char *member_id);
+extern const RecorderBranch *recorder_branches(int *count);
+
+#endif							/* POINTSYS_CACHES_H */

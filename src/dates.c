@@ -1,0 +1,117 @@
+/*
+ * dates.c
+ *		Calendar arithmetic of the ledger, in whole days, without floating
+ *		point: the year and month of a date, a ledger month's first and last
+ *		day, dates as the messages print them, and the SQL functions
+ *		year_of(date) and quarter_start(year, quarter).
+ */
+#include "pointsys.h"
+
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+PG_FUNCTION_INFO_V1(pointsys_year_of);
+PG_FUNCTION_INFO_V1(pointsys_quarter_start);
+
+/*
+ * Year and month (1..12) of a date, which must be finite.  A report calls
+ * this twice for each ledger row, and a member's rows come together, so
+ * the month starts of the last year seen are kept.
+ */
+void
+date_year_month(DateADT date, int *year, int *month)
+{
+	static bool cached = false;
+	static int	cached_year;
+	static DateADT starts[13];	/* 1 January .. 1 December, next 1 January */
+	int			m;
+
+	if (!cached || date < starts[0] || date >= starts[12])
+	{
+		int			day;
+
+		if (DATE_NOT_FINITE(date))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("month %s is not a finite date",
+							DatumGetCString(DirectFunctionCall1(date_out,
+																DateADTGetDatum(date))))));
+		j2date(date + POSTGRES_EPOCH_JDATE, &cached_year, &m, &day);
+		for (m = 0; m < 13; m++)
+			starts[m] = date2j(cached_year + m / 12, m % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
+		cached = true;
+	}
+	for (m = 11; date < starts[m]; m--)
+		;
+	*year = cached_year;
+	*month = m + 1;
+}
+
+/* The month containing date; months are stored as their first day */
+void
+ledger_month(DateADT date, LedgerMonth *month)
+{
+	int			next_year;
+	int			next_month;
+
+	date_year_month(date, &month->year, &month->month);
+	next_year = month->year + (month->month == 12);
+	next_month = month->month % 12 + 1;
+	month->start = date2j(month->year, month->month, 1) - POSTGRES_EPOCH_JDATE;
+	month->end = date2j(next_year, next_month, 1) - POSTGRES_EPOCH_JDATE - 1;
+	if (month->year > 0)
+		snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
+	else
+		snprintf(month->label, sizeof(month->label), "%04d-%02d BC", 1 - month->year, month->month);
+	/* the first month PostgreSQL knows starts on its 24th (4714-11-24 BC) */
+	if (!IS_VALID_DATE(month->start))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("month %s of date %s cannot be stored: its first day is out of range",
+						month->label, date_text(date))));
+}
+
+/* A finite date as YYYY-MM-DD (BC), whatever DateStyle says */
+char *
+date_text(DateADT date)
+{
+	int			year;
+	int			month;
+	int			day;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	if (year > 0)
+		return psprintf("%04d-%02d-%02d", year, month, day);
+	return psprintf("%04d-%02d-%02d BC", 1 - year, month, day);
+}
+
+/* year_of(date): the calendar year, without floating point */
+Datum
+pointsys_year_of(PG_FUNCTION_ARGS)
+{
+	int			year;
+	int			month;
+
+	date_year_month(PG_GETARG_DATEADT(0), &year, &month);
+	PG_RETURN_INT32(year);
+}
+
+/* quarter_start(year, quarter): first day of the quarter (1..4) */
+Datum
+pointsys_quarter_start(PG_FUNCTION_ARGS)
+{
+	int32		year = PG_GETARG_INT32(0);
+	int32		quarter = PG_GETARG_INT32(1);
+
+	if (quarter < 1 || quarter > 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quarter %d of %d does not exist", quarter, year),
+				 errhint("Quarters are numbered 1 to 4.")));
+	if (!IS_VALID_JULIAN(year, 3 * quarter - 2, 1) ||
+		!IS_VALID_DATE(date2j(year, 3 * quarter - 2, 1) - POSTGRES_EPOCH_JDATE))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("year %d is out of range", year)));
+	PG_RETURN_DATEADT(date2j(year, 3 * quarter - 2, 1) - POSTGRES_EPOCH_JDATE);
+}

@@ -1,0 +1,153 @@
+/*
+ * quarter_check.c
+ *		A member-month's scores and awards may be written only while its
+ *		branch's quarter is 'recording' (README, The process).
+ *
+ * The check is race-free: a write locks its branch's row FOR SHARE (once
+ * per transaction and quarter) and then reads the quarter's status from the
+ * latest committed data; pointsys.advance and every direct write to
+ * pointsys.period lock the branch row FOR NO KEY UPDATE first (workflow.c).
+ * So a score either commits before its quarter leaves 'recording', or sees
+ * the new status and fails, whatever the isolation level.
+ */
+#include "owner_spi.h"
+#include "workflow.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+/* Quarters this transaction has locked and found 'recording' */
+typedef struct OpenQuarter
+{
+	char	   *branch_id;
+	int			year;
+	int			quarter;
+} OpenQuarter;
+
+static LocalTransactionId open_quarters_lxid = InvalidLocalTransactionId;
+static OpenQuarter *open_quarters = NULL;
+static int	nopen_quarters = 0;
+static int	open_quarters_size = 0;
+
+
+/* A subtransaction's abort releases its row locks: forget what they held */
+static void
+subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		nopen_quarters = 0;
+}
+
+void
+quarter_check_register_callbacks(void)
+{
+	RegisterSubXactCallback(subxact_callback, NULL);
+}
+
+/* A change of a quarter's status is coming: check this transaction's again */
+void
+forget_open_quarters(void)
+{
+	nopen_quarters = 0;
+}
+
+/*
+ * Lock a branch's row as the ledger's owner: FOR SHARE before a write to
+ * one of its quarters, FOR NO KEY UPDATE before a change of a quarter's
+ * status.
+ */
+void
+lock_branch(const char *branch_id, bool for_update)
+{
+	static SPIPlanPtr share_plan = NULL;
+	static SPIPlanPtr update_plan = NULL;
+	Oid			argtype = TEXTOID;
+	Datum		arg = CStringGetTextDatum(branch_id);
+	SPIPlanPtr	plan;
+	OwnerSwitch saved;
+
+	spi_begin(&saved);
+	plan = for_update ?
+		spi_keep_plan(&update_plan,
+					  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
+					  " FOR NO KEY UPDATE", 1, &argtype) :
+		spi_keep_plan(&share_plan,
+					  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
+					  " FOR SHARE", 1, &argtype);
+	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: cannot lock branch \"%s\"", branch_id);
+	spi_end(&saved);
+}
+
+/*
+ * Refuse a write to a member-month of branch_id unless its quarter is
+ * 'recording'; "what" describes the row for the message.
+ */
+void
+check_quarter_recording(const char *branch_id, int year, int month,
+						const char *member_id, const char *what)
+{
+	int			quarter = (month - 1) / 3 + 1;
+	static SPIPlanPtr period_status_plan = NULL;
+	OwnerSwitch saved;
+	Datum		args[3];
+	Oid			argtypes[3] = {TEXTOID, INT4OID, INT4OID};
+	char	   *status = NULL;
+	int			i;
+
+	if (open_quarters_lxid != MyProc->lxid)
+	{
+		open_quarters_lxid = MyProc->lxid;
+		nopen_quarters = 0;
+		open_quarters_size = 0;
+		open_quarters = NULL;
+	}
+	for (i = 0; i < nopen_quarters; i++)
+		if (open_quarters[i].year == year && open_quarters[i].quarter == quarter &&
+			strcmp(open_quarters[i].branch_id, branch_id) == 0)
+			return;
+
+	lock_branch(branch_id, false);
+
+	args[0] = CStringGetTextDatum(branch_id);
+	args[1] = Int32GetDatum(year);
+	args[2] = Int32GetDatum(quarter);
+	spi_begin(&saved);
+	spi_keep_plan(&period_status_plan,
+			  "SELECT status FROM pointsys.period"
+			  " WHERE branch_id OPERATOR(pg_catalog.=) $1"
+			  "   AND year OPERATOR(pg_catalog.=) $2 AND quarter OPERATOR(pg_catalog.=) $3",
+			  3, argtypes);
+	if (spi_latest(period_status_plan, args, NULL) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: cannot read the period of branch \"%s\"", branch_id);
+	if (SPI_processed > 0)
+		status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (status != NULL)
+		status = pstrdup(status);
+	spi_end(&saved);
+
+	if (status != NULL && strcmp(status, "recording") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("quarter %d-Q%d of branch \"%s\" is %s", year, quarter, branch_id, status),
+				 errdetail("%s of member \"%s\" in %04d-%02d cannot be written.",
+						   what, member_id, year, month),
+				 errhint("Scores and awards change only while the quarter is recording; pointsys.reopen() takes it back.")));
+
+	if (nopen_quarters == open_quarters_size)
+	{
+		open_quarters_size = Max(8, 2 * open_quarters_size);
+		open_quarters = open_quarters == NULL ?
+			MemoryContextAlloc(TopTransactionContext, sizeof(OpenQuarter) * open_quarters_size) :
+			repalloc(open_quarters, sizeof(OpenQuarter) * open_quarters_size);
+	}
+	open_quarters[nopen_quarters].branch_id = MemoryContextStrdup(TopTransactionContext, branch_id);
+	open_quarters[nopen_quarters].year = year;
+	open_quarters[nopen_quarters].quarter = quarter;
+	nopen_quarters++;
+}
+

@@ -1,0 +1,101 @@
+/*
+ * row_security.c
+ *		Who may write which rows: the row-level security policies' tests
+ *		(may_record, may_record_branch), and the same test made first by the
+ *		write rules (check_row_security).
+ *
+ * A recorder records for the branches where pointsys.recorder names a role
+ * they are a member of; pointsys_admin for every branch.
+ */
+#include "caches.h"
+#include "workflow.h"
+
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+
+PG_FUNCTION_INFO_V1(may_record);
+PG_FUNCTION_INFO_V1(may_record_branch);
+
+/* Is the current user a recorder of branch_id? */
+bool
+records_branch(const char *branch_id)
+{
+	Oid			userid = GetUserId();
+	int			count;
+	const RecorderBranch *recorders = recorder_branches(&count);
+	int			i;
+
+	for (i = 0; i < count; i++)
+		if (OidIsValid(recorders[i].roleid) &&
+			strcmp(recorders[i].branch_id, branch_id) == 0 &&
+			is_member_of_role(userid, recorders[i].roleid))
+			return true;
+	return false;
+}
+
+/* Is the current user pointsys_admin (or a superuser)? */
+bool
+is_admin(void)
+{
+	Oid			admin = get_role_oid("pointsys_admin", true);
+
+	return superuser() || (OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
+}
+
+/*
+ * Refuse a new row of rel (score, award: for member_id; period: for
+ * branch_id) that the current user's row-level security would refuse, and
+ * say no more than PostgreSQL's own check would.  The write rules call this
+ * before any other check, so that a recorder writing for a member of
+ * another branch cannot learn, from which error comes first, whether the
+ * member exists, their name and dates, or the state of their quarter; and
+ * before any lock is taken, so that such a write blocks nobody.  It
+ * mirrors the policies of pointsys--1.0.sql: admin_all (pointsys_admin:
+ * every row) and recorder_branch (pointsys_recorder: may_record,
+ * may_record_branch).
+ */
+void
+check_row_security(Relation rel, const char *member_id, const char *branch_id)
+{
+	Oid			recorder;
+
+	if (superuser() ||
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED || is_admin())
+		return;
+	recorder = get_role_oid("pointsys_recorder", true);
+	if (OidIsValid(recorder) && has_privs_of_role(GetUserId(), recorder))
+	{
+		if (member_id != NULL)
+		{
+			const MemberInfo *member = member_info(member_id);
+
+			if (member->exists && records_branch(member->branch_id))
+				return;
+		}
+		else if (branch_id != NULL && records_branch(branch_id))
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("new row violates row-level security policy for table \"%s\"",
+					RelationGetRelationName(rel))));
+}
+
+/* may_record_branch(branch_id): row security of branch-level tables */
+Datum
+may_record_branch(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(records_branch(TextDatumGetCString(PG_GETARG_DATUM(0))));
+}
+
+/* may_record(member_id): row security of score and award */
+Datum
+may_record(PG_FUNCTION_ARGS)
+{
+	const MemberInfo *member = member_info(TextDatumGetCString(PG_GETARG_DATUM(0)));
+
+	PG_RETURN_BOOL(member->exists && records_branch(member->branch_id));
+}
