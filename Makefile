@@ -32,6 +32,9 @@ REGRESS = install grade scoring aggregates security ledger_rules ledger_reports 
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
+# TAP tests (PostgreSQL::Test::Cluster; Debian's libipc-run-perl, run as
+# postgres): `make installcheck TAP_TESTS=1` adds them to the quick tier
+PROVE_TESTS ?= $(sort $(wildcard test/t/*.pl))
 
 # `make ASAN=1`: pointsys built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, for test/sanitize.sh (which explains how the

@@ -29,8 +29,10 @@ PG_FUNCTION_INFO_V1(audit_immutable);
  * a user could have defined.
  */
 static const TriggerTable audited_tables[] = {
-	TRIGGER_TABLE("score"), TRIGGER_TABLE("award"), TRIGGER_TABLE("sanction"), TRIGGER_TABLE("evaluation"), TRIGGER_TABLE("branch"), TRIGGER_TABLE("member"),
-	TRIGGER_TABLE("period"), TRIGGER_TABLE("recorder"), TRIGGER_TABLE("item"), TRIGGER_TABLE("category"), TRIGGER_TABLE("award_kind")
+	TRIGGER_TABLE("score"), TRIGGER_TABLE("award"), TRIGGER_TABLE("sanction"),
+	TRIGGER_TABLE("evaluation"), TRIGGER_TABLE("branch"), TRIGGER_TABLE("member"),
+	TRIGGER_TABLE("period"), TRIGGER_TABLE("recorder"), TRIGGER_TABLE("item"),
+	TRIGGER_TABLE("category"), TRIGGER_TABLE("award_kind")
 };
 static const TriggerRule audit_rule = {
 	"audit_changes", false, TRIGGER_TYPE_UPDATE,
@@ -126,8 +128,8 @@ audit_changes(PG_FUNCTION_ARGS)
 		rc = SPI_execute_with_args(AUDIT_INSERT
 								   "VALUES ($1, $2, $3, 'TRUNCATE', NULL, NULL, $4)",
 								   4, argtypes, args, nulls, false, 0);
-	else
-		elog(ERROR, "audit_changes: unexpected trigger event");	/* trigger_check let it in */
+	else						/* trigger_check let in nothing else */
+		elog(ERROR, "audit_changes: unexpected trigger event");
 
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "pointsys: cannot write the audit trail");

@@ -338,7 +338,8 @@ Datum
 rulebook_changed(PG_FUNCTION_ARGS)
 {
 	static const TriggerTable cached_tables[] = {
-		TRIGGER_TABLE("item"), TRIGGER_TABLE("award_kind"), TRIGGER_TABLE("member"), TRIGGER_TABLE("recorder")
+		TRIGGER_TABLE("item"), TRIGGER_TABLE("award_kind"),
+		TRIGGER_TABLE("member"), TRIGGER_TABLE("recorder")
 	};
 	static const TriggerRule rule = {
 		"rulebook_changed", false, 0,

@@ -28,7 +28,7 @@
 typedef enum FxStatus
 {
 	FX_OK,
-	FX_SYNTAX,					/* not a plain decimal (NaN, Infinity, garbage) */
+	FX_SYNTAX,					/* not a plain decimal (NaN, Infinity, ...) */
 	FX_PRECISION,				/* more than FX_DECIMALS nonzero decimals */
 	FX_RANGE					/* magnitude at or beyond FX_LIMIT */
 } FxStatus;

@@ -118,10 +118,10 @@ check_quarter_recording(const char *branch_id, int year, int month,
 	args[2] = Int32GetDatum(quarter);
 	spi_begin(&saved);
 	spi_keep_plan(&period_status_plan,
-			  "SELECT status FROM pointsys.period"
-			  " WHERE branch_id OPERATOR(pg_catalog.=) $1"
-			  "   AND year OPERATOR(pg_catalog.=) $2 AND quarter OPERATOR(pg_catalog.=) $3",
-			  3, argtypes);
+				  "SELECT status FROM pointsys.period"
+				  " WHERE branch_id OPERATOR(pg_catalog.=) $1"
+				  "   AND year OPERATOR(pg_catalog.=) $2 AND quarter OPERATOR(pg_catalog.=) $3",
+				  3, argtypes);
 	if (spi_latest(period_status_plan, args, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: cannot read the period of branch \"%s\"", branch_id);
 	if (SPI_processed > 0)
@@ -150,4 +150,3 @@ check_quarter_recording(const char *branch_id, int year, int month,
 	open_quarters[nopen_quarters].quarter = quarter;
 	nopen_quarters++;
 }
-

@@ -247,7 +247,7 @@ guard_member(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 	DateADT		old_last = old_null ? DATEVAL_NOEND : DatumGetDateADT(old_left);
 
 	if (first <= old_first && last >= old_last)
-		return;					/* not shorter: nothing recorded can fall outside */
+		return;					/* not shorter: nothing can fall outside */
 
 	if (!DATE_NOT_FINITE(first))
 	{
