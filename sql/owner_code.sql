@@ -27,7 +27,7 @@ SELECT p.oid::regprocedure AS executable_by_anyone
 FROM pg_proc p
 WHERE p.pronamespace = 'pointsys'::regnamespace
   AND has_function_privilege('regress_nobody', p.oid, 'EXECUTE')
-ORDER BY 1::text COLLATE "C";
+ORDER BY p.oid::regprocedure::text COLLATE "C";
 -- and the pointsys roles may execute these as well
 SELECT r.rolname, p.oid::regprocedure AS executable
 FROM pg_proc p, pg_roles r
@@ -35,7 +35,7 @@ WHERE p.pronamespace = 'pointsys'::regnamespace
   AND r.rolname IN ('pointsys_admin', 'pointsys_recorder', 'pointsys_reader')
   AND has_function_privilege(r.oid, p.oid, 'EXECUTE')
   AND NOT has_function_privilege('regress_nobody', p.oid, 'EXECUTE')
-ORDER BY 1, 2::text COLLATE "C";
+ORDER BY r.rolname, p.oid::regprocedure::text COLLATE "C";
 -- none of them may execute a trigger or event-trigger function (expect none)
 SELECT r.rolname, p.oid::regprocedure
 FROM pg_proc p, pg_roles r

@@ -111,7 +111,10 @@ is($node->safe_psql('bureau', $internal_executable), '0',
 	'after the update: no pointsys role may execute a trigger function');
 
 # The extension's objects, each with its definition, owner, privileges and
-# comment; columns, constraints, indexes, triggers and policies of its tables.
+# comment; columns, constraints, indexes, triggers and policies of its
+# tables; the tables pg_dump keeps the rows of.  A fresh install runs
+# pointsys--<latest>.sql, the update runs pointsys--1.0.sql and the update
+# scripts: the two must agree.
 my $catalog = q{SET search_path = pg_catalog;
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'pointsys'),
 member AS (
@@ -165,6 +168,10 @@ UNION ALL
 SELECT format('policy %s on %s: %s %s %s using %s check %s', policyname, tablename, permissive,
 			  roles, cmd, qual, with_check)
 FROM pg_policies WHERE schemaname = 'pointsys'
+UNION ALL
+SELECT format('dumped with its rows: %s %s', c::regclass, coalesce(cond, '-'))
+FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u(c, cond)
+WHERE e.extname = 'pointsys'
 ORDER BY 1};
 
 $node->safe_psql('fresh', 'CREATE EXTENSION pointsys');
