@@ -190,7 +190,7 @@ COMMENT ON CAST (@extschema@.grade AS pg_catalog.text) IS '格次转文本 grade
 COMMENT ON CAST (pg_catalog.text AS @extschema@.grade) IS '文本转格次 label to grade';
 
 ------------------------------------------------------------------------
--- 计分函数 pure scoring functions (SPEC §1)
+-- 计分函数 pure scoring functions (doc/contract.md §1)
 ------------------------------------------------------------------------
 
 CREATE FUNCTION @extschema@.grade_of(total pg_catalog.numeric) RETURNS @extschema@.grade
@@ -469,7 +469,7 @@ COMMENT ON CONSTRAINT award_kind_points_range ON @extschema@.award_kind IS '加�
 COMMENT ON CONSTRAINT sanction_lifted_after_effective ON @extschema@.sanction IS '处分期间 lifted after it took effect';
 
 ------------------------------------------------------------------------
--- 评分细则 the rulebook of SPEC §1
+-- 评分细则 the rulebook of doc/contract.md §1
 ------------------------------------------------------------------------
 
 INSERT INTO @extschema@.category (category, title, cap) VALUES
@@ -912,7 +912,7 @@ SELECT pg_catalog.pg_extension_config_dump('pointsys.award_award_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.sanction_sanction_id_seq', '');
 
 ------------------------------------------------------------------------
--- 操作流程 the process: recorders, quarter statuses (SPEC §4)
+-- 操作流程 the process: recorders, quarter statuses (doc/contract.md §4)
 ------------------------------------------------------------------------
 
 CREATE TABLE @extschema@.recorder (

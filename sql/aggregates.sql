@@ -8,7 +8,7 @@ SET search_path = pointsys, public;
 \i test/data/try.sql
 
 --
--- The rounding stages (SPEC §1): months 85.5, 85, 85 | 85.5, 85, 85 |
+-- The rounding stages (doc/contract.md §1): months 85.5, 85, 85 | 85.5, 85, 85 |
 -- 85 ×3 | 85 ×3 give quarters 85.17, 85.17, 85.00, 85.00, and the year is
 -- the mean of the rounded quarters, 85.085, rounded half up: 85.09.
 -- (The unrounded mean of the months, 85.0833…, would print 85.08.)

@@ -53,7 +53,7 @@ WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
   AND d.description !~ '^[一-鿿]'
 ORDER BY 1;
 
--- The pure functions of SPEC §2: C, IMMUTABLE, PARALLEL SAFE
+-- The pure functions of doc/contract.md §2: C, IMMUTABLE, PARALLEL SAFE
 SELECT p.oid::regprocedure AS function, l.lanname, p.provolatile, p.proparallel, p.proisstrict
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.oid IN ('pointsys.grade_of(numeric)'::regprocedure,

@@ -8,7 +8,7 @@ SET search_path = pointsys, public;
 \i test/data/sample_bureau.sql
 \unset ON_ERROR_STOP
 
--- the views' columns, in order (a contract: SPEC §2)
+-- the views' columns, in order (a contract: doc/contract.md §2)
 SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position) AS columns
 FROM information_schema.columns
 WHERE table_schema = 'pointsys'

@@ -1,5 +1,5 @@
 --
--- ledger_rules: the write rules of the ledger (SPEC §2) and the consistency
+-- ledger_rules: the write rules of the ledger (doc/contract.md §3) and the consistency
 -- of rulebook and member edits, each refusal with its SQLSTATE
 --
 SET search_path = pointsys, public;

@@ -1,6 +1,6 @@
 --
 -- process_roles: the seven steps, the three roles, row-level security and
--- the audit trail (SPEC §4), with regress_ roles
+-- the audit trail (doc/contract.md §4), with regress_ roles
 --
 SET search_path = pointsys, public;
 

@@ -1,5 +1,5 @@
 --
--- scoring: the pure scoring functions of SPEC §2 -- grade_of, annual_total,
+-- scoring: the pure scoring functions of doc/contract.md §2 -- grade_of, annual_total,
 -- annual_grade, quarter_avg(m1, m2, m3), is_veto_sanction, eligibility --
 -- at every boundary, with every kind of bad argument and its SQLSTATE
 --

@@ -5,7 +5,7 @@
  * Every figure on the path from an item's points to a member's grade is an
  * int64 count of millionths of a point ("micro-points").  Input numerics
  * with at most six decimals convert exactly; published figures are rounded
- * half up to hundredths at their own stage (SPEC §1).  No binary floating
+ * half up to hundredths at their own stage (doc/contract.md §1).  No binary floating
  * point is used anywhere.
  *
  * This file and fixedpoint.c do not include postgres.h, so that they can be

@@ -6,7 +6,7 @@
  * Where is the reward cap applied?  In year_figures(), once per month.
  * Where are quarters rounded?  Also there: each quarter is rounded half up
  * to hundredths, and the assessment is the mean of the rounded quarters,
- * rounded again (SPEC §1).
+ * rounded again (doc/contract.md §1).
  */
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * quarter_check.c
  *		A member-month's scores and awards may be written only while its
- *		branch's quarter is 'recording' (README, The process).
+ *		branch's quarter is 'recording' (doc/contract.md §4).
  *
  * The check is race-free: a write locks its branch's row FOR SHARE (once
  * per transaction and quarter) and then reads the quarter's status from the

@@ -1,6 +1,6 @@
 /*
  * rules.h
- *		The bureau's rules (SPEC §1) that do not depend on the ledger:
+ *		The bureau's rules (doc/contract.md §1) that do not depend on the ledger:
  *		grades and their labels, use of results, sanction kinds.
  *
  * Pure C, no postgres.h: built alone by the fuzz and sanitizer harness.

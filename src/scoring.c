@@ -1,6 +1,6 @@
 /*
  * scoring.c
- *		The pure scoring functions of SPEC §2: grade_of, annual_total,
+ *		The pure scoring functions of doc/contract.md §2: grade_of, annual_total,
  *		annual_grade, quarter_avg(m1, m2, m3), is_veto_sanction, eligibility.
  *
  * Each takes numerics, converts them exactly to micro-points (refusing

@@ -1,6 +1,6 @@
 /*
  * workflow.c
- *		The quarter's state machine (SPEC §4, README The process):
+ *		The quarter's state machine (doc/contract.md §4):
  *		period_check, the trigger on pointsys.period behind advance() and
  *		reopen().
  *

@@ -1,6 +1,6 @@
 /*
  * write_rules.c
- *		The write rules of the ledger (SPEC §2), as BEFORE ROW triggers:
+ *		The write rules of the ledger (doc/contract.md §3), as BEFORE ROW triggers:
  *		score_check, award_check, evaluation_check, sanction_check.
  *
  * Per row they only look at the row and at backend-local caches

@@ -29,10 +29,16 @@ ensure_packages() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		log "installing ${missing[*]}"
+		# one line here; apt's own output in a log, shown if it fails
+		local apt_log
+		apt_log=$(mktemp /tmp/pointsys-apt.XXXXXX.log)
+		log "installing ${missing[*]} (log: $apt_log)"
 		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq "${missing[@]}"
+		if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >"$apt_log" 2>&1; then
+			tail -n 50 "$apt_log"
+			die "apt-get install failed (whole log: $apt_log)"
+		fi
+		rm -f "$apt_log"
 	fi
 	id "$PG_USER" >/dev/null 2>&1 || die "no $PG_USER user: is postgresql-$PG_MAJOR installed?"
 }

@@ -9,7 +9,7 @@
 
 CREATE SCHEMA pointsys_baseline;
 
--- The write rules of SPEC §2 for a score row: month moved to its first day
+-- The write rules of doc/contract.md §3 for a score row: month moved to its first day
 -- and not in the future, item known, points in range and step, member in
 -- the party that month, quarter still recording (its branch row locked so
 -- that an advance cannot slip in between).

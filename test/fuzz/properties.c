@@ -1,7 +1,7 @@
 /*
  * test/fuzz/properties.c
  *		Deterministic property test of the pure-C core: known values from
- *		the rules (SPEC §1, README.md), parser edge cases, the state text
+ *		the rules (doc/contract.md §1), parser edge cases, the state text
  *		forms, then random cases (1,000,000 by default) comparing
  *		fx_mean_cents, fx_annual_total, fx_round_cents and fx_parse with
  *		the reference implementations of reference.c (quotient and
