@@ -1,23 +1,17 @@
 /*
  * write_rules.c
- *		The write rules of the ledger (doc/contract.md §3), as BEFORE ROW triggers:
- *		score_check, award_check, evaluation_check, sanction_check.
+ *		The write rules of the ledger (doc/contract.md §3), as BEFORE ROW
+ *		triggers: score_check, award_check, evaluation_check,
+ *		sanction_check.
  *
  * Per row they only look at the row and at backend-local caches
  * (caches.c), so a COPY of a year's spreadsheet costs one query per
  * member, not one per row.  A score or award row is first checked against
- * the writer's row-level security (row_security.c), so that a recorder writing
- * for a member outside their branches learns nothing from the refusal;
- * then every refusal names the member, the month (or year), the item (or
- * award kind) and the limit, with its own SQLSTATE:
- *
- *	42501	the writer may not record for that member (row-level security)
- *	22003	points or democratic score outside their range
- *	23514	points not in the item's step
- *	22008	a month (or evaluation year) after the current one
- *	23503	unknown member, item or award kind; member not in the party then
- *	22023	unknown sanction kind
- *	55000	the member-month's quarter is no longer 'recording' (quarter_check.c)
+ * the writer's row-level security (row_security.c), so that a recorder
+ * writing for a member outside their branches learns nothing from the
+ * refusal; then every refusal names the member, the month (or year), the
+ * item (or award kind) and the limit, with the SQLSTATE that
+ * doc/contract.md §3 gives it.
  *
  * The stamps recorded_by and recorded_at of score and award are set here to
  * the current user and the transaction's start, whatever the writer gave
