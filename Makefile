@@ -50,6 +50,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# The release tarball, from what is committed: `make dist`
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pointsys.control)
+dist:
+	git archive --format=tar.gz --prefix=pointsys-$(EXTVERSION)/ -o pointsys-$(EXTVERSION).tar.gz HEAD
+.PHONY: dist
+
 # The benchmark (BENCHMARKS.md): as root, `make bench [MEMBERS=n] [REPS=n]`
 bench:
 	bash test/bench/run.sh
