@@ -1,0 +1,174 @@
+#!/bin/bash
+# test/package.sh: the Debian package, built by Debian's own tools and
+# installed the way a DBA installs it.  Run as root on Debian 12:
+#
+#     bash test/package.sh
+#
+#   1. builds postgresql-15-pointsys from this tree with dpkg-buildpackage
+#      (debian/: dh with the pgxs_loop addon, pg_buildext, debian/pgversions)
+#      and runs lintian on it: any error fails;
+#   2. builds the previous release's package the same way, from its commit
+#      (PREVIOUS_COMMIT, release 1.1) with this tree's debian/ directory;
+#   3. makes a clean Debian 12 root (debootstrap --variant=minbase, from
+#      the archive apt uses here; cached in $POINTSYS_ROOTS/bookworm-base
+#      and copied afresh for each run), and in it, through chroot:
+#      - apt-get install ./postgresql-15-pointsys_<previous>.deb, which
+#        brings PostgreSQL 15 from the archive; starts the cluster Debian
+#        made; CREATE EXTENSION pointsys; the sample bureau; the reports;
+#      - apt-get install ./postgresql-15-pointsys_<current>.deb over it;
+#        ALTER EXTENSION pointsys UPDATE: the version is the current one and
+#        every report, score and audit row is unchanged;
+#      - CREATE EXTENSION pointsys in a new database: the current version,
+#        and the demo (test/demo.sql) runs and grades.
+# Prints one line per step and exits non-zero on any failure.
+#
+# Environment: POINTSYS_ROOTS (default /var/tmp/pointsys-roots),
+# PREVIOUS_COMMIT, KEEP_WORK=1 (keep the work directory and the root).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$ROOT/test/lib.sh"
+
+ROOTS=${POINTSYS_ROOTS:-/var/tmp/pointsys-roots}
+PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-0e215c9}
+MIRROR=${POINTSYS_MIRROR:-http://deb.debian.org/debian}
+
+require_root
+ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-server-dev-all \
+	debhelper fakeroot build-essential lintian debootstrap git
+start_work
+
+CHROOT=
+unmount_chroot() {
+	if [ -n "$CHROOT" ]; then
+		for m in dev/pts dev proc; do
+			mountpoint -q "$CHROOT/$m" && umount -l "$CHROOT/$m" || true
+		done
+	fi
+}
+trap 'unmount_chroot; cleanup' EXIT
+
+# build_package SRC: dpkg-buildpackage in SRC; the .debs land in SRC/..
+build_package() {
+	local src=$1
+	(cd "$src" && pg_buildext updatecontrol >/dev/null &&
+		dpkg-buildpackage -us -uc -b >"$WORK/build-$(basename "$src").log" 2>&1) ||
+		{ tail -n 40 "$WORK/build-$(basename "$src").log"; die "dpkg-buildpackage failed in $src"; }
+}
+
+# --- 1. the current package -------------------------------------------------
+version=$(dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version)
+log "build postgresql-$PG_MAJOR-pointsys $version (dpkg-buildpackage)"
+mkdir -p "$WORK/current"
+copy_tree "$ROOT"
+mv "$WORK/tree" "$WORK/current/pointsys-$version"
+build_package "$WORK/current/pointsys-$version"
+current_deb=$WORK/current/postgresql-$PG_MAJOR-pointsys_${version}_$(dpkg --print-architecture).deb
+[ -f "$current_deb" ] || die "no $current_deb"
+
+log "lintian"
+lintian --allow-root --fail-on error "$current_deb" "$WORK/current"/*.changes ||
+	die "lintian reports errors"
+
+# --- 2. the previous release's package ---------------------------------------
+git -C "$ROOT" rev-parse --verify -q "$PREVIOUS_COMMIT^{commit}" >/dev/null ||
+	die "commit $PREVIOUS_COMMIT (the previous release) is not in this clone"
+previous=$(git -C "$ROOT" show "$PREVIOUS_COMMIT:pointsys.control" |
+	sed -n "s/^default_version = '\(.*\)'/\1/p")
+log "build postgresql-$PG_MAJOR-pointsys $previous from $PREVIOUS_COMMIT"
+mkdir -p "$WORK/previous/pointsys-$previous"
+git -C "$ROOT" archive "$PREVIOUS_COMMIT" | tar -C "$WORK/previous/pointsys-$previous" -xf -
+cp -r "$ROOT/debian" "$WORK/previous/pointsys-$previous/"
+# its changelog: the entries from the previous release down
+awk -v v="pointsys ($previous)" 'index($0, v) == 1 { on = 1 } on' "$ROOT/debian/changelog" \
+	>"$WORK/previous/pointsys-$previous/debian/changelog"
+[ -s "$WORK/previous/pointsys-$previous/debian/changelog" ] ||
+	die "debian/changelog has no entry for $previous"
+build_package "$WORK/previous/pointsys-$previous"
+previous_deb=$WORK/previous/postgresql-$PG_MAJOR-pointsys_${previous}_$(dpkg --print-architecture).deb
+[ -f "$previous_deb" ] || die "no $previous_deb"
+
+# --- 3. a clean Debian 12 root ------------------------------------------------
+base=$ROOTS/bookworm-base
+if [ ! -x "$base/usr/bin/apt-get" ]; then
+	log "debootstrap bookworm into $base (once)"
+	rm -rf "$base"
+	mkdir -p "$ROOTS"
+	debootstrap --variant=minbase bookworm "$base" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+		{ tail -n 30 "$WORK/debootstrap.log"; die "debootstrap failed"; }
+fi
+CHROOT=$WORK/root
+log "a clean root: a copy of $base"
+cp -a "$base" "$CHROOT"
+for m in proc dev dev/pts; do
+	mkdir -p "$CHROOT/$m"
+done
+mount -t proc proc "$CHROOT/proc"
+mount --bind /dev "$CHROOT/dev"
+mount --bind /dev/pts "$CHROOT/dev/pts"
+cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
+# the archive (suites, updates and security) apt uses here: the package
+# depends on the PostgreSQL minor release it was built against
+rm -f "$CHROOT/etc/apt/sources.list"
+cp /etc/apt/sources.list.d/*.sources "$CHROOT/etc/apt/sources.list.d/" 2>/dev/null || true
+[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$CHROOT/etc/apt/sources.list"
+# no service starts inside the root by itself
+printf '#!/bin/sh\nexit 101\n' >"$CHROOT/usr/sbin/policy-rc.d"
+chmod +x "$CHROOT/usr/sbin/policy-rc.d"
+mkdir -p "$CHROOT/pkg/data"
+cp "$previous_deb" "$current_deb" "$ROOT/test/demo.sql" "$CHROOT/pkg/"
+cp "$ROOT/test/data/sample_bureau.sql" "$CHROOT/pkg/data/"
+chmod -R a+rX "$CHROOT/pkg"
+
+in_root() {
+	chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+as_postgres() {
+	in_root runuser -u postgres -- env PGCLIENTENCODING=UTF8 "$@"
+}
+sql() {
+	as_postgres psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$@"
+}
+
+log "apt-get install ./$(basename "$previous_deb") in the clean root"
+in_root apt-get update -qq >"$WORK/apt-root.log" 2>&1 &&
+	in_root apt-get install -y -qq "/pkg/$(basename "$previous_deb")" >>"$WORK/apt-root.log" 2>&1 ||
+	{ tail -n 30 "$WORK/apt-root.log"; die "the previous package does not install"; }
+in_root pg_lsclusters
+in_root pg_ctlcluster "$PG_MAJOR" main start
+
+log "release $previous: CREATE EXTENSION, the sample bureau, the reports"
+as_postgres createdb bureau
+sql bureau -c "CREATE EXTENSION pointsys"
+[ "$(sql bureau -c "SELECT extversion FROM pg_extension WHERE extname = 'pointsys'")" = "$previous" ] ||
+	die "the previous package did not install release $previous"
+sql bureau -f /pkg/data/sample_bureau.sql
+sql bureau -c "SET pointsys.reason = '更正'; UPDATE pointsys.score SET points = 3
+			   WHERE member_id = 'm03' AND month = '2025-01-01' AND item = 'org_life'"
+report="SELECT * FROM pointsys.annual_results ORDER BY member_id, year;
+		SELECT count(*), sum(points) FROM pointsys.score;
+		SELECT audit_id, table_name, action, new_row FROM pointsys.audit ORDER BY audit_id"
+before=$(sql bureau -c "$report")
+grep -q '优秀' <<<"$before" || die "release $previous grades nothing 优秀"
+
+log "apt-get install ./$(basename "$current_deb") over it; ALTER EXTENSION pointsys UPDATE"
+in_root apt-get install -y -qq "/pkg/$(basename "$current_deb")" >>"$WORK/apt-root.log" 2>&1 ||
+	{ tail -n 30 "$WORK/apt-root.log"; die "the current package does not install over the previous one"; }
+in_root dpkg-query -W "postgresql-$PG_MAJOR-pointsys"
+sql bureau -c "ALTER EXTENSION pointsys UPDATE"
+[ "$(sql bureau -c "SELECT extversion FROM pg_extension WHERE extname = 'pointsys'")" = "$version" ] ||
+	die "ALTER EXTENSION UPDATE did not reach $version"
+after=$(sql bureau -c "$report")
+[ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") | head -20; die "the update changed the ledger"; }
+echo "release $previous → $version: every result, score and audit row unchanged"
+
+log "release $version: CREATE EXTENSION in a new database, the demo"
+as_postgres createdb demo
+demo=$(as_postgres psql -X -q -v ON_ERROR_STOP=1 -d demo -f /pkg/demo.sql) || die "the demo fails"
+[ "$(sql demo -c "SELECT extversion FROM pg_extension WHERE extname = 'pointsys'")" = "$version" ] ||
+	die "CREATE EXTENSION did not install $version"
+grep -q '优秀' <<<"$demo" || die "the demo grades nothing 优秀"
+echo "$demo" | tail -n 12
+
+in_root pg_ctlcluster "$PG_MAJOR" main stop
+log "package: postgresql-$PG_MAJOR-pointsys $version builds, is lintian-clean, installs and upgrades from $previous"
