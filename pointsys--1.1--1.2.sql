@@ -108,6 +108,24 @@ END
 $$;
 
 ------------------------------------------------------------------------
+-- 细则一致性 a new rulebook entry has exact figures
+------------------------------------------------------------------------
+-- 1.1 checked an item's, award kind's or category's figures on UPDATE
+-- only: an INSERT of max_points 1.0000001 made every later score fail.
+DROP TRIGGER rulebook_guard ON @extschema@.item;
+DROP TRIGGER rulebook_guard ON @extschema@.award_kind;
+DROP TRIGGER rulebook_guard ON @extschema@.category;
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.item
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.award_kind
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.category
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 exact maximum and step, consistent with recorded points';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.award_kind IS '细则一致性 exact award points, fixed once awards are recorded';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 exact caps; the reward category stays, its cap fixed once awards are recorded';
+
+------------------------------------------------------------------------
 -- 审计理由 the reason has a limit
 ------------------------------------------------------------------------
 -- pointsys.reason is copied into every audit row of a change; the write

@@ -602,11 +602,11 @@ CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluatio
 CREATE TRIGGER sanction_check BEFORE INSERT OR UPDATE ON @extschema@.sanction
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.sanction_check();
 
-CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.item
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.item
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
-CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.award_kind
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE ON @extschema@.award_kind
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
-CREATE TRIGGER rulebook_guard BEFORE UPDATE OR DELETE ON @extschema@.category
+CREATE TRIGGER rulebook_guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.category
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
 CREATE TRIGGER rulebook_guard BEFORE UPDATE ON @extschema@.member
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_guard();
@@ -622,9 +622,9 @@ COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score
 COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
 COMMENT ON TRIGGER evaluation_check ON @extschema@.evaluation IS '民主评议写入规则 evaluation write rules';
 COMMENT ON TRIGGER sanction_check ON @extschema@.sanction IS '处分写入规则 sanction write rules';
-COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 item maximum and step consistent with recorded points';
-COMMENT ON TRIGGER rulebook_guard ON @extschema@.award_kind IS '细则一致性 award points fixed once awards are recorded';
-COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 the reward category stays, its cap fixed once awards are recorded';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 exact maximum and step, consistent with recorded points';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.award_kind IS '细则一致性 exact award points, fixed once awards are recorded';
+COMMENT ON TRIGGER rulebook_guard ON @extschema@.category IS '细则一致性 exact caps; the reward category stays, its cap fixed once awards are recorded';
 COMMENT ON TRIGGER rulebook_guard ON @extschema@.member IS '党籍一致性 membership covers every recorded month';
 COMMENT ON TRIGGER rulebook_changed ON @extschema@.item IS '细则缓存失效 rulebook cache invalidation';
 COMMENT ON TRIGGER rulebook_changed ON @extschema@.award_kind IS '细则缓存失效 rulebook cache invalidation';

@@ -111,6 +111,13 @@ SELECT pg_temp.try($$UPDATE pointsys.category SET cap = 12 WHERE category = 'rew
 SELECT pg_temp.try($$DELETE FROM pointsys.category WHERE category = 'reward'$$);
 SELECT pg_temp.try($$UPDATE pointsys.category SET category = 'bonus' WHERE category = 'reward'$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.item VALUES ('bonus_item', 'reward', '奖励项', 1)$$);
+-- a new entry's figures are exact (1.1 let them in, and every later score
+-- write failed): refused, and scores go on being written
+SELECT pg_temp.try($$INSERT INTO pointsys.item VALUES ('fine_item', 'study', '细项', 1.0000001)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.award_kind VALUES ('fine_kind', '细奖', 0.0000001)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.category VALUES ('fine', '细类', 1.0000001)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('r01', '2024-07-01', 'role', 1)$$);
+DELETE FROM score WHERE member_id = 'r01' AND month = '2024-07-01';
 -- membership cannot shrink below what is recorded
 SELECT pg_temp.try($$UPDATE pointsys.member SET left_on = '2024-04-30' WHERE member_id = 'r01'$$);
 SELECT pg_temp.try($$UPDATE pointsys.member SET joined_on = '2024-06-01' WHERE member_id = 'r01'$$);

@@ -116,7 +116,13 @@ spi_points(uint64 row, int col)
 	int64		result;
 
 	if (isnull || points_from_numeric(value, &result) != FX_OK)
-		elog(ERROR, "pointsys: rulebook value is not exact");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the rulebook holds a value that is not exact: %s",
+						isnull ? "NULL" : numeric_text(value)),
+				 errdetail("Row %s of the rulebook, column %d.",
+						   SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 1), col),
+				 errhint("Correct it in pointsys.item or pointsys.award_kind: at most 6 decimals.")));
 	return result;
 }
 

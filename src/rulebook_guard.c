@@ -3,7 +3,7 @@
  *		Keep the rulebook and the members consistent with what is recorded.
  *
  * rulebook_guard() is a BEFORE ROW trigger on item, award_kind, category
- * and member.  An edit that could contradict recorded rows (a lower item
+ * and member.  A new item, award kind or category must have exact figures.  An edit that could contradict recorded rows (a lower item
  * maximum, another step, other award points, a shorter membership) first
  * locks the ledger tables it checks in SHARE mode, so that every write in
  * progress has committed and no new one can start until this transaction
@@ -115,7 +115,7 @@ static const TriggerTable guarded_tables[] = {
 	{"member", 3, {{"member_id", TEXTOID}, {"joined_on", DATEOID}, {"left_on", DATEOID}}}
 };
 static const TriggerRule guard_rule = {
-	"rulebook_guard", true, TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
+	"rulebook_guard", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
 	false, lengthof(guarded_tables), guarded_tables
 };
 
@@ -270,6 +270,21 @@ guard_member(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 				 errhint("Correct or remove those records first.")));
 }
 
+/*
+ * A new rulebook entry: its figures must be exact (at most 6 decimals),
+ * or every write that reads the rulebook would fail.  Other refusals are
+ * for the tables' constraints.
+ */
+static void
+guard_new_entry(const TriggerFiring *f, HeapTuple newrow)
+{
+	int			i;
+
+	for (i = 0; i < f->table->ncolumns; i++)
+		if (f->table->columns[i].type == NUMERICOID)
+			(void) column_points(f, newrow, i);
+}
+
 Datum
 rulebook_guard(PG_FUNCTION_ARGS)
 {
@@ -281,6 +296,11 @@ rulebook_guard(PG_FUNCTION_ARGS)
 
 	trigger_check(fcinfo, &guard_rule, &firing);
 	trigdata = firing.trigdata;
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		guard_new_entry(&firing, trigdata->tg_trigtuple);
+		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
 	oldrow = trigdata->tg_trigtuple;
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		newrow = trigdata->tg_newtuple;
