@@ -117,14 +117,15 @@ ANALYZE ledger_totals;
 SELECT count(*), min(total)::numeric(6,3), max(total)::numeric(6,3) FROM ledger_totals;
 
 -- plan_lines(query): EXPLAIN ANALYZE without the figures that vary from
--- run to run (rows per worker, memory, timing)
+-- run to run (rows per worker, memory, timing) or between majors (18 shows
+-- buffers by default, and fractional rows)
 CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     line text;
 BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
         CONTINUE WHEN line ~ '^\s*(Sort Method|Worker \d|Batches|Memory|Rows Removed|Heap Fetches|Disk)';
-        RETURN NEXT regexp_replace(line, ' \(actual rows=\d+ loops=\d+\)', '');
+        RETURN NEXT regexp_replace(line, ' \(actual rows=[\d.]+ loops=\d+\)', '');
     END LOOP;
 END
 $$;

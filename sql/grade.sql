@@ -119,7 +119,20 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM many WHERE g >= 'good';
 SELECT count(*) FROM many WHERE g >= 'good';
 EXPLAIN (COSTS OFF) SELECT id, g FROM many WHERE g < '合格' ORDER BY g, id LIMIT 3;
 SELECT id, g FROM many WHERE g < '合格' ORDER BY g, id LIMIT 3;
-EXPLAIN (COSTS OFF) SELECT min(g), max(g) FROM many;
+-- min and max read the two ends of the btree.  Only the plan's nodes: how
+-- the InitPlans are labelled and whether an IS NOT NULL index condition is
+-- shown differ between PostgreSQL majors
+CREATE FUNCTION pg_temp.plan_nodes(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        CONTINUE WHEN line !~ '^(\S|\s*->)';
+        RETURN NEXT line;
+    END LOOP;
+END
+$$;
+SELECT pg_temp.plan_nodes('SELECT min(g), max(g) FROM many');
 SELECT min(g), max(g) FROM many;
 DROP INDEX many_g_btree;
 

@@ -7,6 +7,18 @@ CREATE EXTENSION pointsys;
 SELECT extname, extversion, extrelocatable, extnamespace::regnamespace AS schema
 FROM pg_extension WHERE extname = 'pointsys';
 
+-- pg_temp.implicit_type(classid, objid): a type PostgreSQL creates by itself
+-- (an array type, the row type of a table or view); 17 and later record
+-- these as members of the extension too, 15 does not: left out below
+CREATE FUNCTION pg_temp.implicit_type(classid oid, objid oid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT classid = 'pg_type'::regclass
+       AND EXISTS (SELECT FROM pg_type t LEFT JOIN pg_class c ON c.oid = t.typrelid
+                   WHERE t.oid = objid
+                     AND (c.relkind <> 'c'
+                          OR EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
+$$;
+
 -- Every object of the extension, so that an addition, removal or rename
 -- shows up here
 SELECT (pg_identify_object(classid, objid, objsubid)).type AS kind,
@@ -14,6 +26,7 @@ SELECT (pg_identify_object(classid, objid, objsubid)).type AS kind,
 FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pointsys')
+  AND NOT pg_temp.implicit_type(classid, objid)
 ORDER BY object;
 
 -- Objects without a COMMENT (expect none): every member of the extension
@@ -23,6 +36,7 @@ WITH member AS (
     SELECT classid, objid, objsubid FROM pg_depend
     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
       AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pointsys')
+      AND NOT pg_temp.implicit_type(classid, objid)
 ), col AS (
     SELECT m.classid, a.attrelid AS objid, a.attnum::int AS objsubid
     FROM member m

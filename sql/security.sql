@@ -35,8 +35,11 @@ CREATE SCHEMA pointsys;
 CREATE FUNCTION pointsys.grade_of(numeric) RETURNS text LANGUAGE sql AS $$SELECT 'planted'$$;
 RESET ROLE;
 SET search_path = public, pg_catalog;
+-- (no CONTEXT: 18 adds the lines of the extension script to it)
+\set SHOW_CONTEXT never
 CREATE EXTENSION pointsys;
 \echo :SQLSTATE
+\set SHOW_CONTEXT errors
 RESET search_path;
 SELECT count(*) AS installed FROM pg_extension WHERE extname = 'pointsys';
 SELECT p.oid::regprocedure, p.proowner::regrole FROM pg_proc p

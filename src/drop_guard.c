@@ -108,7 +108,7 @@ drop_guard(PG_FUNCTION_ARGS)
 	 * own, and must not learn from us which tables hold rows.
 	 */
 	extension = get_extension_oid("pointsys", true);
-	if (!OidIsValid(extension) || !pg_extension_ownercheck(extension, GetUserId()))
+	if (!OidIsValid(extension) || !pointsys_extension_ownercheck(extension, GetUserId()))
 		PG_RETURN_VOID();
 
 	tables = tables_with_rows();

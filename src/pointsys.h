@@ -7,6 +7,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 #include "fmgr.h"
 #include "utils/numeric.h"
 
@@ -15,10 +17,6 @@
 #include "fixedpoint.h"
 #include "ledger_state.h"
 #include "rules.h"
-
-#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
-#error "pointsys is built for PostgreSQL 15"
-#endif
 
 /* pointsys.grade: one byte, passed by value */
 #define DatumGetGrade(d)		((Grade) DatumGetChar(d))

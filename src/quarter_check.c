@@ -99,9 +99,9 @@ check_quarter_recording(const char *branch_id, int year, int month,
 	char	   *status = NULL;
 	int			i;
 
-	if (open_quarters_lxid != MyProc->lxid)
+	if (open_quarters_lxid != pointsys_current_lxid())
 	{
-		open_quarters_lxid = MyProc->lxid;
+		open_quarters_lxid = pointsys_current_lxid();
 		nopen_quarters = 0;
 		open_quarters_size = 0;
 		open_quarters = NULL;

@@ -16,11 +16,17 @@
 #     and under Valgrind (test/valgrind.sh)
 #   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
 #   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
+#   - the Debian package: built, lintian, installed into a clean root and
+#     upgraded from the previous release (test/package.sh)
+#   - the suite on PostgreSQL 17 and 18, in Debian trixie and sid roots
+#     (test/versions.sh 17 18: shortened fuzz and soak, no Valgrind)
 # Prints the diffs of what failed, then one line "N passed, N failed", and
 # exits non-zero on any failure.
 #
 # Environment: FUZZ_SECONDS (default 30), FUZZ_SQL_INPUTS (default 1000000),
-# SOAK_SECONDS (default 20), PG_CONFIG, KEEP_WORK=1 (see lib.sh).
+# SOAK_SECONDS (default 20), CHECK_VALGRIND=0 (skip the Valgrind run),
+# CHECK_ALL=0 (skip the package and the other majors: test/versions.sh sets
+# it for the runs it makes), PG_MAJOR, PG_CONFIG, KEEP_WORK=1 (see lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -111,12 +117,19 @@ step "sql fuzz ($FUZZ_SQL_INPUTS inputs)" bash test/fuzz/sql_fuzz.sh "$FUZZ_SQL_
 # the pg_regress and isolation suites again, against pointsys built with
 # ASan + UBSan, then under Valgrind, each loaded by the stock server
 step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
-step "valgrind" bash test/valgrind.sh
+[ "${CHECK_VALGRIND:-1}" = 0 ] || step "valgrind" bash test/valgrind.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
 # the benchmark at smoke size, so that it cannot rot (it builds and installs
 # its own release build, and runs its own cluster)
 step "bench (smoke size)" env BENCH_SMOKE=1 bash test/bench/run.sh
+
+# the package and the other majors (each builds in its own root)
+if [ "${CHECK_ALL:-1}" = 1 ]; then
+	step "Debian package (build, lintian, clean install, upgrade from the previous release)" \
+		env POINTSYS_GIT="$ROOT" bash test/package.sh
+	step "PostgreSQL 17 and 18 (test/versions.sh)" env CHECK_VALGRIND=0 bash test/versions.sh 17 18
+fi
 
 printf '\nbuild %ds, tests %ds\n' "$((BUILT - START))" "$((SECONDS - BUILT))"
 summary

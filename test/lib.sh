@@ -6,12 +6,14 @@
 # cleanup (set as an EXIT trap by start_work).
 #
 # Settings (environment):
+#   PG_MAJOR    the PostgreSQL major to build and test against: 15, 17 or 18
+#               (default 15; test/versions.sh sets it inside its roots)
 #   PG_CONFIG   pg_config of the target server
-#               (default /usr/lib/postgresql/15/bin/pg_config)
+#               (default /usr/lib/postgresql/$PG_MAJOR/bin/pg_config)
 #   KEEP_WORK=1 keep $WORK (build tree, cluster, logs) for inspection
 #   CLUSTER_CONF extra postgresql.conf lines for the throwaway cluster
 
-PG_MAJOR=15
+PG_MAJOR=${PG_MAJOR:-15}
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 PG_USER=postgres
 
@@ -133,13 +135,14 @@ PASSED=0
 FAILED=0
 
 # count_results OUTPUT RC: count a runner's "name ... ok" / "name ... FAILED"
-# lines (pg_regress and pg_isolation_regress print one per test) into
-# PASSED and FAILED; a runner that failed without reporting a failed test
-# (it could not start, say) counts as one failure
+# lines (pg_regress and pg_isolation_regress print one per test; from 16 on
+# in TAP form, "ok 3 - name" / "not ok 1 - name") into PASSED and FAILED;
+# a runner that failed without reporting a failed test (it could not
+# start, say) counts as one failure
 count_results() {
 	local out=$1 rc=$2 ok bad
-	ok=$(grep -cE '\.\.\. +ok( |$)' "$out" || true)
-	bad=$(grep -cE '\.\.\. +(FAILED|failed)' "$out" || true)
+	ok=$(grep -cE '\.\.\. +ok( |$)|^ok +[0-9]+ +[-+] ' "$out" || true)
+	bad=$(grep -cE '\.\.\. +(FAILED|failed)|^not ok +[0-9]+ +[-+] ' "$out" || true)
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		bad=1
 	fi

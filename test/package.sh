@@ -23,7 +23,8 @@
 # Prints one line per step and exits non-zero on any failure.
 #
 # Environment: POINTSYS_ROOTS (default /var/tmp/pointsys-roots),
-# PREVIOUS_COMMIT, KEEP_WORK=1 (keep the work directory and the root).
+# PREVIOUS_COMMIT, POINTSYS_GIT (the repository holding it; default this
+# tree), KEEP_WORK=1 (keep the work directory and the root).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +32,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 ROOTS=${POINTSYS_ROOTS:-/var/tmp/pointsys-roots}
 PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-0e215c9}
+# the git repository that holds the previous release (check.sh runs this
+# script in a copy of the tree without .git)
+GIT=${POINTSYS_GIT:-$ROOT}
 MIRROR=${POINTSYS_MIRROR:-http://deb.debian.org/debian}
 
 require_root
@@ -71,13 +75,24 @@ lintian --allow-root --fail-on error "$current_deb" "$WORK/current"/*.changes ||
 	die "lintian reports errors"
 
 # --- 2. the previous release's package ---------------------------------------
-git -C "$ROOT" rev-parse --verify -q "$PREVIOUS_COMMIT^{commit}" >/dev/null ||
-	die "commit $PREVIOUS_COMMIT (the previous release) is not in this clone"
-previous=$(git -C "$ROOT" show "$PREVIOUS_COMMIT:pointsys.control" |
-	sed -n "s/^default_version = '\(.*\)'/\1/p")
-log "build postgresql-$PG_MAJOR-pointsys $previous from $PREVIOUS_COMMIT"
-mkdir -p "$WORK/previous/pointsys-$previous"
-git -C "$ROOT" archive "$PREVIOUS_COMMIT" | tar -C "$WORK/previous/pointsys-$previous" -xf -
+if git -C "$GIT" rev-parse --verify -q "$PREVIOUS_COMMIT^{commit}" >/dev/null 2>&1; then
+	previous=$(git -C "$GIT" show "$PREVIOUS_COMMIT:pointsys.control" |
+		sed -n "s/^default_version = '\(.*\)'/\1/p")
+	log "build postgresql-$PG_MAJOR-pointsys $previous from $PREVIOUS_COMMIT"
+	mkdir -p "$WORK/previous/pointsys-$previous"
+	git -C "$GIT" archive "$PREVIOUS_COMMIT" | tar -C "$WORK/previous/pointsys-$previous" -xf -
+else
+	# a shallow clone: the previous release's scripts are in this tree too
+	# (only its C library is this release's)
+	previous=1.1
+	log "build postgresql-$PG_MAJOR-pointsys $previous from this tree's $previous scripts ($PREVIOUS_COMMIT is not in this clone)"
+	mkdir -p "$WORK/previous"
+	cp -a "$WORK/current/pointsys-$version" "$WORK/previous/pointsys-$previous"
+	(cd "$WORK/previous/pointsys-$previous" && make -s clean >/dev/null 2>&1;
+		sed -i "s/^default_version = .*/default_version = '$previous'/" pointsys.control &&
+		sed -i "s/^DATA = .*/DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql/" Makefile &&
+		rm -rf debian)
+fi
 cp -r "$ROOT/debian" "$WORK/previous/pointsys-$previous/"
 # its changelog: the entries from the previous release down
 awk -v v="pointsys ($previous)" 'index($0, v) == 1 { on = 1 } on' "$ROOT/debian/changelog" \

@@ -1,0 +1,51 @@
+/*
+ * compat.h
+ *		Every difference between the PostgreSQL majors pointsys builds on
+ *		(15, 17 and 18), behind PG_VERSION_NUM, in this one place.
+ *
+ * Included by pointsys.h right after postgres.h; the C files use the names
+ * defined here instead of the server's API where the API differs.
+ */
+#ifndef POINTSYS_COMPAT_H
+#define POINTSYS_COMPAT_H
+
+#include "postgres.h"
+
+#if !((PG_VERSION_NUM >= 150000 && PG_VERSION_NUM < 160000) || \
+	  (PG_VERSION_NUM >= 170000 && PG_VERSION_NUM < 190000))
+#error "pointsys supports PostgreSQL 15, 17 and 18 only"
+#endif
+
+/*
+ * 16 split the varlena macros (VARDATA, VARSIZE_ANY_EXHDR, SET_VARSIZE, ...)
+ * out of postgres.h into varatt.h.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * 16 replaced the per-class ownership checks (pg_extension_ownercheck, ...)
+ * by object_ownercheck(classid, objectid, roleid).
+ */
+#include "utils/acl.h"
+#if PG_VERSION_NUM >= 160000
+#include "catalog/pg_extension.h"
+#define pointsys_extension_ownercheck(ext_oid, roleid) \
+	object_ownercheck(ExtensionRelationId, (ext_oid), (roleid))
+#else
+#define pointsys_extension_ownercheck(ext_oid, roleid) \
+	pg_extension_ownercheck((ext_oid), (roleid))
+#endif
+
+/*
+ * 17 moved the backend's local transaction id from PGPROC.lxid into
+ * PGPROC.vxid.lxid.  Use as: pointsys_current_lxid() (needs storage/proc.h).
+ */
+#if PG_VERSION_NUM >= 170000
+#define pointsys_current_lxid()	(MyProc->vxid.lxid)
+#else
+#define pointsys_current_lxid()	(MyProc->lxid)
+#endif
+
+#endif							/* POINTSYS_COMPAT_H */
