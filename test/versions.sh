@@ -24,6 +24,10 @@
 # The long parts are shortened here (see below), for every major: the
 # full-length run on 15 is test/check.sh itself.
 #
+# In the roots it then builds postgresql-N-pointsys with Debian's tools
+# (debian/), checks it with lintian, installs it with apt-get and creates
+# the extension from it.
+#
 # Prints check.sh's output for each major (also kept in
 # $POINTSYS_ROOTS/logs/pg<N>.log), then one line per major:
 #     PostgreSQL 17.6: 23 passed, 0 failed (412 s)
@@ -37,6 +41,7 @@
 #   DEBIAN_MIRROR     the mirror for debootstrap (default: the one apt uses)
 #   PG15_IN_ROOT=1    run 15 in $POINTSYS_ROOTS/bookworm, not on this machine
 #   KEEP_WORK=1       passed to check.sh (inside a root: its /tmp/pointsys.*)
+#   VERSIONS_SUITE=0  only the package, not check.sh (for work on debian/)
 #   CHECK_VALGRIND=0  skip check.sh's Valgrind run (test/check.sh sets it:
 #                     about 5 of each major's 9 minutes)
 set -euo pipefail
@@ -136,7 +141,7 @@ make_root() {
 	local major=$1 suite dir apt_opts=() mirror
 	suite=$(suite_of "$major")
 	dir=$ROOTS/$suite
-	[ -f "$dir/.pointsys-ready-$major" ] && return 0
+	[ -f "$dir/.pointsys-ready-$major-v2" ] && return 0
 	mkdir -p "$ROOTS/logs"
 
 	# debootstrap removes $dir/debootstrap when it has finished
@@ -172,8 +177,10 @@ make_root() {
 	# the suite's packages: check.sh (server, headers, TAP), test/fuzz/run.sh
 	# (clang and its libFuzzer runtime), test/sanitize.sh (gcc's ASan and
 	# UBSan runtimes), test/valgrind.sh
+	# and the package's build (Debian's tools and lintian)
 	local pkgs=("postgresql-$major" "postgresql-server-dev-$major" make gcc libipc-run-perl
-		clang valgrind libasan8 libubsan1)
+		clang valgrind libasan8 libubsan1
+		build-essential debhelper postgresql-server-dev-all fakeroot dpkg-dev lintian)
 	if ! {
 		in_root "$dir" apt-get "${apt_opts[@]}" update -qq &&
 			in_root "$dir" apt-get install -y -qq --no-install-recommends \
@@ -190,7 +197,7 @@ make_root() {
 		die "apt-get in $dir failed (log: $ROOTS/logs/apt-$suite.log)"
 	fi
 	unmount_all
-	touch "$dir/.pointsys-ready-$major"
+	touch "$dir/.pointsys-ready-$major-v2"
 }
 
 # --- running the suite -------------------------------------------------------
@@ -217,9 +224,40 @@ copy_project() {
 SUMMARY=()
 ANY_FAILED=0
 
+# package_in_root DIR MAJOR: postgresql-MAJOR-pointsys built by Debian's
+# tools in the root (debian/, pg_buildext updatecontrol for the root's
+# majors), lintian-clean of errors, installed with apt-get over the
+# suite's own install, and CREATE EXTENSION from it in a throwaway
+# cluster.  Prints one word: ok, or what failed.
+package_in_root() {
+	local dir=$1 major=$2 deb plog=$ROOTS/logs/package-pg$major.log
+	rm -rf "$dir/root/pkg"
+	mkdir -p "$dir/root/pkg"
+	copy_project "$dir/root/pkg/pointsys"
+	{
+		in_root "$dir" sh -c 'cd /root/pkg/pointsys && pg_buildext updatecontrol &&
+			dpkg-buildpackage -us -uc -b' || { echo build; return; }
+		deb=$(cd "$dir/root/pkg" && ls "postgresql-$major-pointsys_"*.deb 2>/dev/null | grep -v dbgsym | head -n 1)
+		[ -n "$deb" ] || { echo "no postgresql-$major-pointsys .deb"; return; }
+		in_root "$dir" lintian --allow-root --fail-on error "/root/pkg/$deb" || { echo lintian; return; }
+		in_root "$dir" apt-get install -y -qq --reinstall "/root/pkg/$deb" || { echo install; return; }
+		in_root "$dir" runuser -u postgres -- sh -c "
+			set -e
+			rm -rf /tmp/pointsys-pkg
+			/usr/lib/postgresql/$major/bin/initdb -D /tmp/pointsys-pkg -E UTF8 --no-locale -A trust >/dev/null
+			/usr/lib/postgresql/$major/bin/pg_ctl -D /tmp/pointsys-pkg -o '-k /tmp/pointsys-pkg -c listen_addresses=' -w start >/dev/null
+			trap '/usr/lib/postgresql/$major/bin/pg_ctl -D /tmp/pointsys-pkg -m fast stop >/dev/null; rm -rf /tmp/pointsys-pkg' EXIT
+			/usr/lib/postgresql/$major/bin/psql -X -q -v ON_ERROR_STOP=1 -h /tmp/pointsys-pkg -d postgres -At \
+				-c 'CREATE EXTENSION pointsys' \
+				-c \"SELECT extversion, pointsys.grade_of(90), pointsys.annual_total(85, 95) FROM pg_extension WHERE extname = 'pointsys'\"
+		" || { echo 'CREATE EXTENSION'; return; }
+		echo ok
+	} 2>>"$plog" | tee -a "$plog" | tail -n 1
+}
+
 # run_major MAJOR: check.sh on this machine (15) or in MAJOR's root
 run_major() {
-	local major=$1 suite dir out start rc=0 version counts
+	local major=$1 suite dir out start rc=0 version counts package=
 	mkdir -p "$ROOTS/logs"
 	out=$ROOTS/logs/pg$major.log
 	start=$SECONDS
@@ -239,12 +277,19 @@ run_major() {
 		rm -rf "$dir/root/pointsys/test/fuzz/build"
 		cp /etc/resolv.conf "$dir/etc/resolv.conf"
 		mount_root "$dir"
-		in_root "$dir" env PG_MAJOR="$major" PG_CONFIG="/usr/lib/postgresql/$major/bin/pg_config" \
-			FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_SQL_INPUTS="$FUZZ_SQL_INPUTS" \
-			SOAK_SECONDS="$SOAK_SECONDS" KEEP_WORK="${KEEP_WORK:-0}" \
-			CHECK_ALL=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" \
-			bash /root/pointsys/test/check.sh 2>&1 | tee "$out" || rc=$?
+		if [ "${VERSIONS_SUITE:-1}" = 1 ]; then
+			in_root "$dir" env PG_MAJOR="$major" PG_CONFIG="/usr/lib/postgresql/$major/bin/pg_config" \
+				FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_SQL_INPUTS="$FUZZ_SQL_INPUTS" \
+				SOAK_SECONDS="$SOAK_SECONDS" KEEP_WORK="${KEEP_WORK:-0}" \
+				CHECK_ALL=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" \
+				bash /root/pointsys/test/check.sh 2>&1 | tee "$out" || rc=$?
+		else
+			echo "0 passed, 0 failed" >"$out"
+		fi
 		version=$(in_root "$dir" "/usr/lib/postgresql/$major/bin/postgres" --version 2>/dev/null || true)
+		log "the package postgresql-$major-pointsys in $dir"
+		: >"$ROOTS/logs/package-pg$major.log"
+		package=$(package_in_root "$dir" "$major")
 		unmount_all
 	fi
 	# "postgres (PostgreSQL) 17.6 (Debian 17.6-1)" -> 17.6
@@ -254,6 +299,10 @@ run_major() {
 	if [ "$rc" -ne 0 ] || ! [[ $counts =~ \ 0\ failed$ ]]; then
 		ANY_FAILED=1
 		[[ $counts =~ \ 0\ failed$ ]] && counts="$counts, but check.sh exited with $rc"
+	fi
+	if [ -n "$package" ]; then
+		[ "$package" = ok ] || ANY_FAILED=1
+		counts="$counts; package postgresql-$major-pointsys: $package"
 	fi
 	SUMMARY+=("PostgreSQL ${version:-$major}: $counts ($((SECONDS - start)) s)")
 }
