@@ -53,7 +53,7 @@ is_admin(void)
  * another branch cannot learn, from which error comes first, whether the
  * member exists, their name and dates, or the state of their quarter; and
  * before any lock is taken, so that such a write blocks nobody.  It
- * mirrors the policies of pointsys--1.0.sql: admin_all (pointsys_admin:
+ * mirrors the policies of the install script: admin_all (pointsys_admin:
  * every row) and recorder_branch (pointsys_recorder: may_record,
  * may_record_branch).
  */
