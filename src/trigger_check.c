@@ -78,19 +78,20 @@ check_table(const TriggerRule *rule, Relation rel, CheckedTable *checked)
 	StringInfoData names;
 	int			i;
 
-	initStringInfo(&names);
-	for (i = 0; i < rule->ntables; i++)
-	{
-		appendStringInfo(&names, "%spointsys.%s", i > 0 ? ", " : "", rule->tables[i].table);
+	for (i = 0; i < rule->ntables && table == NULL; i++)
 		if (OidIsValid(nsp) && relid == get_relname_relid(rule->tables[i].table, nsp))
 			table = &rule->tables[i];
-	}
 	if (table == NULL)
+	{
+		initStringInfo(&names);
+		for (i = 0; i < rule->ntables; i++)
+			appendStringInfo(&names, "%spointsys.%s", i > 0 ? ", " : "", rule->tables[i].table);
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s: cannot fire on table \"%s\"", rule->function,
 						RelationGetRelationName(rel)),
 				 errdetail("It fires only on %s.", names.data)));
+	}
 
 	for (i = 0; i < table->ncolumns; i++)
 	{

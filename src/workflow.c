@@ -101,11 +101,11 @@ period_check(PG_FUNCTION_ARGS)
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		newrow = trigdata->tg_newtuple;
 	row = newrow ? newrow : oldrow;
+	branch_id = period_text(&firing, row, PERIOD_BRANCH);
 
 	/* row security first: a recorder's write for another branch locks nothing */
 	if (newrow != NULL)
-		check_row_security(trigdata->tg_relation, NULL,
-						   period_text(&firing, newrow, PERIOD_BRANCH));
+		check_row_security(trigdata->tg_relation, NULL, branch_id);
 
 	/* a key left NULL is for its NOT NULL constraint to refuse (23502) */
 	if (newrow != NULL)
@@ -119,7 +119,6 @@ period_check(PG_FUNCTION_ARGS)
 	/* this transaction's quarters may change status: check them again */
 	forget_open_quarters();
 
-	branch_id = period_text(&firing, row, PERIOD_BRANCH);
 	year = DatumGetInt32(trigger_column(&firing, row, PERIOD_YEAR, &isnull));
 	quarter = DatumGetInt32(trigger_column(&firing, row, PERIOD_QUARTER, &isnull));
 
