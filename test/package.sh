@@ -22,35 +22,29 @@
 #        and the demo (test/demo.sql) runs and grades.
 # Prints one line per step and exits non-zero on any failure.
 #
-# Environment: POINTSYS_ROOTS (default /var/tmp/pointsys-roots),
+# Environment: POINTSYS_ROOTS (default /var/tmp/pointsys-roots), DEBIAN_MIRROR
+# (default: the one apt uses here),
 # PREVIOUS_COMMIT, POINTSYS_GIT (the repository holding it; default this
 # tree), KEEP_WORK=1 (keep the work directory and the root).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
+. "$ROOT/test/roots.sh"
 
 ROOTS=${POINTSYS_ROOTS:-/var/tmp/pointsys-roots}
 PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-0e215c9}
 # the git repository that holds the previous release (check.sh runs this
 # script in a copy of the tree without .git)
 GIT=${POINTSYS_GIT:-$ROOT}
-MIRROR=${POINTSYS_MIRROR:-http://deb.debian.org/debian}
+MIRROR=${DEBIAN_MIRROR:-$(apt_mirror)}
 
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-server-dev-all \
 	debhelper fakeroot build-essential lintian debootstrap git
 start_work
 
-CHROOT=
-unmount_chroot() {
-	if [ -n "$CHROOT" ]; then
-		for m in dev/pts dev proc; do
-			mountpoint -q "$CHROOT/$m" && umount -l "$CHROOT/$m" || true
-		done
-	fi
-}
-trap 'unmount_chroot; cleanup' EXIT
+trap 'unmount_all; cleanup' EXIT
 
 # build_package SRC: dpkg-buildpackage in SRC; the .debs land in SRC/..
 build_package() {
@@ -115,12 +109,7 @@ fi
 CHROOT=$WORK/root
 log "a clean root: a copy of $base"
 cp -a "$base" "$CHROOT"
-for m in proc dev dev/pts; do
-	mkdir -p "$CHROOT/$m"
-done
-mount -t proc proc "$CHROOT/proc"
-mount --bind /dev "$CHROOT/dev"
-mount --bind /dev/pts "$CHROOT/dev/pts"
+mount_root "$CHROOT"
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
 # the archive (suites, updates and security) apt uses here: the package
 # depends on the PostgreSQL minor release it was built against
@@ -135,22 +124,19 @@ cp "$previous_deb" "$current_deb" "$ROOT/test/demo.sql" "$CHROOT/pkg/"
 cp "$ROOT/test/data/sample_bureau.sql" "$CHROOT/pkg/data/"
 chmod -R a+rX "$CHROOT/pkg"
 
-in_root() {
-	chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-}
 as_postgres() {
-	in_root runuser -u postgres -- env PGCLIENTENCODING=UTF8 "$@"
+	in_root "$CHROOT" runuser -u postgres -- env PGCLIENTENCODING=UTF8 "$@"
 }
 sql() {
 	as_postgres psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$@"
 }
 
 log "apt-get install ./$(basename "$previous_deb") in the clean root"
-in_root apt-get update -qq >"$WORK/apt-root.log" 2>&1 &&
-	in_root apt-get install -y -qq "/pkg/$(basename "$previous_deb")" >>"$WORK/apt-root.log" 2>&1 ||
+in_root "$CHROOT" apt-get update -qq >"$WORK/apt-root.log" 2>&1 &&
+	in_root "$CHROOT" apt-get install -y -qq "/pkg/$(basename "$previous_deb")" >>"$WORK/apt-root.log" 2>&1 ||
 	{ tail -n 30 "$WORK/apt-root.log"; die "the previous package does not install"; }
-in_root pg_lsclusters
-in_root pg_ctlcluster "$PG_MAJOR" main start
+in_root "$CHROOT" pg_lsclusters
+in_root "$CHROOT" pg_ctlcluster "$PG_MAJOR" main start
 
 log "release $previous: CREATE EXTENSION, the sample bureau, the reports"
 as_postgres createdb bureau
@@ -167,9 +153,9 @@ before=$(sql bureau -c "$report")
 grep -q '优秀' <<<"$before" || die "release $previous grades nothing 优秀"
 
 log "apt-get install ./$(basename "$current_deb") over it; ALTER EXTENSION pointsys UPDATE"
-in_root apt-get install -y -qq "/pkg/$(basename "$current_deb")" >>"$WORK/apt-root.log" 2>&1 ||
+in_root "$CHROOT" apt-get install -y -qq "/pkg/$(basename "$current_deb")" >>"$WORK/apt-root.log" 2>&1 ||
 	{ tail -n 30 "$WORK/apt-root.log"; die "the current package does not install over the previous one"; }
-in_root dpkg-query -W "postgresql-$PG_MAJOR-pointsys"
+in_root "$CHROOT" dpkg-query -W "postgresql-$PG_MAJOR-pointsys"
 sql bureau -c "ALTER EXTENSION pointsys UPDATE"
 [ "$(sql bureau -c "SELECT extversion FROM pg_extension WHERE extname = 'pointsys'")" = "$version" ] ||
 	die "ALTER EXTENSION UPDATE did not reach $version"
@@ -185,5 +171,5 @@ demo=$(as_postgres psql -X -q -v ON_ERROR_STOP=1 -d demo -f /pkg/demo.sql) || di
 grep -q '优秀' <<<"$demo" || die "the demo grades nothing 优秀"
 echo "$demo" | tail -n 12
 
-in_root pg_ctlcluster "$PG_MAJOR" main stop
+in_root "$CHROOT" pg_ctlcluster "$PG_MAJOR" main stop
 log "package: postgresql-$PG_MAJOR-pointsys $version builds, is lintian-clean, installs and upgrades from $previous"
