@@ -33,7 +33,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/roots.sh"
 
 ROOTS=${POINTSYS_ROOTS:-/var/tmp/pointsys-roots}
-PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-0e215c9}
+PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-e4e09fb}
 # the git repository that holds the previous release (check.sh runs this
 # script in a copy of the tree without .git)
 GIT=${POINTSYS_GIT:-$ROOT}
