@@ -18,6 +18,7 @@ OBJS = \
 	src/quarter_check.o \
 	src/row_security.o \
 	src/rulebook_guard.o \
+	src/row_jsonb.o \
 	src/rules.o \
 	src/scoring.o \
 	src/trigger_check.o \

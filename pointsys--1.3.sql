@@ -1067,13 +1067,14 @@ COMMENT ON TRIGGER audit_immutable ON @extschema@.audit IS '审计不可改 audi
 COMMENT ON TRIGGER audit_immutable_truncate ON @extschema@.audit IS '审计不可改 the audit trail is never truncated';
 
 -- one audit row per row changed: statement triggers over the transition
--- tables for inserts and deletes, a row trigger for updates
+-- tables (an update's old and new rows are paired in order)
 
 CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.score
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.score
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.score
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1088,7 +1089,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.award
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.award
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.award
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1103,7 +1105,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.sanction
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.sanction
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.sanction
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1118,7 +1121,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.evaluation
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.evaluation
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.evaluation
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1133,7 +1137,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.branch
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.branch
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.branch
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1148,7 +1153,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.member
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.member
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.member
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1163,7 +1169,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.period
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.period
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.period
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1178,7 +1185,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.recorder
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.recorder
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.recorder
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1193,7 +1201,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.item
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.item
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.item
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1208,7 +1217,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.category
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.category
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.category
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
@@ -1223,7 +1233,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.award_kind
 	REFERENCING NEW TABLE AS pointsys_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.award_kind
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_changes();
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
 CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.award_kind
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();

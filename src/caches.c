@@ -350,7 +350,7 @@ rulebook_changed(PG_FUNCTION_ARGS)
 	static const TriggerRule rule = {
 		"rulebook_changed", false, 0,
 		TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
-		false, lengthof(cached_tables), cached_tables
+		NULL, lengthof(cached_tables), cached_tables
 	};
 	TriggerFiring firing;
 

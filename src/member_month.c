@@ -69,7 +69,7 @@ static const TriggerTable ledger_tables[] = {TRIGGER_TABLE("score"), TRIGGER_TAB
 static const TriggerRule month_ledger_rule = {
 	"member_month_changed", false, 0,
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
-	false, lengthof(ledger_tables), ledger_tables
+	NULL, lengthof(ledger_tables), ledger_tables
 };
 
 /* Run one statement built by the trigger; it must succeed */

@@ -116,7 +116,7 @@ static const TriggerTable guarded_tables[] = {
 };
 static const TriggerRule guard_rule = {
 	"rulebook_guard", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
-	false, lengthof(guarded_tables), guarded_tables
+	NULL, lengthof(guarded_tables), guarded_tables
 };
 
 static char *

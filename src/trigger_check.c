@@ -106,17 +106,17 @@ check_table(const TriggerRule *rule, Relation rel, CheckedTable *checked)
 					 errdetail("It must be of type %s.", format_type_be(column->type))));
 		checked->attnums[i] = (AttrNumber) attnum;
 	}
-	if (rule->builtin_types)
+	if (rule->column_type_ok != NULL)
 		for (i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, i);
 
-			if (!att->attisdropped && att->atttypid >= FirstNormalObjectId)
+			if (!att->attisdropped && !rule->column_type_ok(att->atttypid))
 				ereport(ERROR,
 						(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-						 errmsg("%s: column \"%s\" of table \"%s\" is not of a built-in type",
+						 errmsg("%s: column \"%s\" of table \"%s\" is of type %s, which it does not handle",
 								rule->function, NameStr(att->attname),
-								RelationGetRelationName(rel))));
+								RelationGetRelationName(rel), format_type_be(att->atttypid))));
 		}
 	checked->relid = relid;
 	checked->table = table;

@@ -35,8 +35,8 @@ typedef struct TriggerTable
 /*
  * Where a trigger function may fire: its timing, the events it handles FOR
  * EACH ROW and FOR EACH STATEMENT (TRIGGER_TYPE_INSERT, _UPDATE, _DELETE,
- * _TRUNCATE), and its tables.  builtin_types: every column of the table
- * must be of a built-in type (the audit trail serialises whole rows).
+ * _TRUNCATE), and its tables.  column_type_ok, when set, must accept the
+ * type of every column of the table (the audit trail writes whole rows).
  */
 typedef struct TriggerRule
 {
@@ -44,7 +44,7 @@ typedef struct TriggerRule
 	bool		before;
 	int			row_events;
 	int			statement_events;
-	bool		builtin_types;
+	bool		(*column_type_ok) (Oid type);
 	int			ntables;
 	const TriggerTable *tables;
 } TriggerRule;

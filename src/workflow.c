@@ -54,7 +54,7 @@ static const TriggerTable period_table = {
 static const TriggerRule period_rule = {
 	"period_check", true,
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
-	false, 1, &period_table
+	NULL, 1, &period_table
 };
 
 /* A period row's column as text (NULL when NULL) */

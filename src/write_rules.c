@@ -60,7 +60,7 @@ static const TriggerTable score_table = {
 static const TriggerRule score_rule = {
 	"score_check", true,
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
-	false, 1, &score_table
+	NULL, 1, &score_table
 };
 
 static const TriggerTable award_table = {
@@ -72,7 +72,7 @@ static const TriggerTable award_table = {
 static const TriggerRule award_rule = {
 	"award_check", true,
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, 0,
-	false, 1, &award_table
+	NULL, 1, &award_table
 };
 
 static const TriggerTable evaluation_table = {
@@ -82,7 +82,7 @@ static const TriggerTable evaluation_table = {
 };
 static const TriggerRule evaluation_rule = {
 	"evaluation_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
-	false, 1, &evaluation_table
+	NULL, 1, &evaluation_table
 };
 
 static const TriggerTable sanction_table = {
@@ -90,7 +90,7 @@ static const TriggerTable sanction_table = {
 };
 static const TriggerRule sanction_rule = {
 	"sanction_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
-	false, 1, &sanction_table
+	NULL, 1, &sanction_table
 };
 
 /* A row being written, with the columns its trigger reads */
