@@ -5,27 +5,32 @@
  *		pointsys.audit in the same transaction; audit rows never change.
  *
  * Statement-level triggers read the transition tables here, in C: each
- * row becomes jsonb (row_jsonb.c, equal to to_jsonb) and the audit rows
- * are inserted a batch at a time by one prepared INSERT … SELECT FROM
- * unnest(old rows, new rows), so that a COPY of a year's scores costs a few
- * hundred statements, not one per row, and the rows keep their order.  An
- * UPDATE pairs the old and the new transition table row by row: PostgreSQL
- * stores the two versions of each updated row together (checked: the two
- * tables must hold as many rows).  The rows are written as the ledger's
- * owner: recorders can cause audit rows but cannot write or read them.
+ * row becomes jsonb (row_jsonb.c, equal to to_jsonb) and the audit rows go
+ * into pointsys.audit a thousand at a time, the way COPY writes a table:
+ * table_multi_insert (one WAL record per page, not per row), then the
+ * indexes; the columns the trigger does not give (audit_id, at) take their
+ * defaults.  An UPDATE pairs the old and the new transition table row by
+ * row: PostgreSQL stores the two versions of each updated row together
+ * (checked: the two tables must hold as many rows).  The audit table has
+ * no triggers or row security to run on insert; the rows are written with
+ * the ledger's owner's rights: recorders can cause audit rows but cannot
+ * write or read them.
  */
 #include "owner_spi.h"
 #include "row_jsonb.h"
 #include "trigger_check.h"
 
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "mb/pg_wchar.h"
-#include "utils/array.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(audit_changes);
@@ -54,33 +59,6 @@ static const TriggerRule immutable_rule = {
 	NULL, 1, &audit_table
 };
 
-/* Audit rows per INSERT: the jsonb of as many changed rows is held in memory */
-#define AUDIT_BATCH 1000
-
-/*
- * One statement writes every batch of audit rows: $1 actor, $2 acting_as,
- * $3 table_name, $4 action, $5 reason, $6 and $7 the old and new rows
- * (either may be NULL: ROWS FROM pads it with NULLs).
- */
-#define AUDIT_INSERT \
-	"INSERT INTO pointsys.audit (actor, acting_as, table_name, action, old_row, new_row, reason)" \
-	" SELECT $1, $2, $3, $4, r.old_row, r.new_row, $5" \
-	" FROM ROWS FROM (pg_catalog.unnest($6::pg_catalog.jsonb[]), pg_catalog.unnest($7::pg_catalog.jsonb[]))" \
-	"      AS r (old_row, new_row)"
-
-static SPIPlanPtr audit_plan = NULL;
-
-/* A statement's audit rows being written */
-typedef struct AuditBatch
-{
-	Datum		args[7];
-	char		nulls[8];
-	Datum	   *old_rows;
-	Datum	   *new_rows;
-	int			n;
-	MemoryContext context;		/* the batch's rows, freed at each write */
-} AuditBatch;
-
 /*
  * The reason of this session's changes (pointsys.reason), NULL when unset;
  * refused when longer than AUDIT_REASON_MAX characters.
@@ -102,45 +80,159 @@ audit_reason(void)
 	return pointsys_reason;
 }
 
-/* Insert the batch's rows, if any, into pointsys.audit */
-static void
-write_batch(AuditBatch *batch)
+/* Audit rows held before they are written: COPY's batch */
+#define AUDIT_BATCH 1000
+
+/* The columns of pointsys.audit the trigger gives, and their types */
+enum
 {
-	int			dims[1];
-	int			lbs[1] = {1};
-	bool	   *rownulls;
-	MemoryContext caller;
+	AUDIT_ACTOR, AUDIT_ACTING_AS, AUDIT_TABLE_NAME, AUDIT_ACTION, AUDIT_REASON,
+	AUDIT_OLD_ROW, AUDIT_NEW_ROW, AUDIT_GIVEN
+};
+static const TriggerColumn audit_columns[AUDIT_GIVEN] = {
+	{"actor", NAMEOID}, {"acting_as", NAMEOID}, {"table_name", TEXTOID}, {"action", TEXTOID},
+	{"reason", TEXTOID}, {"old_row", JSONBOID}, {"new_row", JSONBOID}
+};
+
+/* A statement's audit rows being written */
+typedef struct AuditWriter
+{
+	Relation	rel;			/* pointsys.audit */
+	EState	   *estate;
+	ResultRelInfo *result;
+	int			attnums[AUDIT_GIVEN];	/* 0-based */
+	Datum		values[AUDIT_GIVEN];	/* the same for every row, up to reason */
+	bool		nulls[AUDIT_GIVEN];
+	ExprState **defaults;		/* of the other columns, by attribute; NULL: none */
+	TupleTableSlot *slots[AUDIT_BATCH];
+	int			nslots;			/* made so far */
+	int			n;				/* holding a row */
+	MemoryContext rows;			/* their jsonb, freed once written */
+} AuditWriter;
+
+/* Open pointsys.audit for the statement's audit rows */
+static void
+writer_open(AuditWriter *w, Relation audited, TriggerEvent event)
+{
+	TupleDesc	desc;
+	char	   *reason = audit_reason();
 	int			i;
 
-	if (batch->n == 0)
-		return;
-	dims[0] = batch->n;
-	caller = MemoryContextSwitchTo(batch->context);
-	rownulls = palloc(batch->n * sizeof(bool));
-	for (i = 0; i < batch->n; i++)
-		rownulls[i] = batch->old_rows[i] == (Datum) 0;
-	batch->args[5] = PointerGetDatum(construct_md_array(batch->old_rows, rownulls, 1, dims, lbs,
-														JSONBOID, -1, false, TYPALIGN_INT));
-	for (i = 0; i < batch->n; i++)
-		rownulls[i] = batch->new_rows[i] == (Datum) 0;
-	batch->args[6] = PointerGetDatum(construct_md_array(batch->new_rows, rownulls, 1, dims, lbs,
-														JSONBOID, -1, false, TYPALIGN_INT));
-	MemoryContextSwitchTo(caller);
-	if (SPI_execute_plan(audit_plan, batch->args, batch->nulls, false, 0) != SPI_OK_INSERT ||
-		SPI_processed != (uint64) batch->n)
-		elog(ERROR, "pointsys: cannot write the audit trail");
-	batch->n = 0;
-	MemoryContextReset(batch->context);
+	memset(w, 0, sizeof(*w));
+	w->rel = table_open(pointsys_relation("audit"), RowExclusiveLock);
+	desc = RelationGetDescr(w->rel);
+	for (i = 0; i < AUDIT_GIVEN; i++)
+	{
+		int			attnum = SPI_fnumber(desc, audit_columns[i].name);
+
+		if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->atttypid != audit_columns[i].type)
+			elog(ERROR, "pointsys: column \"%s\" of pointsys.audit is missing or of another type",
+				 audit_columns[i].name);
+		w->attnums[i] = attnum - 1;
+	}
+
+	w->estate = CreateExecutorState();
+	w->result = makeNode(ResultRelInfo);
+	InitResultRelInfo(w->result, w->rel, 0, NULL, 0);
+	ExecOpenIndices(w->result, false);
+	w->defaults = palloc0(desc->natts * sizeof(ExprState *));
+	for (i = 0; i < desc->natts; i++)
+	{
+		Node	   *expr;
+
+		if (TupleDescAttr(desc, i)->attisdropped)
+			continue;
+		expr = build_column_default(w->rel, i + 1);
+		if (expr != NULL)
+			w->defaults[i] = ExecPrepareExpr((Expr *) expr, w->estate);
+	}
+	/* a given column has no default to take, whatever the table says */
+	for (i = 0; i < AUDIT_GIVEN; i++)
+		w->defaults[w->attnums[i]] = NULL;
+
+	w->values[AUDIT_ACTOR] = DirectFunctionCall1(namein,
+												 CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
+	w->values[AUDIT_ACTING_AS] = DirectFunctionCall1(namein,
+													 CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+	w->values[AUDIT_TABLE_NAME] = CStringGetTextDatum(RelationGetRelationName(audited));
+	w->values[AUDIT_ACTION] = CStringGetTextDatum(TRIGGER_FIRED_BY_INSERT(event) ? "INSERT" :
+												  TRIGGER_FIRED_BY_UPDATE(event) ? "UPDATE" :
+												  TRIGGER_FIRED_BY_DELETE(event) ? "DELETE" :
+												  "TRUNCATE");
+	if (reason != NULL)
+		w->values[AUDIT_REASON] = CStringGetTextDatum(reason);
+	w->nulls[AUDIT_REASON] = reason == NULL;
+	w->rows = AllocSetContextCreate(CurrentMemoryContext, "pointsys audit rows",
+									ALLOCSET_DEFAULT_SIZES);
 }
 
-/* Add a changed row (its old and new version, each as jsonb or 0 for none) */
+/* Insert the rows held, and their index entries */
 static void
-add_row(AuditBatch *batch, Datum old_row, Datum new_row)
+writer_flush(AuditWriter *w)
 {
-	batch->old_rows[batch->n] = old_row;
-	batch->new_rows[batch->n] = new_row;
-	if (++batch->n == AUDIT_BATCH)
-		write_batch(batch);
+	int			i;
+
+	if (w->n == 0)
+		return;
+	table_multi_insert(w->rel, w->slots, w->n, GetCurrentCommandId(true), 0, NULL);
+	for (i = 0; i < w->n; i++)
+	{
+		if (w->result->ri_NumIndices > 0)
+			list_free(pointsys_insert_index_tuples(w->result, w->slots[i], w->estate));
+		ExecClearTuple(w->slots[i]);
+	}
+	w->n = 0;
+	MemoryContextReset(w->rows);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/* Hold the audit row of a changed row (old and new version: jsonb or 0) */
+static void
+writer_add(AuditWriter *w, Datum old_row, Datum new_row)
+{
+	TupleDesc	desc = RelationGetDescr(w->rel);
+	ExprContext *econtext = GetPerTupleExprContext(w->estate);
+	TupleTableSlot *slot;
+	int			i;
+
+	if (w->n == w->nslots)
+		w->slots[w->nslots++] = table_slot_create(w->rel, NULL);
+	slot = w->slots[w->n++];
+	ExecClearTuple(slot);
+	for (i = 0; i < desc->natts; i++)
+	{
+		slot->tts_isnull[i] = true;
+		if (w->defaults[i] != NULL)
+			slot->tts_values[i] = ExecEvalExprSwitchContext(w->defaults[i], econtext,
+															&slot->tts_isnull[i]);
+	}
+	for (i = 0; i <= AUDIT_REASON; i++)
+	{
+		slot->tts_values[w->attnums[i]] = w->values[i];
+		slot->tts_isnull[w->attnums[i]] = w->nulls[i];
+	}
+	slot->tts_values[w->attnums[AUDIT_OLD_ROW]] = old_row;
+	slot->tts_isnull[w->attnums[AUDIT_OLD_ROW]] = old_row == (Datum) 0;
+	slot->tts_values[w->attnums[AUDIT_NEW_ROW]] = new_row;
+	slot->tts_isnull[w->attnums[AUDIT_NEW_ROW]] = new_row == (Datum) 0;
+	ExecStoreVirtualTuple(slot);
+	if (w->n == AUDIT_BATCH)
+		writer_flush(w);
+}
+
+/* Write what is held and close pointsys.audit */
+static void
+writer_close(AuditWriter *w)
+{
+	int			i;
+
+	writer_flush(w);
+	for (i = 0; i < w->nslots; i++)
+		ExecDropSingleTupleTableSlot(w->slots[i]);
+	ExecCloseIndices(w->result);
+	FreeExecutorState(w->estate);
+	table_close(w->rel, NoLock);
+	MemoryContextDelete(w->rows);
 }
 
 /* Start reading a transition table from its first row */
@@ -152,11 +244,11 @@ rewind_rows(Tuplestorestate *rows)
 }
 
 /*
- * Write the audit rows of the statement's transition tables: the new rows
+ * Hold the audit rows of the statement's transition tables: the new rows
  * of an INSERT, the old ones of a DELETE, both of an UPDATE, row by row.
  */
 static void
-audit_rows(AuditBatch *batch, TriggerData *trigdata)
+audit_rows(AuditWriter *w, TriggerData *trigdata)
 {
 	Tuplestorestate *old_table = trigdata->tg_oldtable;
 	Tuplestorestate *new_table = trigdata->tg_newtable;
@@ -186,15 +278,14 @@ audit_rows(AuditBatch *batch, TriggerData *trigdata)
 
 		if (!have_old && !have_new)
 			break;
-		caller = MemoryContextSwitchTo(batch->context);
+		caller = MemoryContextSwitchTo(w->rows);
 		if (have_old)
 			old_row = row_jsonb(old_slot, order, ncolumns);
 		if (have_new)
 			new_row = row_jsonb(new_slot, order, ncolumns);
 		MemoryContextSwitchTo(caller);
-		add_row(batch, old_row, new_row);
+		writer_add(w, old_row, new_row);
 	}
-	write_batch(batch);
 	ExecDropSingleTupleTableSlot(old_slot);
 	ExecDropSingleTupleTableSlot(new_slot);
 }
@@ -208,50 +299,22 @@ audit_changes(PG_FUNCTION_ARGS)
 {
 	TriggerFiring firing;
 	TriggerData *trigdata;
-	TriggerEvent event;
-	AuditBatch	batch;
-	char	   *reason;
+	AuditWriter writer;
 	OwnerSwitch saved;
-	static Oid	argtypes[7] = {NAMEOID, NAMEOID, TEXTOID, TEXTOID, TEXTOID,
-	JSONBARRAYOID, JSONBARRAYOID};
 
 	trigger_check(fcinfo, &audit_rule, &firing);
 	trigdata = firing.trigdata;
-	event = trigdata->tg_event;
-
-	memset(&batch, 0, sizeof(batch));
-	strcpy(batch.nulls, "       ");
-	batch.args[0] = DirectFunctionCall1(namein,
-										CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
-	batch.args[1] = DirectFunctionCall1(namein,
-										CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
-	batch.args[2] = CStringGetTextDatum(RelationGetRelationName(trigdata->tg_relation));
-	batch.args[3] = CStringGetTextDatum(TRIGGER_FIRED_BY_INSERT(event) ? "INSERT" :
-										TRIGGER_FIRED_BY_UPDATE(event) ? "UPDATE" :
-										TRIGGER_FIRED_BY_DELETE(event) ? "DELETE" : "TRUNCATE");
-	reason = audit_reason();
-	if (reason != NULL)
-		batch.args[4] = CStringGetTextDatum(reason);
-	else
-		batch.nulls[4] = 'n';
-	batch.old_rows = palloc(AUDIT_BATCH * sizeof(Datum));
-	batch.new_rows = palloc(AUDIT_BATCH * sizeof(Datum));
-	batch.context = AllocSetContextCreate(CurrentMemoryContext, "pointsys audit rows",
-										  ALLOCSET_DEFAULT_SIZES);
 
 	spi_begin(&saved);
-	spi_keep_plan(&audit_plan, AUDIT_INSERT, lengthof(argtypes), argtypes);
-	if (TRIGGER_FIRED_BY_TRUNCATE(event))
-	{
-		add_row(&batch, (Datum) 0, (Datum) 0);
-		write_batch(&batch);
-	}
+	writer_open(&writer, trigdata->tg_relation, trigdata->tg_event);
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		writer_add(&writer, (Datum) 0, (Datum) 0);
 	else if (trigdata->tg_oldtable != NULL || trigdata->tg_newtable != NULL)
-		audit_rows(&batch, trigdata);
+		audit_rows(&writer, trigdata);
 	else
 		elog(ERROR, "pointsys: audit_changes needs the transition tables");
+	writer_close(&writer);
 	spi_end(&saved);
-	MemoryContextDelete(batch.context);
 	return PointerGetDatum(NULL);
 }
 

@@ -48,4 +48,17 @@
 #define pointsys_current_lxid()	(MyProc->lxid)
 #endif
 
+/*
+ * 16 added ExecInsertIndexTuples's onlySummarizing (for HOT updates).  Use
+ * as: pointsys_insert_index_tuples(result_rel, slot, estate) for the index
+ * entries of a newly inserted row (needs executor/executor.h).
+ */
+#if PG_VERSION_NUM >= 160000
+#define pointsys_insert_index_tuples(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL, false)
+#else
+#define pointsys_insert_index_tuples(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL)
+#endif
+
 #endif							/* POINTSYS_COMPAT_H */
