@@ -159,6 +159,14 @@ SELECT (SELECT count(*) FROM member_month WHERE member_id = 'm06' AND month = '2
        (SELECT scores FROM member_month WHERE member_id = 'm06' AND month = '2024-03-01') AS m06_march,
        (SELECT scores FROM member_month WHERE member_id = 'm04' AND month = '2024-06-01') AS m04_june,
        mismatches FROM month_ledger_mismatches;
+-- summed in C in micro-points, shown at the rows' scale as sum() would;
+-- points beyond micro-points (rows no write rule checked) summed in numeric
+INSERT INTO score (member_id, month, item, points)
+VALUES ('m07', '2023-11-01', 'role', 1.50), ('m07', '2023-11-01', 'org_life', 2.5);
+INSERT INTO score (member_id, month, item, points)
+VALUES ('m07', '2023-12-01', 'role', 1.0000001), ('m07', '2023-12-01', 'org_life', 2.50000000);
+SELECT month, points, scores FROM member_month WHERE member_id = 'm07' AND month < '2024-01-01' ORDER BY month;
+SELECT mismatches FROM month_ledger_mismatches;
 TRUNCATE award;
 SELECT count(*) FILTER (WHERE awards > 0) AS months_with_awards, (SELECT mismatches FROM month_ledger_mismatches)
 FROM member_month;

@@ -97,7 +97,7 @@ FROM (VALUES ('score_check', 'score', 'BEFORE', 'ROW', 'INSERT'),
              ('rulebook_upsert', 'item', 'BEFORE', 'ROW', 'INSERT'),
              ('member_month_changed', 'award', 'AFTER', 'STATEMENT', 'TRUNCATE'),
              ('audit_changes', 'branch', 'AFTER', 'STATEMENT', 'INSERT'),
-             ('audit_changes', 'award', 'AFTER', 'ROW', 'UPDATE'),
+             ('audit_changes', 'award', 'AFTER', 'STATEMENT', 'UPDATE'),
              ('audit_immutable', 'audit', 'BEFORE', 'STATEMENT', 'TRUNCATE')) AS f(fn, tbl, timing, level, event);
 -- a look-alike with other column types (1.1 read them as text and date: a crash)
 CREATE TEMP TABLE lookalike (member_id int, month text, item int, points text);

@@ -125,6 +125,14 @@ SELECT count(*) AS audit_before FROM audit \gset
 INSERT INTO score (member_id, month, item, points)
 SELECT 'pb1', '2024-05-01', item, 1 FROM item WHERE category = 'study';
 SELECT count(*) - :audit_before AS audit_rows_added FROM audit;
+-- a multi-row update pairs each row's old and new version
+SELECT count(*) AS audit_before FROM audit \gset
+UPDATE score SET points = 0, note = item WHERE member_id = 'pb1' AND month = '2024-05-01';
+SELECT count(*) AS rows_updated,
+       count(*) FILTER (WHERE old_row ->> 'item' = new_row ->> 'item'
+                          AND new_row ->> 'note' = old_row ->> 'item'
+                          AND old_row ->> 'points' = '1' AND new_row ->> 'points' = '0') AS paired
+FROM audit WHERE audit_id > :audit_before;
 
 -- audit rows never change, even for the owner
 SELECT pg_temp.try($$UPDATE pointsys.audit SET reason = 'x'$$);
@@ -144,4 +152,24 @@ DELETE FROM score WHERE member_id LIKE 'p%';
 DELETE FROM recorder WHERE branch_id IN ('pa', 'pb');
 DELETE FROM member WHERE member_id LIKE 'p%';
 DELETE FROM branch WHERE branch_id IN ('pa', 'pb');
+INSERT INTO category VALUES ('pc', '临时类别 a category for a moment', 12.50);
+UPDATE category SET cap = 10 WHERE category = 'pc';
+DELETE FROM category WHERE category = 'pc';
+
+-- every row in the audit trail is written exactly as to_jsonb writes it
+-- (a row rebuilt from the audit's jsonb gives the same text back)
+CREATE FUNCTION pg_temp.as_to_jsonb(t text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    result boolean;
+BEGIN
+    EXECUTE format($q$
+        SELECT bool_and(r::text = to_jsonb(jsonb_populate_record(NULL::pointsys.%1$I, r))::text)
+        FROM pointsys.audit a, LATERAL (VALUES (a.old_row), (a.new_row)) v (r)
+        WHERE a.table_name = %1$L AND r IS NOT NULL$q$, t) INTO result;
+    RETURN result;
+END
+$$;
+SELECT t AS audited_table, pg_temp.as_to_jsonb(t)
+FROM unnest(ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member',
+                  'period', 'recorder', 'item', 'category', 'award_kind']) AS t;
 DROP ROLE regress_alice, regress_bob, regress_boss, regress_report;

@@ -110,9 +110,12 @@ typedef struct AuditWriter
 	MemoryContext rows;			/* their jsonb, freed once written */
 } AuditWriter;
 
-/* Open pointsys.audit for the statement's audit rows */
+/*
+ * Open pointsys.audit for the audit rows of a statement on audited, run by
+ * acting_as (the user before the switch to the owner).
+ */
 static void
-writer_open(AuditWriter *w, Relation audited, TriggerEvent event)
+writer_open(AuditWriter *w, Relation audited, TriggerEvent event, Oid acting_as)
 {
 	TupleDesc	desc;
 	char	   *reason = audit_reason();
@@ -153,7 +156,7 @@ writer_open(AuditWriter *w, Relation audited, TriggerEvent event)
 	w->values[AUDIT_ACTOR] = DirectFunctionCall1(namein,
 												 CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
 	w->values[AUDIT_ACTING_AS] = DirectFunctionCall1(namein,
-													 CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+													 CStringGetDatum(GetUserNameFromId(acting_as, false)));
 	w->values[AUDIT_TABLE_NAME] = CStringGetTextDatum(RelationGetRelationName(audited));
 	w->values[AUDIT_ACTION] = CStringGetTextDatum(TRIGGER_FIRED_BY_INSERT(event) ? "INSERT" :
 												  TRIGGER_FIRED_BY_UPDATE(event) ? "UPDATE" :
@@ -301,12 +304,13 @@ audit_changes(PG_FUNCTION_ARGS)
 	TriggerData *trigdata;
 	AuditWriter writer;
 	OwnerSwitch saved;
+	Oid			acting_as = GetUserId();
 
 	trigger_check(fcinfo, &audit_rule, &firing);
 	trigdata = firing.trigdata;
 
 	spi_begin(&saved);
-	writer_open(&writer, trigdata->tg_relation, trigdata->tg_event);
+	writer_open(&writer, trigdata->tg_relation, trigdata->tg_event, acting_as);
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		writer_add(&writer, (Datum) 0, (Datum) 0);
 	else if (trigdata->tg_oldtable != NULL || trigdata->tg_newtable != NULL)

@@ -56,6 +56,7 @@ static int	nrecorders = 0;
 static MemoryContext member_context = NULL;
 static HTAB *members = NULL;
 static bool members_valid = false;
+static MemberInfo *last_member = NULL;	/* the last one looked up */
 
 #define MEMBER_CACHE_LIMIT 200000
 
@@ -214,13 +215,16 @@ recorders_fill(MemoryContext cxt)
 const RulebookItem *
 rulebook_item(const char *item)
 {
+	static int	last = 0;		/* a sheet's rows come item by item */
 	int			i;
 
 	if (!rulebook_valid)
 		cache_load(&rulebook_context, "pointsys rulebook", &rulebook_valid, rulebook_fill);
+	if (last < nitems && strcmp(items[last].item, item) == 0)
+		return &items[last];
 	for (i = 0; i < nitems; i++)
 		if (strcmp(items[i].item, item) == 0)
-			return &items[i];
+			return &items[last = i];
 	return NULL;
 }
 
@@ -310,6 +314,7 @@ member_info(const char *member_id)
 												   "pointsys members",
 												   ALLOCSET_DEFAULT_SIZES);
 		MemoryContextReset(member_context);
+		last_member = NULL;
 		ctl.keysize = sizeof(info->member_id);
 		ctl.entrysize = sizeof(MemberInfo);
 		ctl.hcxt = member_context;
@@ -319,6 +324,9 @@ member_info(const char *member_id)
 		members_valid = true;
 	}
 
+	/* a sheet's rows come member by member */
+	if (last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
+		return last_member;
 	info = hash_search(members, member_id, HASH_ENTER, &found);
 	if (!found)
 	{
@@ -333,6 +341,7 @@ member_info(const char *member_id)
 		}
 		PG_END_TRY();
 	}
+	last_member = info;
 	return info;
 }
 

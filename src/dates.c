@@ -7,6 +7,8 @@
  */
 #include "pointsys.h"
 
+#include "access/xact.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
@@ -14,16 +16,18 @@ PG_FUNCTION_INFO_V1(pointsys_year_of);
 PG_FUNCTION_INFO_V1(pointsys_quarter_start);
 
 /*
- * Year and month (1..12) of a date, which must be finite.  A report calls
- * this twice for each ledger row, and a member's rows come together, so
- * the month starts of the last year seen are kept.
+ * The month starts of the last year seen: a report calls date_year_month
+ * twice for each ledger row, a write rule ledger_month once, and a member's
+ * rows come together.
  */
-void
-date_year_month(DateADT date, int *year, int *month)
+static bool cached = false;
+static int	cached_year;
+static DateADT starts[13];		/* 1 January .. 1 December, next 1 January */
+
+/* The month (0..11) of date in cached_year, after caching its year */
+static int
+cached_month(DateADT date)
 {
-	static bool cached = false;
-	static int	cached_year;
-	static DateADT starts[13];	/* 1 January .. 1 December, next 1 January */
 	int			m;
 
 	if (!cached || date < starts[0] || date >= starts[12])
@@ -43,23 +47,42 @@ date_year_month(DateADT date, int *year, int *month)
 	}
 	for (m = 11; date < starts[m]; m--)
 		;
+	return m;
+}
+
+/* Year and month (1..12) of a date, which must be finite */
+void
+date_year_month(DateADT date, int *year, int *month)
+{
+	*month = cached_month(date) + 1;
 	*year = cached_year;
-	*month = m + 1;
 }
 
 /* The month containing date; months are stored as their first day */
 void
 ledger_month(DateADT date, LedgerMonth *month)
 {
-	int			next_year;
-	int			next_month;
+	int			m = cached_month(date);
 
-	date_year_month(date, &month->year, &month->month);
-	next_year = month->year + (month->month == 12);
-	next_month = month->month % 12 + 1;
-	month->start = date2j(month->year, month->month, 1) - POSTGRES_EPOCH_JDATE;
-	month->end = date2j(next_year, next_month, 1) - POSTGRES_EPOCH_JDATE - 1;
-	if (month->year > 0)
+	month->year = cached_year;
+	month->month = m + 1;
+	month->start = starts[m];
+	month->end = starts[m + 1] - 1;
+	if (month->year > 0 && month->year < 10000)
+	{
+		/* "%04d-%02d", without snprintf: this runs for every row written */
+		char	   *p = month->label;
+
+		*p++ = '0' + month->year / 1000;
+		*p++ = '0' + month->year / 100 % 10;
+		*p++ = '0' + month->year / 10 % 10;
+		*p++ = '0' + month->year % 10;
+		*p++ = '-';
+		*p++ = '0' + month->month / 10;
+		*p++ = '0' + month->month % 10;
+		*p = '\0';
+	}
+	else if (month->year > 0)
 		snprintf(month->label, sizeof(month->label), "%04d-%02d", month->year, month->month);
 	else
 		snprintf(month->label, sizeof(month->label), "%04d-%02d BC", 1 - month->year, month->month);
@@ -69,6 +92,28 @@ ledger_month(DateADT date, LedgerMonth *month)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("month %s of date %s cannot be stored: its first day is out of range",
 						month->label, date_text(date))));
+}
+
+/*
+ * Year and month of CURRENT_DATE, which every score written compares with:
+ * kept for the transaction (its start fixes CURRENT_DATE) and time zone.
+ */
+void
+current_year_month(int *year, int *month)
+{
+	static TimestampTz cached_start = DT_NOBEGIN;
+	static pg_tz *cached_zone = NULL;
+	static int	current_year;
+	static int	current_month;
+
+	if (cached_start != GetCurrentTransactionStartTimestamp() || cached_zone != session_timezone)
+	{
+		date_year_month(GetSQLCurrentDate(), &current_year, &current_month);
+		cached_start = GetCurrentTransactionStartTimestamp();
+		cached_zone = session_timezone;
+	}
+	*year = current_year;
+	*month = current_month;
 }
 
 /* A finite date as YYYY-MM-DD (BC), whatever DateStyle says */

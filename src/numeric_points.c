@@ -20,6 +20,9 @@
 #define NUMERIC_SHORT_NEGATIVE	0x2000
 #define NUMERIC_SHORT_WEIGHT_SIGN 0x0040
 #define NUMERIC_SHORT_WEIGHT	0x003F
+#define NUMERIC_SHORT_DSCALE_MASK 0x1F80
+#define NUMERIC_SHORT_DSCALE_SHIFT 7
+#define NUMERIC_DSCALE_MASK		0x3FFF
 
 /*
  * Convert a numeric to micro-points, reading its digits in place: this runs
@@ -29,6 +32,18 @@
  */
 FxStatus
 points_from_numeric(Datum value, int64 *result)
+{
+	int			dscale;
+
+	return points_and_scale(value, result, &dscale);
+}
+
+/*
+ * The same, with the number of decimals the numeric shows (its display
+ * scale: 2 for 3.50)
+ */
+FxStatus
+points_and_scale(Datum value, int64 *result, int *dscale)
 {
 	struct varlena *packed = PG_DETOAST_DATUM_PACKED(value);
 	const char *data = VARDATA_ANY(packed);
@@ -48,6 +63,7 @@ points_from_numeric(Datum value, int64 *result)
 		case NUMERIC_SPECIAL:
 			return FX_SYNTAX;
 		case NUMERIC_SHORT:
+			*dscale = (header & NUMERIC_SHORT_DSCALE_MASK) >> NUMERIC_SHORT_DSCALE_SHIFT;
 			negative = (header & NUMERIC_SHORT_NEGATIVE) != 0;
 			weight = (int16) ((header & NUMERIC_SHORT_WEIGHT) |
 							  ((header & NUMERIC_SHORT_WEIGHT_SIGN) ? ~NUMERIC_SHORT_WEIGHT : 0));
@@ -55,6 +71,7 @@ points_from_numeric(Datum value, int64 *result)
 		default:
 			if (size < sizeof(int16))
 				return FX_SYNTAX;
+			*dscale = header & NUMERIC_DSCALE_MASK;
 			negative = (header & NUMERIC_FORM_MASK) == NUMERIC_NEGATIVE;
 			memcpy(&weight, data, sizeof(int16));
 			data += sizeof(int16);

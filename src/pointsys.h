@@ -34,6 +34,7 @@ extern bool pointsys_allow_drop;
 
 /* numeric ⇄ micro-points (numeric_points.c) */
 extern FxStatus points_from_numeric(Datum value, int64 *result);
+extern FxStatus points_and_scale(Datum value, int64 *result, int *dscale);
 extern char *numeric_text(Datum value);
 extern int64 points_arg(Datum value, const char *what);
 extern int64 score_arg(Datum value, const char *what);
@@ -58,6 +59,7 @@ typedef struct LedgerMonth
 
 extern void date_year_month(DateADT date, int *year, int *month);
 extern void ledger_month(DateADT date, LedgerMonth *month);
+extern void current_year_month(int *year, int *month);
 extern char *date_text(DateADT date);
 
 #endif							/* POINTSYS_H */

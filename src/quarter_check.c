@@ -31,6 +31,7 @@ static LocalTransactionId open_quarters_lxid = InvalidLocalTransactionId;
 static OpenQuarter *open_quarters = NULL;
 static int	nopen_quarters = 0;
 static int	open_quarters_size = 0;
+static int	last_open_quarter = 0;	/* where the last one was found */
 
 
 /* A subtransaction's abort releases its row locks: forget what they held */
@@ -107,9 +108,17 @@ check_quarter_recording(const char *branch_id, int year, int month,
 		open_quarters = NULL;
 	}
 	for (i = 0; i < nopen_quarters; i++)
-		if (open_quarters[i].year == year && open_quarters[i].quarter == quarter &&
-			strcmp(open_quarters[i].branch_id, branch_id) == 0)
+	{
+		/* the last one found first: a sheet's rows come member by member */
+		int			j = (i + last_open_quarter) % nopen_quarters;
+
+		if (open_quarters[j].year == year && open_quarters[j].quarter == quarter &&
+			strcmp(open_quarters[j].branch_id, branch_id) == 0)
+		{
+			last_open_quarter = j;
 			return;
+		}
+	}
 
 	lock_branch(branch_id, false);
 

@@ -109,12 +109,24 @@ read_row(FunctionCallInfo fcinfo, const TriggerRule *rule, Row *row)
 	TriggerData *trigdata;
 	int			i;
 
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+
 	trigger_check(fcinfo, rule, &row->firing);
 	trigdata = row->firing.trigdata;
 	row->tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	/* one pass over the row: reading column by column is quadratic */
+	desc = RelationGetDescr(trigdata->tg_relation);
+	values = palloc(desc->natts * sizeof(Datum));
+	nulls = palloc(desc->natts * sizeof(bool));
+	heap_deform_tuple(row->tuple, desc, values, nulls);
 	for (i = 0; i < row->firing.table->ncolumns; i++)
-		row->values[i] = trigger_column(&row->firing, row->tuple, i, &row->nulls[i]);
+	{
+		row->values[i] = values[row->firing.attnums[i] - 1];
+		row->nulls[i] = nulls[row->firing.attnums[i] - 1];
+	}
 }
 
 /* Refuse a month after the current one */
@@ -124,7 +136,7 @@ check_not_future(const LedgerMonth *month, const char *member_id, const char *wh
 	int			year;
 	int			current;
 
-	date_year_month(GetSQLCurrentDate(), &year, &current);
+	current_year_month(&year, &current);
 	if (month->year > year || (month->year == year && month->month > current))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
@@ -285,7 +297,8 @@ score_check(PG_FUNCTION_ARGS)
 	const char *item_code;
 	const RulebookItem *item;
 	int64		points;
-	char		what[128];
+	static char what[128];
+	static char what_item[128];	/* the item what names */
 
 	read_row(fcinfo, &score_rule, &row);
 	check_writer(&row, SCORE_MEMBER);
@@ -346,7 +359,12 @@ score_check(PG_FUNCTION_ARGS)
 				 errdetail("Member \"%s\", %s; the item is %s.",
 						   member_id, month.label, item->title)));
 
-	snprintf(what, sizeof(what), "item \"%s\"", item->item);
+	/* formatted once per item, not per row: a sheet's rows come item by item */
+	if (strcmp(what_item, item->item) != 0)
+	{
+		snprintf(what, sizeof(what), "item \"%s\"", item->item);
+		strlcpy(what_item, item->item, sizeof(what_item));
+	}
 	return PointerGetDatum(check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
 											  SCORE_AT, what, &month));
 }
@@ -414,7 +432,7 @@ evaluation_check(PG_FUNCTION_ARGS)
 				 errdetail("Democratic scores range from 0 to 100, with at most %d decimals.",
 						   FX_DECIMALS)));
 
-	date_year_month(GetSQLCurrentDate(), &current_year, &current_month);
+	current_year_month(&current_year, &current_month);
 	if (year > current_year || year < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
