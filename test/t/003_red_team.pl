@@ -311,7 +311,9 @@ for my $login (qw(report rec1))
 		CREATE TEMP TABLE score (LIKE pointsys.score INCLUDING DEFAULTS);
 		CREATE TRIGGER red_i AFTER INSERT ON pg_temp.score REFERENCING NEW TABLE AS pointsys_new_rows
 			FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
-		CREATE TRIGGER red_u AFTER UPDATE ON pg_temp.score FOR EACH ROW EXECUTE FUNCTION pointsys.audit_changes();
+		CREATE TRIGGER red_u AFTER UPDATE ON pg_temp.score
+			REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+			FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
 		CREATE TRIGGER red_d AFTER DELETE ON pg_temp.score REFERENCING OLD TABLE AS pointsys_old_rows
 			FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
 		CREATE TRIGGER red_t AFTER TRUNCATE ON pg_temp.score FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
@@ -582,11 +584,11 @@ for my $sql (q{SELECT pointsys.is_vetoed('m02', 2024)}, q{SELECT * FROM pointsys
 			my $update_set = $variant eq 'other types' ? ((split ' ', $columns)[0] . ' = ' . (split ' ', $columns)[0]) : $set;
 			for my $event (@$events)
 			{
-				# the genuine triggers' shapes: audit_changes is row-level on
-				# UPDATE, statement-level with transition tables otherwise;
-				# audit_immutable statement-level on TRUNCATE only
+				# the genuine triggers' shapes: audit_changes is
+				# statement-level with transition tables; audit_immutable
+				# statement-level on TRUNCATE only
 				my $each = $level
-				  // ($fn eq 'audit_changes' ? ($event eq 'UPDATE' ? 'ROW' : 'STATEMENT')
+				  // ($fn eq 'audit_changes' ? 'STATEMENT'
 					  : ($event eq 'TRUNCATE' ? 'STATEMENT' : 'ROW'));
 				my $referencing = '';
 				if ($timing eq 'AFTER' && $each eq 'STATEMENT' && $fn ne 'rulebook_changed')
