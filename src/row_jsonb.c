@@ -16,6 +16,7 @@
 #include "row_jsonb.h"
 
 #include "catalog/pg_type.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
@@ -45,12 +46,49 @@ row_jsonb_supports(Oid type)
 	}
 }
 
-/* The jsonb scalar (or embedded document) of a non-null value */
+/*
+ * The text of the last date or timestamp of each column: a statement's rows
+ * mostly share their recorded_at, and formatting it in the session's time
+ * zone was a tenth of the audit's time.
+ */
+#define MEMO_COLUMNS 16
+typedef struct DateMemo
+{
+	Oid			type;
+	int64		value;
+	pg_tz	   *zone;
+	char		text[MAXDATELEN + 1];
+} DateMemo;
+static DateMemo memos[MEMO_COLUMNS];
+
+/* A date or timestamp as to_jsonb writes it, for column number column */
+static const char *
+date_text_of(int column, Oid type, Datum value)
+{
+	DateMemo   *memo;
+	int64		key = type == DATEOID ? DatumGetDateADT(value) : DatumGetTimestamp(value);
+
+	if (column >= MEMO_COLUMNS)
+		return pstrdup(JsonEncodeDateTime(NULL, value, type, NULL));
+	memo = &memos[column];
+	if (memo->type != type || memo->value != key || memo->zone != session_timezone)
+	{
+		JsonEncodeDateTime(memo->text, value, type, NULL);
+		memo->type = type;
+		memo->value = key;
+		memo->zone = session_timezone;
+	}
+	return memo->text;
+}
+
+/*
+ * The jsonb scalar (or embedded document) of a non-null value of column
+ * number column
+ */
 static void
-push_value(JsonbParseState **state, Oid type, Datum value)
+push_value(JsonbParseState **state, int column, Oid type, Datum value)
 {
 	JsonbValue	v;
-	char		buf[MAXDATELEN + 1];
 	const char *s;
 
 	switch (type)
@@ -109,7 +147,7 @@ push_value(JsonbParseState **state, Oid type, Datum value)
 		case DATEOID:
 		case TIMESTAMPOID:
 		case TIMESTAMPTZOID:
-			s = pstrdup(JsonEncodeDateTime(buf, value, type, NULL));
+			s = date_text_of(column, type, value);
 			v.type = jbvString;
 			v.val.string.val = (char *) s;
 			v.val.string.len = strlen(s);
@@ -193,7 +231,7 @@ row_jsonb(TupleTableSlot *slot, const int *order, int n)
 			pushJsonbValue(&state, WJB_VALUE, &null);
 		}
 		else
-			push_value(&state, att->atttypid, slot->tts_values[order[i]]);
+			push_value(&state, order[i], att->atttypid, slot->tts_values[order[i]]);
 	}
 	object = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	return JsonbPGetDatum(JsonbValueToJsonb(object));
