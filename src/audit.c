@@ -48,7 +48,7 @@ static const TriggerTable audited_tables[] = {
 	TRIGGER_TABLE("category"), TRIGGER_TABLE("award_kind")
 };
 static const TriggerRule audit_rule = {
-	"audit_changes", false, 0,
+	"audit_changes", false, TRIGGER_TYPE_UPDATE,	/* row-level: releases before 1.3 */
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
 	row_jsonb_supports, lengthof(audited_tables), audited_tables
 };
@@ -294,8 +294,33 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 }
 
 /*
+ * Hold the audit row of one updated row: the row-level trigger of the
+ * releases before 1.3, until ALTER EXTENSION pointsys UPDATE replaces it.
+ */
+static void
+audit_row(AuditWriter *w, TriggerData *trigdata)
+{
+	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	int		   *order = palloc(desc->natts * sizeof(int));
+	int			ncolumns = row_jsonb_order(desc, order);
+	MemoryContext caller = MemoryContextSwitchTo(w->rows);
+	Datum		old_row;
+	Datum		new_row;
+
+	ExecStoreHeapTuple(trigdata->tg_trigtuple, slot, false);
+	old_row = row_jsonb(slot, order, ncolumns);
+	ExecStoreHeapTuple(trigdata->tg_newtuple, slot, false);
+	new_row = row_jsonb(slot, order, ncolumns);
+	MemoryContextSwitchTo(caller);
+	writer_add(w, old_row, new_row);
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
  * AFTER INSERT, UPDATE or DELETE (FOR EACH STATEMENT, with transition
- * tables) or TRUNCATE of an audited table: write its audit rows.
+ * tables; or FOR EACH ROW for an UPDATE, as before 1.3) or TRUNCATE of an
+ * audited table: write its audit rows.
  */
 Datum
 audit_changes(PG_FUNCTION_ARGS)
@@ -313,6 +338,8 @@ audit_changes(PG_FUNCTION_ARGS)
 	writer_open(&writer, trigdata->tg_relation, trigdata->tg_event, acting_as);
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		writer_add(&writer, (Datum) 0, (Datum) 0);
+	else if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		audit_row(&writer, trigdata);
 	else if (trigdata->tg_oldtable != NULL || trigdata->tg_newtable != NULL)
 		audit_rows(&writer, trigdata);
 	else
