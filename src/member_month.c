@@ -264,7 +264,16 @@ upsert_score_sums(const TriggerFiring *firing)
 		return false;
 	}
 
-	n = (int) hash_get_num_entries(sums);
+	/* an UPDATE that kept a month's sums (a note corrected) changes nothing */
+	n = 0;
+	hash_seq_init(&seq, sums);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+	{
+		if (entry->points != 0 || entry->scores != 0)
+			n++;
+		if (entry->scores < 0)
+			nless++;
+	}
 	if (n == 0)
 	{
 		hash_destroy(sums);
@@ -274,15 +283,15 @@ upsert_score_sums(const TriggerFiring *firing)
 	months = palloc(n * sizeof(Datum));
 	points = palloc(n * sizeof(Datum));
 	scores = palloc(n * sizeof(Datum));
-	hash_seq_init(&seq, sums);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-		if (entry->scores < 0)
-			nless++;
 	more = nless;
 	hash_seq_init(&seq, sums);
 	while ((entry = hash_seq_search(&seq)) != NULL)
 	{
-		int			i = entry->scores < 0 ? less++ : more++;
+		int			i;
+
+		if (entry->points == 0 && entry->scores == 0)
+			continue;
+		i = entry->scores < 0 ? less++ : more++;
 
 		members[i] = CStringGetTextDatum(entry->key.member_id);
 		months[i] = DateADTGetDatum(entry->key.month);
