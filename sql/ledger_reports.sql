@@ -165,6 +165,7 @@ INSERT INTO score (member_id, month, item, points)
 VALUES ('m07', '2023-11-01', 'role', 1.50), ('m07', '2023-11-01', 'org_life', 2.5);
 INSERT INTO score (member_id, month, item, points)
 VALUES ('m07', '2023-12-01', 'role', 1.0000001), ('m07', '2023-12-01', 'org_life', 2.50000000);
+UPDATE score SET note = '改正' WHERE member_id = 'm07' AND month < '2024-01-01';  -- sums kept
 SELECT month, points, scores FROM member_month WHERE member_id = 'm07' AND month < '2024-01-01' ORDER BY month;
 SELECT mismatches FROM month_ledger_mismatches;
 TRUNCATE award;
