@@ -12,6 +12,7 @@ OBJS = \
 	src/ledger.o \
 	src/ledger_state.o \
 	src/member_month.o \
+	src/month_ledger_rows.o \
 	src/numeric_points.o \
 	src/owner_spi.o \
 	src/pointsys.o \

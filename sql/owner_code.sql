@@ -96,6 +96,7 @@ FROM (VALUES ('score_check', 'score', 'BEFORE', 'ROW', 'INSERT'),
              ('rulebook_changed', 'recorder', 'AFTER', 'STATEMENT', 'INSERT'),
              ('rulebook_upsert', 'item', 'BEFORE', 'ROW', 'INSERT'),
              ('member_month_changed', 'award', 'AFTER', 'STATEMENT', 'TRUNCATE'),
+             ('member_month_replicated', 'score', 'AFTER', 'ROW', 'UPDATE'),
              ('audit_changes', 'branch', 'AFTER', 'STATEMENT', 'INSERT'),
              ('audit_changes', 'award', 'AFTER', 'STATEMENT', 'UPDATE'),
              ('audit_immutable', 'audit', 'BEFORE', 'STATEMENT', 'TRUNCATE')) AS f(fn, tbl, timing, level, event);

@@ -29,6 +29,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "replication/logicalworker.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -347,7 +348,9 @@ member_info(const char *member_id)
 
 /*
  * Statement trigger on item, award_kind, member and recorder: tell every
- * backend, at commit, to drop its cached copy.
+ * backend, at commit, to drop its cached copy.  Also their row triggers,
+ * ENABLE REPLICA, for the rows a logical replication worker applies (it
+ * fires no statement trigger).
  */
 Datum
 rulebook_changed(PG_FUNCTION_ARGS)
@@ -357,13 +360,16 @@ rulebook_changed(PG_FUNCTION_ARGS)
 		TRIGGER_TABLE("member"), TRIGGER_TABLE("recorder")
 	};
 	static const TriggerRule rule = {
-		"rulebook_changed", false, 0,
+		"rulebook_changed", false, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE,
 		TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
 		NULL, lengthof(cached_tables), cached_tables
 	};
 	TriggerFiring firing;
 
 	trigger_check(fcinfo, &rule, &firing);
+	/* the row triggers (ENABLE REPLICA) serve a logical replication worker */
+	if (TRIGGER_FIRED_FOR_ROW(firing.trigdata->tg_event) && !IsLogicalWorker())
+		return PointerGetDatum(NULL);
 	CacheInvalidateRelcache(firing.trigdata->tg_relation);
 	return PointerGetDatum(NULL);
 }

@@ -20,6 +20,7 @@
  * month ledger from the score and award rows it loads (the table itself is
  * not dumped).
  */
+#include "month_ledger.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
 
@@ -28,6 +29,7 @@
 #include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "replication/logicalworker.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -319,6 +321,34 @@ upsert_score_sums(const TriggerFiring *firing)
 }
 
 /*
+ * Refuse award rows whose kind is not in award_kind (only a restore without
+ * foreign keys could bring them): the join of AWARD_ROWS would have left
+ * them out of the sums.
+ */
+static void
+check_award_kinds(TriggerData *trigdata)
+{
+	const char *tables[2] = {trigdata->tg_newtable ? NEW_ROWS : NULL,
+	trigdata->tg_oldtable ? OLD_ROWS : NULL};
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		bool		isnull;
+
+		if (tables[i] == NULL)
+			continue;
+		run(psprintf("SELECT r.kind, r.member_id, r.month FROM %s r WHERE NOT EXISTS"
+					 " (SELECT FROM pointsys.award_kind k WHERE k.kind OPERATOR(pg_catalog.=) r.kind)"
+					 " LIMIT 1", tables[i]));
+		if (SPI_processed > 0)
+			award_kind_missing(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+							   SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull),
+							   SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	}
+}
+
+/*
  * AFTER INSERT, UPDATE or DELETE (FOR EACH STATEMENT, with transition
  * tables pointsys_new_rows / pointsys_old_rows) or TRUNCATE of score or
  * award: bring pointsys.member_month up to date.
@@ -339,6 +369,15 @@ member_month_changed(PG_FUNCTION_ARGS)
 	event = trigdata->tg_event;
 	scores = trigger_fired_on(&firing, "score");
 	rows = scores ? SCORE_ROWS : AWARD_ROWS;
+
+	/*
+	 * A logical replication worker applies rows one by one: the row trigger
+	 * member_month_replicated counts them (month_ledger_rows.c); only a
+	 * replicated TRUNCATE is for this trigger, unless the subscription
+	 * brings the month ledger itself.
+	 */
+	if (IsLogicalWorker() && (!TRIGGER_FIRED_BY_TRUNCATE(event) || month_ledger_subscribed()))
+		return PointerGetDatum(NULL);
 
 	spi_begin(&saved);
 	if (TRIGGER_FIRED_BY_TRUNCATE(event))
@@ -365,6 +404,8 @@ member_month_changed(PG_FUNCTION_ARGS)
 		run(psprintf(UPSERT, sql.data));
 		if (trigdata->tg_oldtable != NULL)
 			run(DELETE_EMPTY);
+		if (!scores)
+			check_award_kinds(trigdata);
 	}
 	spi_end(&saved);
 	return PointerGetDatum(NULL);

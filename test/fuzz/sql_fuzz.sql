@@ -695,7 +695,8 @@ BEGIN
 		-- (column, type, value): the columns the functions read, and others,
 		-- of random types
 		a := ARRAY[pick('{score_check,award_check,evaluation_check,sanction_check,period_check,rulebook_guard,
-						  rulebook_changed,rulebook_upsert,member_month_changed,audit_changes,audit_immutable,drop_guard}'),
+						  rulebook_changed,rulebook_upsert,member_month_changed,member_month_replicated,audit_changes,
+						  audit_immutable,drop_guard}'),
 				   pick('{super,super,super,admin,recorder,nobody}'),
 				   CASE WHEN chance(0.8) THEN pick('{score,award,evaluation,sanction,period,member,item,award_kind,category,
 													 recorder,branch,audit,member_month}')

@@ -1,0 +1,181 @@
+# A bureau consolidated into a city database by logical replication.
+#
+# The bureau publishes its ledger; two city databases subscribe:
+#   - city_ledger: the ledger tables and the rulebook (not the month ledger
+#     or the audit trail): its own triggers keep member_month from the rows
+#     the apply worker applies (month_ledger_rows.c);
+#   - city_schema: all of schema pointsys, member_month and audit included:
+#     its triggers leave member_month to the publisher's rows.
+# After the initial copy and after inserts (COPY), updates, deletes, an
+# award of a kind added to the rulebook the same day, and a TRUNCATE, each
+# city database's annual and quarterly results equal the bureau's and a
+# recomputation in plain SQL, and member_month equals the sums of the rows.
+# An award whose kind the city lacks is an error, never a silent zero.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $bureau = PostgreSQL::Test::Cluster->new('bureau');
+$bureau->init(allows_streaming => 'logical');
+$bureau->start;
+my $city = PostgreSQL::Test::Cluster->new('city');
+$city->init;
+$city->append_conf('postgresql.conf', "wal_retrieve_retry_interval = '200ms'");
+$city->start;
+
+$bureau->safe_psql('postgres', q{CREATE DATABASE bureau ENCODING 'UTF8' TEMPLATE template0});
+$bureau->safe_psql('bureau', 'CREATE EXTENSION pointsys');
+$bureau->command_ok(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $bureau->connstr('bureau'),
+	  '-f', 'test/data/sample_bureau.sql' ],
+	'the sample bureau loads');
+$bureau->safe_psql('bureau', q{
+	CREATE PUBLICATION city_ledger FOR TABLE
+		pointsys.branch, pointsys.member, pointsys.score, pointsys.award, pointsys.sanction,
+		pointsys.evaluation, pointsys.item, pointsys.category, pointsys.award_kind;
+	CREATE PUBLICATION city_schema FOR TABLES IN SCHEMA pointsys;
+});
+
+my $bureau_conn = $bureau->connstr() . ' dbname=bureau';
+for my $db ('city_ledger', 'city_schema')
+{
+	$city->safe_psql('postgres', "CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0");
+	$city->safe_psql($db, 'CREATE EXTENSION pointsys');
+	# the rulebook comes from the bureau: the city's own defaults make way
+	$city->safe_psql($db, q{
+		SET session_replication_role = replica;
+		DELETE FROM pointsys.item; DELETE FROM pointsys.award_kind; DELETE FROM pointsys.category;
+	});
+	$city->command_ok(
+		[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $city->connstr($db),
+		  '-f', 'test/data/plain_report.sql' ],
+		"the plain-SQL report is set up in $db");
+	$city->safe_psql($db, "CREATE SUBSCRIPTION $db CONNECTION '$bureau_conn' PUBLICATION $db");
+}
+
+# The figures that must agree, each as one text
+my %figures = (
+	annual_results => 'SELECT * FROM pointsys.annual_results ORDER BY member_id, year',
+	quarterly_scores => 'SELECT * FROM pointsys.quarterly_scores ORDER BY member_id, year, quarter',
+	member_month => 'SELECT * FROM pointsys.member_month ORDER BY member_id, month',
+);
+# member_month against the rows it sums: the number of differing rows
+my $month_ledger_mismatches = q{
+	WITH rows AS (
+		SELECT member_id, month, sum(points) AS points, sum(scores) AS scores,
+			   sum(award_points) AS award_points, sum(awards) AS awards
+		FROM (SELECT member_id, month, points, 1 AS scores, 0 AS award_points, 0 AS awards
+			  FROM pointsys.score
+			  UNION ALL
+			  SELECT a.member_id, a.month, 0, 0, k.points, 1
+			  FROM pointsys.award a JOIN pointsys.award_kind k USING (kind)) r
+		GROUP BY member_id, month)
+	SELECT count(*) FROM ((SELECT * FROM pointsys.member_month EXCEPT ALL SELECT * FROM rows)
+						  UNION ALL (SELECT * FROM rows EXCEPT ALL SELECT * FROM pointsys.member_month)) d};
+# annual_results against the same report as nested GROUP BY views in plain
+# SQL (test/data/plain_report.sql): the number of differing rows
+my $plain_mismatches = q{
+	SELECT count(*) FROM (
+		(SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
+				vetoed, total, grade::text, eligibility FROM pointsys.annual_results
+		 EXCEPT ALL SELECT * FROM pointsys_plain.annual_results)
+		UNION ALL
+		(SELECT * FROM pointsys_plain.annual_results
+		 EXCEPT ALL SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment,
+				democratic, vetoed, total, grade::text, eligibility FROM pointsys.annual_results)) d};
+
+sub wait_for_city
+{
+	for my $db ('city_ledger', 'city_schema')
+	{
+		$city->wait_for_subscription_sync($bureau, $db, $db);
+	}
+	my $lsn = $bureau->lsn('insert');
+	for my $db ('city_ledger', 'city_schema')
+	{
+		$bureau->wait_for_catchup($db, 'replay', $lsn);
+	}
+}
+
+sub compare
+{
+	my ($when) = @_;
+	for my $name (sort keys %figures)
+	{
+		my $expected = $bureau->safe_psql('bureau', $figures{$name});
+		for my $db ('city_ledger', 'city_schema')
+		{
+			is($city->safe_psql($db, $figures{$name}), $expected, "$when: $name of $db equals the bureau's");
+		}
+	}
+	for my $db ('city_ledger', 'city_schema')
+	{
+		is($city->safe_psql($db, $month_ledger_mismatches), '0',
+			"$when: member_month of $db equals the sums of its rows");
+		is($city->safe_psql($db, $plain_mismatches), '0',
+			"$when: annual_results of $db equal the plain-SQL report");
+	}
+}
+
+wait_for_city();
+isnt($city->safe_psql('city_ledger', 'SELECT count(*) FROM pointsys.annual_results'), '0',
+	'the city has annual results after the initial copy');
+compare('after the initial copy');
+
+# --- a day of writes on the bureau ---------------------------------------------
+$bureau->safe_psql('bureau', q{
+	-- a month's sheet by COPY
+	CREATE TEMP TABLE sheet AS
+		SELECT m.member_id, DATE '2026-01-01' AS month, i.item, i.step * 2 AS points
+		FROM pointsys.member m CROSS JOIN pointsys.item i
+		WHERE m.branch_id = 'b2' AND m.left_on IS NULL;
+	COPY sheet TO '/tmp/pointsys_logical_sheet.copy';
+	COPY pointsys.score (member_id, month, item, points) FROM '/tmp/pointsys_logical_sheet.copy';
+	-- corrections
+	SET pointsys.reason = '更正';
+	UPDATE pointsys.score SET points = 0 WHERE member_id = 'm02' AND month = '2025-03-01';
+	UPDATE pointsys.score SET month = '2026-02-01'
+	WHERE member_id = 'm02' AND month = '2026-01-01' AND item = 'role';
+	DELETE FROM pointsys.score WHERE member_id = 'm06' AND month BETWEEN '2025-05-01' AND '2025-06-01';
+	DELETE FROM pointsys.award WHERE member_id = 'm01';
+	RESET pointsys.reason;
+	-- a kind of award added to the rulebook, and awarded
+	INSERT INTO pointsys.award_kind (kind, title, points) VALUES ('city', '市级表彰 city commendation', 4);
+	INSERT INTO pointsys.award (member_id, month, kind) VALUES ('m04', '2025-09-01', 'city'),
+															   ('m07', '2025-09-01', 'city');
+});
+wait_for_city();
+compare('after inserts, updates, deletes and a new award kind');
+
+# a replicated TRUNCATE of award empties its share of the month ledger
+$bureau->safe_psql('bureau', 'TRUNCATE pointsys.award');
+wait_for_city();
+compare('after TRUNCATE of award');
+
+# --- an award whose kind the city does not have: an error, not a zero ------------
+{
+	my $log_offset = -s $city->logfile;
+	$city->safe_psql('city_ledger', q{
+		SET session_replication_role = replica;
+		DELETE FROM pointsys.award_kind WHERE kind = 'city';
+	});
+	$bureau->safe_psql('bureau', q{
+		INSERT INTO pointsys.award (member_id, month, kind) VALUES ('m08', '2025-09-01', 'city');
+	});
+	$city->wait_for_log(qr/award kind "city" of member "m08" \(2025-09-01\) is not in pointsys\.award_kind/,
+		$log_offset);
+	pass('an award of a kind the city lacks stops the apply with an error');
+	is($city->safe_psql('city_ledger', q{SELECT count(*) FROM pointsys.award WHERE member_id = 'm08'}),
+		'0', 'and the award is not applied without its points');
+	# the kind arrives: the apply goes on, and the figures agree again
+	$city->safe_psql('city_ledger', q{
+		SET session_replication_role = replica;
+		INSERT INTO pointsys.award_kind (kind, title, points) VALUES ('city', '市级表彰 city commendation', 4);
+	});
+	wait_for_city();
+	compare('after the missing kind was restored');
+}
+
+done_testing();
