@@ -707,6 +707,19 @@ CREATE FUNCTION @extschema@.quarter_start(year pg_catalog.int4, quarter pg_catal
 	AS 'MODULE_PATHNAME', 'pointsys_quarter_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.quarter_start(pg_catalog.int4, pg_catalog.int4) IS '季度首日 first day of a quarter (1..4)';
 
+------------------------------------------------------------------------
+-- 城市级汇总 city level: helpers that postgres_fdw pushes down (issue 13)
+------------------------------------------------------------------------
+-- A city database federates its bureaus with postgres_fdw (foreign servers
+-- with OPTIONS (extensions 'pointsys')).  postgres_fdw ships to the bureau
+-- only IMMUTABLE functions of an extension listed there (and PostgreSQL 15
+-- ships no EXTRACT or date_trunc), so the city's reports group by these.
+
+CREATE FUNCTION @extschema@.quarter_of(pg_catalog.date) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'pointsys_quarter_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.quarter_of(pg_catalog.date) IS
+	'季度 quarter (1..4) of a date; immutable, so postgres_fdw pushes a GROUP BY on it to the bureau';
+
 CREATE FUNCTION @extschema@.ledger_year_transfn(@extschema@.year_state, pg_catalog.date, pg_catalog.numeric, pg_catalog.numeric)
 	RETURNS @extschema@.year_state
 	AS 'MODULE_PATHNAME', 'ledger_year_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
