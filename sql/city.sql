@@ -45,3 +45,19 @@ WHERE p.oid IN ('pointsys.year_of(date)'::regprocedure, 'pointsys.quarter_of(dat
                 'pointsys.annual_assessment_transfn(pointsys.year_state, date, numeric)'::regprocedure,
                 'pointsys.annual_assessment_finalfn(pointsys.year_state)'::regprocedure)
 ORDER BY p.oid::regprocedure::text;
+
+-- Node identities (ids unique across bureaus).  install set node 1: every
+-- award, sanction and audit id of these tests is node 1's
+SELECT pointsys.node_of(1), pointsys.node_of(1099511627775), pointsys.node_of(1099511627776),
+       pointsys.node_of(9223372036854775807);
+SELECT 'award' AS ids, count(*) > 0 AS given_out, bool_and(pointsys.node_of(award_id) = 1) AS node_1 FROM pointsys.award
+UNION ALL SELECT 'sanction', count(*) > 0, bool_and(pointsys.node_of(sanction_id) = 1) FROM pointsys.sanction
+UNION ALL SELECT 'audit', count(*) > 0, bool_and(pointsys.node_of(audit_id) = 1) FROM pointsys.audit;
+-- once ids were given out the node cannot change (55000); out of range is
+-- 22023; only the owner may call it
+SELECT pg_temp.try($$SELECT pointsys.set_node(2)$$);
+SELECT pg_temp.try($$SELECT pointsys.set_node(0)$$);
+SELECT pg_temp.try($$SELECT pointsys.set_node(8388608)$$);
+SELECT pg_temp.try($$SELECT pointsys.set_node(NULL)$$);
+SELECT r AS role, has_function_privilege(r, 'pointsys.set_node(integer)', 'EXECUTE') AS may_set_node
+FROM unnest(ARRAY['pointsys_admin', 'pointsys_recorder', 'pointsys_reader']) AS r;
