@@ -9,7 +9,12 @@
 #      its node and collide with nothing;
 #   3. a dump restored twice, or a bureau whose member ids are another's,
 #      fails the restore with 23505 and leaves the city unchanged;
-#   4. a database of release 1.2 updated in place keeps every row and id,
+#   4. the city then subscribes to bureau_a's award, sanction and audit
+#      rows by logical replication: replicated rows and the city's own
+#      audited writes interleave without a collision, and the subscription
+#      keeps streaming (before 1.3 the first local audited write stopped it
+#      for good);
+#   5. a database of release 1.2 updated in place keeps every row and id,
 #      numbers new ids under a node, and its DBA may set the node until an
 #      id of a node is given out.
 use strict;
@@ -19,7 +24,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('city');
-$node->init;
+$node->init(allows_streaming => 'logical');
 $node->start;
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 my %node_id = (bureau_a => 1, bureau_b => 2);
@@ -168,7 +173,49 @@ ok(!$ok, 'restoring a bureau with another bureau\'s member ids fails');
 like($err, qr/duplicate key value violates unique constraint "(branch|member)_pkey"/, 'on the branch or member key');
 is($node->safe_psql('city', $counts), $city_before, 'and leaves the city unchanged');
 
-# --- 4. a 1.2 database updated in place ----------------------------------------------
+# --- 4. replicated ids and the city's own ----------------------------------------------
+
+# the stream after the dump (the restore brought everything before it); a
+# subscription to a database of the same cluster needs its slot made apart
+my $log_offset = -s $node->logfile;
+$node->safe_psql('bureau_a', q{
+	CREATE PUBLICATION city_ids FOR TABLE pointsys.award, pointsys.sanction, pointsys.audit;
+	SELECT pg_create_logical_replication_slot('city_a', 'pgoutput');
+});
+my $connstr = $node->connstr . ' dbname=bureau_a';
+$node->safe_psql('city', qq{
+	CREATE SUBSCRIPTION city_a CONNECTION '$connstr' PUBLICATION city_ids
+	WITH (create_slot = false, slot_name = 'city_a', copy_data = false);
+});
+for my $round (1 .. 3)
+{
+	$node->safe_psql('bureau_a', qq{
+		SET pointsys.reason = '局第${round}次补录';
+		INSERT INTO pointsys.award (member_id, month, kind) VALUES ('a_gm5', '2024-0${round}-01', 'above_county');
+		INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('a_gm6', 'warning', '2024-0${round}-01');
+	});
+	$node->safe_psql('city', qq{
+		SET pointsys.reason = '市第${round}次补录';
+		INSERT INTO pointsys.award (member_id, month, kind) VALUES ('b_gm5', '2024-0${round}-01', 'county');
+		UPDATE pointsys.score SET points = $round WHERE member_id = 'b_gm6' AND month = '2024-01-01' AND item = 'role';
+	});
+}
+$node->wait_for_catchup('city_a');
+is($node->safe_psql('city', q{
+	SELECT string_agg(format('%s %s', pointsys.node_of(audit_id), reason), ', ' ORDER BY reason)
+	FROM pointsys.audit WHERE reason LIKE '%次补录'}),
+	join(', ', (map { "1 局第${_}次补录, 1 局第${_}次补录" } 1 .. 3), (map { "100 市第${_}次补录, 100 市第${_}次补录" } 1 .. 3)),
+	'city: the bureau\'s replicated audit rows (node 1) and its own (node 100) side by side');
+is($node->safe_psql('city', q{SELECT count(*) FROM pointsys.award WHERE member_id = 'a_gm5' AND kind = 'above_county'
+	AND pointsys.node_of(award_id) = 1}),
+	'3', 'city: the replicated awards, with their bureau ids');
+is($node->safe_psql('city', q{SELECT count(*) = count(DISTINCT audit_id) FROM pointsys.audit}), 't', 'city: no audit id twice');
+is($node->safe_psql('city', q{SELECT pid IS NOT NULL FROM pg_stat_subscription WHERE subname = 'city_a'}), 't',
+	'city: the subscription is still streaming');
+ok(!$node->log_contains(qr/ERROR:/, $log_offset), 'no error in the log since the subscription began');
+$node->safe_psql('city', 'DROP SUBSCRIPTION city_a');
+
+# --- 5. a 1.2 database updated in place ----------------------------------------------
 
 $node->safe_psql('postgres', q{CREATE DATABASE legacy ENCODING 'UTF8' TEMPLATE template0});
 $node->safe_psql('legacy', q{CREATE EXTENSION pointsys VERSION '1.2'});
