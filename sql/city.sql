@@ -46,8 +46,9 @@ WHERE p.oid IN ('pointsys.year_of(date)'::regprocedure, 'pointsys.quarter_of(dat
                 'pointsys.annual_assessment_finalfn(pointsys.year_state)'::regprocedure)
 ORDER BY p.oid::regprocedure::text;
 
--- Node identities (ids unique across bureaus).  install set node 1: every
--- award, sanction and audit id of these tests is node 1's
+-- Node identities (ids unique across bureaus).  install and security (which
+-- re-creates the extension) set node 1: every award, sanction and audit id
+-- of these tests is node 1's
 SELECT pointsys.node_of(1), pointsys.node_of(1099511627775), pointsys.node_of(1099511627776),
        pointsys.node_of(9223372036854775807);
 SELECT 'award' AS ids, count(*) > 0 AS given_out, bool_and(pointsys.node_of(award_id) = 1) AS node_1 FROM pointsys.award

@@ -12,7 +12,7 @@
 # test/data/generate.sql (MEMBERS members each, one year, distinct ids) and
 # a city database federating them as README's City level says
 # (postgres_fdw, extensions 'pointsys', async_capable, UNION ALL views),
-# ANALYZE everywhere, then times each report REPS times inside the server
+# ANALYZE everywhere, a checkpoint, then times each report REPS times inside the server
 # (clock_timestamp around EXECUTE, so psql's start-up is not counted; the
 # foreign servers' connections are opened by a first, untimed run) and
 # prints the median:
@@ -89,6 +89,9 @@ psql -d city -c "$setup
 	CREATE VIEW city.grade_distribution AS $dist;
 	CREATE VIEW city.quarter_scores AS $quarters;
 	CREATE VIEW city.annual_results AS $results;"
+# let the loads' writes settle (checkpoint, autovacuum) before timing
+psql -c CHECKPOINT
+sleep 10
 
 # median_ms DB QUERY: the median of REPS timed runs, after one untimed run
 median_ms() {
