@@ -742,6 +742,19 @@ CREATE FUNCTION @extschema@.quarter_start(year pg_catalog.int4, quarter pg_catal
 	AS 'MODULE_PATHNAME', 'pointsys_quarter_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.quarter_start(pg_catalog.int4, pg_catalog.int4) IS '季度首日 first day of a quarter (1..4)';
 
+------------------------------------------------------------------------
+-- 城市级汇总 city level: helpers that postgres_fdw pushes down (issue 13)
+------------------------------------------------------------------------
+-- A city database federates its bureaus with postgres_fdw (foreign servers
+-- with OPTIONS (extensions 'pointsys')).  postgres_fdw ships to the bureau
+-- only IMMUTABLE functions of an extension listed there (and PostgreSQL 15
+-- ships no EXTRACT or date_trunc), so the city's reports group by these.
+
+CREATE FUNCTION @extschema@.quarter_of(pg_catalog.date) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'pointsys_quarter_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.quarter_of(pg_catalog.date) IS
+	'季度 quarter (1..4) of a date; immutable, so postgres_fdw pushes a GROUP BY on it to the bureau';
+
 CREATE FUNCTION @extschema@.ledger_year_transfn(@extschema@.year_state, pg_catalog.date, pg_catalog.numeric, pg_catalog.numeric)
 	RETURNS @extschema@.year_state
 	AS 'MODULE_PATHNAME', 'ledger_year_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -1284,6 +1297,67 @@ COMMENT ON TRIGGER audit_insert ON @extschema@.award_kind IS '审计 audit trail
 COMMENT ON TRIGGER audit_update ON @extschema@.award_kind IS '审计 audit trail of updates (old and new row)';
 COMMENT ON TRIGGER audit_delete ON @extschema@.award_kind IS '审计 audit trail of deletes (one row per deleted row)';
 COMMENT ON TRIGGER audit_truncate ON @extschema@.award_kind IS '审计 audit trail of truncation';
+
+------------------------------------------------------------------------
+-- 节点标识 ids unique across bureaus: a node identity per database (issue 13)
+------------------------------------------------------------------------
+-- award_id, sanction_id and audit_id stay identity columns (the audit
+-- trail's C code and every INSERT keep working unchanged), but each
+-- database numbers them in a range of its own: node × 2^40 + 1, 2, ...
+-- CREATE EXTENSION (and the update from 1.2) picks a random node from 1 to
+-- 8388607; the DBA of a city of bureaus sets planned ones with
+-- set_node() before any id is given out.  Ids below 2^40 are node 0:
+-- rows written before release 1.3.
+
+CREATE FUNCTION @extschema@.node_of(id pg_catalog.int8) RETURNS pg_catalog.int4
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN (id OPERATOR(pg_catalog.>>) 40)::pg_catalog.int4;
+COMMENT ON FUNCTION @extschema@.node_of(pg_catalog.int8) IS
+	'来源节点 the node (database) that gave out an award, sanction or audit id; 0: before release 1.3';
+
+CREATE FUNCTION @extschema@.set_node(node pg_catalog.int4) RETURNS pg_catalog.int4
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tbl pg_catalog.text;
+	col pg_catalog.text;
+	used pg_catalog.int8;
+BEGIN
+	IF node IS NULL OR node OPERATOR(pg_catalog.<) 1 OR node OPERATOR(pg_catalog.>) 8388607 THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('node identity %s is out of range', COALESCE(node::pg_catalog.text, 'NULL')),
+			HINT = 'A node identity is an integer from 1 to 8388607, one per database of the city.';
+	END IF;
+	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit'] LOOP
+		col := tbl OPERATOR(pg_catalog.||) '_id';
+		EXECUTE pg_catalog.format('SELECT max(%I) FROM pointsys.%I WHERE %I OPERATOR(pg_catalog.>=) 1099511627776',
+								  col, tbl, col)
+			INTO used;
+		IF used IS NOT NULL THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'object_not_in_prerequisite_state',
+				MESSAGE = pg_catalog.format('node identity cannot change: pointsys.%s has ids of node %s',
+											tbl, used OPERATOR(pg_catalog.>>) 40),
+				DETAIL = pg_catalog.format('Its %s %s was given out under that node.', col, used),
+				HINT = 'Set the node right after CREATE EXTENSION, before any award, sanction or audited change.';
+		END IF;
+	END LOOP;
+	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit'] LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE pointsys.%I ALTER COLUMN %I RESTART WITH %s', tbl,
+								  tbl OPERATOR(pg_catalog.||) '_id',
+								  node::pg_catalog.int8 OPERATOR(pg_catalog.*) 1099511627776 OPERATOR(pg_catalog.+) 1);
+	END LOOP;
+	RETURN node;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.set_node(pg_catalog.int4) IS
+	'节点标识 numbers this database''s award, sanction and audit ids from node × 2^40 + 1 (node 1..8388607); only before any such id of 1.3 exists';
+REVOKE ALL ON FUNCTION @extschema@.set_node(pg_catalog.int4) FROM PUBLIC;
+
+SELECT @extschema@.set_node((pg_catalog.floor(pg_catalog.random() OPERATOR(pg_catalog.*) 8388607))::pg_catalog.int4
+							OPERATOR(pg_catalog.+) 1);
 
 ------------------------------------------------------------------------
 -- 角色与权限 roles, privileges and row-level security

@@ -3,7 +3,7 @@
  *		Calendar arithmetic of the ledger, in whole days, without floating
  *		point: the year and month of a date, a ledger month's first and last
  *		day, dates as the messages print them, and the SQL functions
- *		year_of(date) and quarter_start(year, quarter).
+ *		year_of(date), quarter_of(date) and quarter_start(year, quarter).
  */
 #include "pointsys.h"
 
@@ -13,6 +13,7 @@
 #include "utils/datetime.h"
 
 PG_FUNCTION_INFO_V1(pointsys_year_of);
+PG_FUNCTION_INFO_V1(pointsys_quarter_of);
 PG_FUNCTION_INFO_V1(pointsys_quarter_start);
 
 /*
@@ -139,6 +140,21 @@ pointsys_year_of(PG_FUNCTION_ARGS)
 
 	date_year_month(PG_GETARG_DATEADT(0), &year, &month);
 	PG_RETURN_INT32(year);
+}
+
+/*
+ * quarter_of(date): the quarter (1..4) of the date's year.  IMMUTABLE and a
+ * member of the extension, so that postgres_fdw ships a GROUP BY on it to
+ * the bureau's server (it ships no EXTRACT or date_trunc on PostgreSQL 15).
+ */
+Datum
+pointsys_quarter_of(PG_FUNCTION_ARGS)
+{
+	int			year;
+	int			month;
+
+	date_year_month(PG_GETARG_DATEADT(0), &year, &month);
+	PG_RETURN_INT32((month + 2) / 3);
 }
 
 /* quarter_start(year, quarter): first day of the quarter (1..4) */

@@ -8,6 +8,8 @@
 --   branches  number of branches (default members / 200, at least 1)
 --   years     number of years of scores, ending with 2024 (default 1)
 --   seed      changes every generated score (default 1)
+--   prefix    put before every branch and member id (default none), so
+--             that several generated bureaus have distinct ids
 --   scores    'load' (default) inserts the scores through the write rules;
 --             'none' leaves them out and creates the unlogged table
 --             pointsys_generated_scores (member_id, month, item, points)
@@ -23,6 +25,7 @@
 \if :{?members} \else \set members 1000 \endif
 \if :{?years} \else \set years 1 \endif
 \if :{?seed} \else \set seed 1 \endif
+\if :{?prefix} \else \set prefix '' \endif
 \if :{?scores} \else \set scores load \endif
 \if :{?branches} \else
 SELECT GREATEST(1, :members / 200) AS branches \gset
@@ -33,14 +36,14 @@ CREATE FUNCTION pg_temp.g(n bigint) RETURNS int LANGUAGE sql IMMUTABLE
 RETURN pg_catalog.hashint8(n * 1000003 + :seed) & 2147483647;
 
 INSERT INTO pointsys.branch (branch_id, name)
-SELECT 'g' || b, '生成支部' || b FROM pg_catalog.generate_series(1, :branches) AS b;
+SELECT :'prefix' || 'g' || b, '生成支部' || b FROM pg_catalog.generate_series(1, :branches) AS b;
 
 INSERT INTO pointsys.member (member_id, name, branch_id)
-SELECT 'gm' || i, '党员' || i, 'g' || (i % :branches + 1)
+SELECT :'prefix' || 'gm' || i, '党员' || i, :'prefix' || 'g' || (i % :branches + 1)
 FROM pg_catalog.generate_series(1, :members) AS i;
 
 CREATE UNLOGGED TABLE pointsys_generated_scores AS
-SELECT 'gm' || i AS member_id, pg_catalog.make_date(y, mo, 1) AS month, it.item,
+SELECT :'prefix' || 'gm' || i AS member_id, pg_catalog.make_date(y, mo, 1) AS month, it.item,
 	   LEAST(it.max_points,
 			 pg_catalog.floor(it.max_points * (0.45 + (pg_temp.g(i) % 56) / 100.0)
 							  / it.step + (pg_temp.g(i * 7919 + y * 131 + mo * 17 + it.ord) % 3) - 1)
@@ -62,7 +65,7 @@ DROP TABLE pointsys_generated_scores;
 \endif
 
 INSERT INTO pointsys.award (member_id, month, kind)
-SELECT 'gm' || i, pg_catalog.make_date(y, mo, 1),
+SELECT :'prefix' || 'gm' || i, pg_catalog.make_date(y, mo, 1),
 	   (ARRAY['county', 'above_county', 'major_contribution'])[pg_temp.g(i + y + mo) % 3 + 1]
 FROM pg_catalog.generate_series(1, :members) AS i,
 	 pg_catalog.generate_series(2025 - :years, 2024) AS y,
@@ -70,12 +73,12 @@ FROM pg_catalog.generate_series(1, :members) AS i,
 WHERE pg_temp.g(i * 31 + y * 12 + mo) % 40 = 0;
 
 INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on)
-SELECT 'gm' || i, 'probation', pg_catalog.make_date(2024, pg_temp.g(i) % 12 + 1, 1), NULL
+SELECT :'prefix' || 'gm' || i, 'probation', pg_catalog.make_date(2024, pg_temp.g(i) % 12 + 1, 1), NULL
 FROM pg_catalog.generate_series(1, :members) AS i
 WHERE i % 97 = 0;
 
 INSERT INTO pointsys.evaluation (member_id, year, democratic)
-SELECT 'gm' || i, y, 60 + pg_temp.g(i * 3 + y) % 41
+SELECT :'prefix' || 'gm' || i, y, 60 + pg_temp.g(i * 3 + y) % 41
 FROM pg_catalog.generate_series(1, :members) AS i,
 	 pg_catalog.generate_series(2025 - :years, 2024) AS y
 WHERE i % 50 <> 0;
