@@ -126,7 +126,7 @@ INSERT INTO score (member_id, month, item, points)
 SELECT 'pb1', '2024-05-01', item, 1 FROM item WHERE category = 'study';
 SELECT count(*) - :audit_before AS audit_rows_added FROM audit;
 -- a multi-row update pairs each row's old and new version
-SELECT count(*) AS audit_before FROM audit \gset
+SELECT max(audit_id) AS audit_before FROM audit \gset
 UPDATE score SET points = 0, note = item WHERE member_id = 'pb1' AND month = '2024-05-01';
 SELECT count(*) AS rows_updated,
        count(*) FILTER (WHERE old_row ->> 'item' = new_row ->> 'item'
