@@ -20,15 +20,9 @@ SELECT y.member_id, m.branch_id, y.year,
 			ELSE @extschema@.annual_total(f.assessment, e.democratic) END AS total,
 	   g.grade,
 	   @extschema@.eligibility(g.grade) AS eligibility,
-	   (e.democratic IS NOT NULL
-		AND NOT EXISTS (
-			SELECT FROM pg_catalog.unnest(ARRAY[f.q1, f.q2, f.q3, f.q4]) WITH ORDINALITY AS rq(score, quarter)
-			WHERE rq.score IS NOT NULL
-			  AND NOT EXISTS (SELECT FROM @extschema@.period p
-							  WHERE p.branch_id OPERATOR(pg_catalog.=) m.branch_id
-								AND p.year OPERATOR(pg_catalog.=) y.year
-								AND p.quarter OPERATOR(pg_catalog.=) rq.quarter
-								AND p.status OPERATOR(pg_catalog.=) 'verified'))) AS final
+	   COALESCE(e.democratic IS NOT NULL
+				AND (f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
+				AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4), false) AS final
 FROM @extschema@.member_years y
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
 CROSS JOIN LATERAL @extschema@.year_figures(
@@ -47,7 +41,17 @@ CROSS JOIN LATERAL (SELECT COALESCE(
 			pg_catalog.daterange(pg_catalog.make_date(y.year, 1, 1),
 								 pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)),
 		false) AS vetoed) v
-CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g;
+CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g
+-- which quarters of the branch-year are verified (final)
+LEFT JOIN (SELECT p.branch_id, p.year,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 1) AS q1,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 2) AS q2,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 3) AS q3,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 4) AS q4
+		   FROM @extschema@.period p
+		   WHERE p.status OPERATOR(pg_catalog.=) 'verified'
+		   GROUP BY p.branch_id, p.year) pv
+	ON pv.branch_id OPERATOR(pg_catalog.=) m.branch_id AND pv.year OPERATOR(pg_catalog.=) y.year;
 
 COMMENT ON COLUMN @extschema@.annual_results.final IS
 	'定级 the grade is final: every recorded quarter verified and the democratic score recorded; false: provisional';
@@ -647,8 +651,8 @@ RETURN '<!DOCTYPE html>' || E'\n' || '<html lang="zh-CN"><head><meta charset="ut
 	|| 'table{border-collapse:collapse;width:100%}'
 	|| 'th,td{border:0.5pt solid #000;padding:1mm;text-align:center}'
 	|| 'thead{display:table-header-group}tr{page-break-inside:avoid}'
-	|| 'th.item{font-size:7pt;font-weight:normal}'
-	|| 'p.sign{margin-top:6mm}'
+	|| 'th.item{font-size:7pt;font-weight:normal}td.nw,th.nw{white-space:nowrap}'
+	|| 'p.sign{margin-top:6mm}td.sign{border:none;text-align:left;padding-top:4mm}tfoot{display:table-footer-group}'
 	|| '</style></head><body>' || E'\n' || body || E'\n</body></html>\n';
 COMMENT ON FUNCTION @extschema@.html_page(pg_catalog.text, pg_catalog.bool, pg_catalog.text) IS
 	'打印页面 a standalone A4 HTML page around an (escaped) body';
@@ -674,11 +678,13 @@ BEGIN
 	FROM pg_catalog.unnest(pointsys.rulebook_items()) WITH ORDINALITY AS u(item, n)
 	JOIN pointsys.item i ON i.item OPERATOR(pg_catalog.=) u.item;
 	SELECT pg_catalog.string_agg(
-			'<tr><td>' || pointsys.html_escape(r.name) || '</td><td>'
+			'<tr><td class="nw">' || pointsys.html_escape(r.name) || '</td><td class="nw">'
 			|| pg_catalog.to_char(r.month, 'FMMM') || '月</td>'
-			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(p.points::pg_catalog.text, '') || '</td>', '' ORDER BY p.n)
+			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(pg_catalog.trim_scale(p.points)::pg_catalog.text, '')
+											 || '</td>', '' ORDER BY p.n)
 				FROM pg_catalog.unnest(r.points) WITH ORDINALITY AS p(points, n))
-			|| '<td>' || r.reward || '</td><td><b>' || r.total || '</b></td></tr>',
+			|| '<td>' || pg_catalog.trim_scale(r.reward) || '</td><td><b>' || pg_catalog.trim_scale(r.total)
+			|| '</b></td></tr>',
 			E'\n' ORDER BY r.member_id, r.month)
 	INTO rows
 	FROM pointsys.record_sheet r
@@ -691,11 +697,14 @@ BEGIN
 		'<h1>党员积分管理记录表</h1>'
 		|| pg_catalog.format('<p class="meta">支部：%s　　%s年第%s季度</p>',
 							 pointsys.html_escape(branch_name), record_sheet_html.year, record_sheet_html.quarter)
-		|| '<table><thead><tr><th>姓名</th><th>月份</th>' || COALESCE(head, '')
-		|| '<th>奖励分</th><th>月度积分</th></tr></thead><tbody>' || E'\n'
+		|| '<table><thead><tr><th class="nw">姓名</th><th class="nw">月份</th>' || COALESCE(head, '')
+		|| '<th>奖励分</th><th>月度积分</th></tr></thead>'
+		-- the signatures in the footer: Chromium and browsers repeat it on every page
+		|| pg_catalog.format('<tfoot><tr><td class="sign" colspan="%s">记录员（签字）：　　　　　　　　'
+							 '支部书记（签字）：　　　　　　　　日期：</td></tr></tfoot><tbody>',
+							 n OPERATOR(pg_catalog.+) 4) || E'\n'
 		|| COALESCE(rows, pg_catalog.format('<tr><td colspan="%s">本季度尚无记录</td></tr>', n OPERATOR(pg_catalog.+) 4))
-		|| E'\n</tbody></table>'
-		|| '<p class="sign">记录员（签字）：　　　　　　　　支部书记（签字）：　　　　　　　　日期：</p>');
+		|| E'\n</tbody></table>');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.record_sheet_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
@@ -713,9 +722,10 @@ DECLARE
 	p_end pg_catalog.date;
 BEGIN
 	SELECT pg_catalog.string_agg(
-			'<tr><td>' || p.branch_rank || '</td><td>' || pointsys.html_escape(p.name) || '</td><td>'
-			|| COALESCE(p.m1::pg_catalog.text, '') || '</td><td>' || COALESCE(p.m2::pg_catalog.text, '')
-			|| '</td><td>' || COALESCE(p.m3::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
+			'<tr><td>' || p.branch_rank || '</td><td class="nw">' || pointsys.html_escape(p.name) || '</td><td>'
+			|| COALESCE(pg_catalog.trim_scale(p.m1)::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(pg_catalog.trim_scale(p.m2)::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(pg_catalog.trim_scale(p.m3)::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
 			E'\n' ORDER BY p.branch_rank, p.member_id),
 		   pg_catalog.min(p.publicity_start), pg_catalog.min(p.publicity_end)
 	INTO rows, p_start, p_end
@@ -729,10 +739,14 @@ BEGIN
 						  pointsys.html_escape(branch_name), publicity_html.year, publicity_html.quarter)
 		|| '<p class="meta">公示期：'
 		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
+				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
 				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
 					 || pg_catalog.to_char(p_end OPERATOR(pg_catalog.-) 1, 'YYYY年FMMM月FMDD日') END
 		|| '。公示期间如有异议，请向支部委员会反映。</p>'
-		|| '<table><thead><tr><th>排名</th><th>姓名</th><th>第一个月</th><th>第二个月</th><th>第三个月</th>'
+		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
+							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
+							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 1,
+							 publicity_html.quarter OPERATOR(pg_catalog.*) 3)
 		|| '<th>季考核积分</th></tr></thead><tbody>' || E'\n'
 		|| COALESCE(rows, '<tr><td colspan="6">本季度尚无记录</td></tr>')
 		|| E'\n</tbody></table>'

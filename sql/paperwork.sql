@@ -214,7 +214,7 @@ SELECT strpos(h, '<!DOCTYPE html>') = 1 AS doctype, strpos(h, 'size:A4 landscape
 	   strpos(h, '党员积分管理记录表') > 0 AS title, strpos(h, '文书甲支部') > 0 AS branch,
 	   strpos(h, '甲&quot;一&quot;&lt;b&gt;&amp;') > 0 AS escaped, strpos(h, '<b>&') = 0 AS no_raw_name,
 	   strpos(h, '积极参加组织安排的学习培训活动') > 0 AS item_title,
-	   (length(h) - length(replace(h, '<tr><td>', ''))) / length('<tr><td>') AS rows
+	   (length(h) - length(replace(h, '<tr><td class="nw">', ''))) / length('<tr><td class="nw">') AS rows
 FROM record_sheet_html('wa', 2019, 1) h;
 SELECT strpos(h, 'size:A4;') > 0 AS a4, strpos(h, '党员积分公示') > 0 AS title,
 	   strpos(h, '甲&quot;一&quot;&lt;b&gt;&amp;') > 0 AS escaped, strpos(h, '93.33') > 0 AS score,

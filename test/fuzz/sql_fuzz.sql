@@ -244,6 +244,8 @@ GRANT pointsys_admin TO fuzz_admin;
 GRANT pointsys_recorder TO fuzz_recorder;
 INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
 -- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed
+-- (no publicity period to wait for before filing)
+INSERT INTO pointsys.setting VALUES ('publicity_days', 0);
 SELECT pointsys.advance('b2', 2024, q) FROM generate_series(1, 4) q, generate_series(1, 4) s WHERE s <= q ORDER BY q, s;
 SELECT pointsys.advance('b1', 2025, 4) FROM generate_series(1, 3);
 INSERT INTO pointsys.item (item, category, title, max_points, step)
