@@ -1573,9 +1573,11 @@ DECLARE
 	p_status pg_catalog.text;
 	p_start pg_catalog.date;
 	p_end pg_catalog.date;
-	first_month pg_catalog.date := pointsys.quarter_start(publicity.year, publicity.quarter);
+	first_month pg_catalog.date;
 BEGIN
+	-- the rights first: a refused role learns nothing of the arguments
 	PERFORM pointsys.check_branch_documents(publicity.branch_id);
+	first_month := pointsys.quarter_start(publicity.year, publicity.quarter);
 	SELECT p.status, p.publicity_start, p.publicity_end INTO p_status, p_start, p_end
 	FROM pointsys.period p
 	WHERE p.branch_id OPERATOR(pg_catalog.=) publicity.branch_id
@@ -1985,13 +1987,14 @@ CREATE FUNCTION @extschema@.record_sheet_html(branch_id pg_catalog.text, year pg
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	first_month pg_catalog.date := pointsys.quarter_start(record_sheet_html.year, record_sheet_html.quarter);
+	first_month pg_catalog.date;
 	branch_name pg_catalog.text;
 	head pg_catalog.text;
 	rows pg_catalog.text;
 	n pg_catalog.int4;
 BEGIN
 	PERFORM pointsys.check_branch_documents(record_sheet_html.branch_id);
+	first_month := pointsys.quarter_start(record_sheet_html.year, record_sheet_html.quarter);
 	SELECT b.name INTO branch_name FROM pointsys.branch b
 	WHERE b.branch_id OPERATOR(pg_catalog.=) record_sheet_html.branch_id;
 	SELECT pg_catalog.string_agg('<th class="item">' || pointsys.html_escape(i.title) || '</th>', '' ORDER BY u.n),
