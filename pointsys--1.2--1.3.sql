@@ -177,7 +177,7 @@ BEGIN ATOMIC
 										'extra_duties', 'role']::pg_catalog.text[],
 								  i.item) NULLS LAST,
 		i.item)
-	FROM pointsys.item i;
+	FROM @extschema@.item i;
 END;
 COMMENT ON FUNCTION @extschema@.rulebook_items() IS
 	'细则顺序 the item codes in rulebook order: the shipped categories and items in the order of the rules, then added ones by code';
@@ -380,10 +380,44 @@ COMMENT ON INDEX @extschema@.mentoring_pkey IS '帮扶主键 one mentoring per m
 COMMENT ON INDEX @extschema@.mentoring_mentor_idx IS '帮扶人 mentees of a mentor in a year';
 COMMENT ON CONSTRAINT mentoring_ended_after_assigned ON @extschema@.mentoring IS '帮扶期间 ended on or after it was assigned';
 
+-- Who writes, first, as the writer: a recorder's row for a member outside
+-- their branches fails with row security's own error before any rule is
+-- checked (the rules would tell about another branch); then the stamps.
+CREATE FUNCTION @extschema@.mentoring_access() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('mentoring_access: cannot fire %s %s FOR EACH %s on table "%s"',
+										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+	END IF;
+	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
+	   AND NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
+				AND COALESCE(pointsys.may_record(NEW.member_id), false)) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'insufficient_privilege',
+			MESSAGE = 'new row violates row-level security policy for table "mentoring"';
+	END IF;
+	NEW.recorded_by := CURRENT_USER;
+	NEW.recorded_at := pg_catalog.now();
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mentoring_access() IS
+	'帮扶权限 row security first (42501 for a member outside the recorder''s branches); stamps recorded_by and recorded_at';
+-- named to fire before mentoring_check (BEFORE triggers fire in name order)
+CREATE TRIGGER mentoring_access BEFORE INSERT OR UPDATE ON @extschema@.mentoring
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.mentoring_access();
+COMMENT ON TRIGGER mentoring_access ON @extschema@.mentoring IS '帮扶权限 row security first; the stamps';
+
 -- The rules, as the owner: they read grades and mentors of every branch.
--- Called by mentoring_check (which runs as the writer, to stamp the row).
-CREATE FUNCTION @extschema@.mentoring_rules(member_id pg_catalog.text, year pg_catalog.int4,
-											mentor_id pg_catalog.text) RETURNS void
+-- Checked on INSERT and when member, year or mentor change.
+CREATE FUNCTION @extschema@.mentoring_check() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -394,78 +428,6 @@ DECLARE
 	limit_mentees pg_catalog.int4;
 	mentees pg_catalog.int8;
 BEGIN
-	IF NOT EXISTS (SELECT FROM pointsys.member m
-				   WHERE m.member_id OPERATOR(pg_catalog.=) mentoring_rules.member_id) THEN
-		RETURN;					-- for the foreign key to refuse
-	END IF;
-	SELECT r.grade INTO member_grade FROM pointsys.annual_results r
-	WHERE r.member_id OPERATOR(pg_catalog.=) mentoring_rules.member_id
-	  AND r.year OPERATOR(pg_catalog.=) mentoring_rules.year;
-	IF member_grade IS NULL OR member_grade OPERATOR(pointsys.<>) 'unqualified'::pointsys.grade THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
-										mentoring_rules.member_id, mentoring_rules.year),
-			DETAIL = pg_catalog.format('The %s grade is %s.', mentoring_rules.year,
-									   COALESCE(member_grade::pg_catalog.text, 'pending')),
-			HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
-	END IF;
-	IF mentoring_rules.mentor_id OPERATOR(pg_catalog.=) mentoring_rules.member_id THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('member "%s" cannot mentor themself', mentoring_rules.member_id);
-	END IF;
-	-- the mentor's row locked: one assignment of this mentor at a time
-	SELECT * INTO mentor FROM pointsys.member m
-	WHERE m.member_id OPERATOR(pg_catalog.=) mentoring_rules.mentor_id
-	FOR NO KEY UPDATE;
-	IF NOT FOUND THEN
-		RETURN;					-- for the foreign key to refuse
-	END IF;
-	IF mentor.joined_on OPERATOR(pg_catalog.>) pg_catalog.make_date(mentoring_rules.year, 12, 31)
-	   OR mentor.left_on OPERATOR(pg_catalog.<) pg_catalog.make_date(mentoring_rules.year, 1, 1) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('mentor "%s" was not a member of the party in %s',
-										mentoring_rules.mentor_id, mentoring_rules.year),
-			DETAIL = pg_catalog.format('Joined on %s, left on %s.',
-									   COALESCE(mentor.joined_on::pg_catalog.text, '-'),
-									   COALESCE(mentor.left_on::pg_catalog.text, '-'));
-	END IF;
-	SELECT r.grade INTO mentor_grade FROM pointsys.annual_results r
-	WHERE r.member_id OPERATOR(pg_catalog.=) mentoring_rules.mentor_id
-	  AND r.year OPERATOR(pg_catalog.=) mentoring_rules.year;
-	IF mentor_grade OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('mentor "%s" is graded 不合格 for %s',
-										mentoring_rules.mentor_id, mentoring_rules.year),
-			HINT = 'Choose a mentor who is not 不合格 that year.';
-	END IF;
-	SELECT s.value INTO limit_mentees FROM pointsys.setting s
-	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
-	limit_mentees := COALESCE(limit_mentees, 1);
-	SELECT pg_catalog.count(*) INTO mentees FROM pointsys.mentoring t
-	WHERE t.mentor_id OPERATOR(pg_catalog.=) mentoring_rules.mentor_id
-	  AND t.year OPERATOR(pg_catalog.=) mentoring_rules.year
-	  AND t.member_id OPERATOR(pg_catalog.<>) mentoring_rules.member_id;
-	IF mentees OPERATOR(pg_catalog.>=) limit_mentees THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('mentor "%s" already has %s mentee(s) in %s',
-										mentoring_rules.mentor_id, mentees, mentoring_rules.year),
-			DETAIL = pg_catalog.format('The limit is %s (pointsys.setting mentees_per_mentor).', limit_mentees);
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.mentoring_rules(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
-	'帮扶规则 a 不合格 member-year; the mentor a member that year, not the member, not 不合格, within mentees_per_mentor';
-
-CREATE FUNCTION @extschema@.mentoring_check() RETURNS trigger
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
@@ -474,21 +436,81 @@ BEGIN
 			MESSAGE = pg_catalog.format('mentoring_check: cannot fire %s %s FOR EACH %s on table "%s"',
 										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
 	END IF;
-	NEW.recorded_by := CURRENT_USER;
-	NEW.recorded_at := pg_catalog.now();
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
 	END IF;
 	-- an end or a note changes no rule: the rules held when assigned
-	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT'
-	   OR (NEW.member_id, NEW.year, NEW.mentor_id) IS DISTINCT FROM (OLD.member_id, OLD.year, OLD.mentor_id) THEN
-		PERFORM pointsys.mentoring_rules(NEW.member_id, NEW.year, NEW.mentor_id);
+	IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE'
+	   AND (NEW.member_id, NEW.year, NEW.mentor_id) IS NOT DISTINCT FROM (OLD.member_id, OLD.year, OLD.mentor_id) THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pointsys.member m
+				   WHERE m.member_id OPERATOR(pg_catalog.=) NEW.member_id) THEN
+		RETURN NEW;				-- for the foreign key to refuse
+	END IF;
+	SELECT r.grade INTO member_grade FROM pointsys.annual_results r
+	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.member_id
+	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
+	IF member_grade IS NULL OR member_grade OPERATOR(pointsys.<>) 'unqualified'::pointsys.grade THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
+										NEW.member_id, NEW.year),
+			DETAIL = pg_catalog.format('The %s grade is %s.', NEW.year,
+									   COALESCE(member_grade::pg_catalog.text, 'pending')),
+			HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
+	END IF;
+	IF NEW.mentor_id OPERATOR(pg_catalog.=) NEW.member_id THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'check_violation',
+			MESSAGE = pg_catalog.format('member "%s" cannot mentor themself', NEW.member_id);
+	END IF;
+	-- the mentor's row locked: one assignment of this mentor at a time
+	SELECT * INTO mentor FROM pointsys.member m
+	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
+	FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RETURN NEW;				-- for the foreign key to refuse
+	END IF;
+	IF mentor.joined_on OPERATOR(pg_catalog.>) pg_catalog.make_date(NEW.year, 12, 31)
+	   OR mentor.left_on OPERATOR(pg_catalog.<) pg_catalog.make_date(NEW.year, 1, 1) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'check_violation',
+			MESSAGE = pg_catalog.format('mentor "%s" was not a member of the party in %s',
+										NEW.mentor_id, NEW.year),
+			DETAIL = pg_catalog.format('Joined on %s, left on %s.',
+									   COALESCE(mentor.joined_on::pg_catalog.text, '-'),
+									   COALESCE(mentor.left_on::pg_catalog.text, '-'));
+	END IF;
+	SELECT r.grade INTO mentor_grade FROM pointsys.annual_results r
+	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
+	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
+	IF mentor_grade OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'check_violation',
+			MESSAGE = pg_catalog.format('mentor "%s" is graded 不合格 for %s',
+										NEW.mentor_id, NEW.year),
+			HINT = 'Choose a mentor who is not 不合格 that year.';
+	END IF;
+	SELECT s.value INTO limit_mentees FROM pointsys.setting s
+	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
+	limit_mentees := COALESCE(limit_mentees, 1);
+	SELECT pg_catalog.count(*) INTO mentees FROM pointsys.mentoring t
+	WHERE t.mentor_id OPERATOR(pg_catalog.=) NEW.mentor_id
+	  AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND t.member_id OPERATOR(pg_catalog.<>) NEW.member_id;
+	IF mentees OPERATOR(pg_catalog.>=) limit_mentees THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'check_violation',
+			MESSAGE = pg_catalog.format('mentor "%s" already has %s mentee(s) in %s',
+										NEW.mentor_id, mentees, NEW.year),
+			DETAIL = pg_catalog.format('The limit is %s (pointsys.setting mentees_per_mentor).', limit_mentees);
 	END IF;
 	RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mentoring_check() IS
-	'帮扶规则 stamps recorded_by and recorded_at; checks a new or changed assignment (mentoring_rules)';
+	'帮扶规则 a 不合格 member-year; the mentor a member that year, not the member, not 不合格, within mentees_per_mentor';
 CREATE TRIGGER mentoring_check BEFORE INSERT OR UPDATE ON @extschema@.mentoring
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.mentoring_check();
 COMMENT ON TRIGGER mentoring_check ON @extschema@.mentoring IS '帮扶规则 mentoring rules';
@@ -808,12 +830,9 @@ GRANT SELECT ON @extschema@.setting, @extschema@.record_sheet TO pointsys_record
 
 REVOKE EXECUTE ON FUNCTION
 	@extschema@.period_publicity(),
-	@extschema@.mentoring_check(),
-	@extschema@.mentoring_rules(pg_catalog.text, pg_catalog.int4, pg_catalog.text)
+	@extschema@.mentoring_access(),
+	@extschema@.mentoring_check()
 FROM PUBLIC;
--- mentoring_check calls it as the one who writes
-GRANT EXECUTE ON FUNCTION @extschema@.mentoring_rules(pg_catalog.text, pg_catalog.int4, pg_catalog.text)
-	TO pointsys_admin, pointsys_recorder;
 
 SELECT pg_catalog.pg_extension_config_dump('pointsys.setting', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.mentoring', '');

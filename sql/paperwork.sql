@@ -163,6 +163,8 @@ SET ROLE regress_wb_rec;
 SELECT count(*) FROM mentoring;
 SELECT pg_temp.try($$UPDATE pointsys.mentoring SET ended_on = '2020-12-31'$$), (SELECT count(*) FROM pointsys.mentoring WHERE ended_on IS NOT NULL) AS ended;
 SELECT pg_temp.try($$INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('wa4', 2019, 'wb1')$$);
+-- row security first: nothing is told of another branch's grades
+SELECT pg_temp.try($$INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('wa2', 2019, 'wb1')$$);
 SELECT pg_temp.try($$SELECT * FROM pointsys.mentoring_due$$);
 RESET ROLE;
 SET ROLE regress_wa_rec;
