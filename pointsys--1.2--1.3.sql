@@ -465,10 +465,8 @@ BEGIN
 			ERRCODE = 'check_violation',
 			MESSAGE = pg_catalog.format('member "%s" cannot mentor themself', NEW.member_id);
 	END IF;
-	-- the mentor's row locked: one assignment of this mentor at a time
 	SELECT * INTO mentor FROM pointsys.member m
-	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
-	FOR NO KEY UPDATE;
+	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id;
 	IF NOT FOUND THEN
 		RETURN NEW;				-- for the foreign key to refuse
 	END IF;
@@ -495,6 +493,12 @@ BEGIN
 	SELECT s.value INTO limit_mentees FROM pointsys.setting s
 	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
 	limit_mentees := COALESCE(limit_mentees, 1);
+	-- one assignment of this mentor and year at a time (a transaction lock,
+	-- on no row); the count below then sees the other's committed row under
+	-- READ COMMITTED
+	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('pointsys.mentoring'),
+											 pg_catalog.hashtext(NEW.mentor_id OPERATOR(pg_catalog.||) '/'
+																 OPERATOR(pg_catalog.||) NEW.year::pg_catalog.text));
 	SELECT pg_catalog.count(*) INTO mentees FROM pointsys.mentoring t
 	WHERE t.mentor_id OPERATOR(pg_catalog.=) NEW.mentor_id
 	  AND t.year OPERATOR(pg_catalog.=) NEW.year
