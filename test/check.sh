@@ -14,6 +14,7 @@
 #     inside a real server)
 #   - pg_regress + isolation against the ASan/UBSan build (test/sanitize.sh)
 #     and under Valgrind (test/valgrind.sh)
+#   - the printable sheets printed by headless Chromium (test/sheets.sh)
 #   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
 #   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
 #   - the Debian package: built, lintian, installed into a clean root and
