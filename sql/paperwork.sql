@@ -230,6 +230,17 @@ SELECT pg_temp.try($$SELECT pointsys.record_sheet_html('wb', 2019, 0)$$);
 RESET ROLE;
 SELECT html_escape('<a href="x">R&D''s</a>');
 
+-- the reporting tool reads every branch's documents and writes nothing
+SET ROLE regress_w_reader;
+SELECT (SELECT count(*) FROM publicity('wa', 2019, 1)) AS publicity,
+	   (SELECT count(*) FROM annual_publicity('wa', 2019)) AS annual,
+	   (SELECT count(*) FROM mentoring WHERE year = 2019) AS mentoring,
+	   (SELECT count(*) FROM points_needed('wb1', 2019)) AS points_needed,
+	   length(publicity_html('wb', 2019, 4)) > 0 AS sheet;
+SELECT pg_temp.try($$INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('wa2', 2019, 'wb1')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.setting VALUES ('mentees_per_mentor', 3)$$);
+RESET ROLE;
+
 -- clean up: the ledger rows of 2019 stay (audited); the settings and the roles go
 DELETE FROM setting;
 REVOKE pointsys_recorder FROM regress_wa_rec, regress_wb_rec;
