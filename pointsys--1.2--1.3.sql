@@ -570,12 +570,19 @@ DECLARE
 	hi pg_catalog.numeric;
 	mid pg_catalog.numeric;
 BEGIN
+	-- the veto reads the member's sanctions, which recorders may not read
+	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
+			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'insufficient_privilege',
+			MESSAGE = 'permission denied for function points_needed',
+			DETAIL = 'It reads the veto (sanctions): pointsys_admin and pointsys_reader may call it.';
+	END IF;
 	SELECT * INTO who FROM pointsys.member m WHERE m.member_id OPERATOR(pg_catalog.=) points_needed.member_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('member "%s" does not exist', points_needed.member_id),
-			HINT = 'A recorder sees the members of their branches only.';
+			MESSAGE = pg_catalog.format('member "%s" does not exist', points_needed.member_id);
 	END IF;
 	PERFORM pointsys.quarter_start(points_needed.year, 1);
 	IF dem IS NULL THEN
