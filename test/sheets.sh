@@ -55,8 +55,11 @@ psql_bureau >/dev/null <<-'EOF'
 	FROM pg_catalog.generate_series(0, 2) m;
 	SELECT pointsys.advance('b1', 2024, 1), pointsys.advance('b1', 2024, 1);
 EOF
-TODAY=$(psql_bureau -At -c "SELECT pg_catalog.to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY年FMMM月FMDD日')")
-LAST=$(psql_bureau -At -c "SELECT pg_catalog.to_char((now() AT TIME ZONE 'Asia/Shanghai')::date + 4, 'YYYY年FMMM月FMDD日')")
+# the publicity period as stamped (5 days: the fifth is the last)
+read -r TODAY LAST DAYS < <(psql_bureau -At -F' ' -c "
+	SELECT pg_catalog.to_char(publicity_start, 'YYYY年FMMM月FMDD日'),
+		   pg_catalog.to_char(publicity_end - 1, 'YYYY年FMMM月FMDD日'), publicity_end - publicity_start
+	FROM pointsys.period WHERE branch_id = 'b1' AND year = 2024 AND quarter = 1")
 
 log "the sheets, one SQL call each"
 OUT=$WORK/sheets
@@ -119,7 +122,8 @@ check "record form: quarter" has record '2024年第1季度'
 check "record form: 张伟's January (100, reward 10)" grep -qE '张伟 +1月 .* 20 +10 +100$' "$OUT/record.txt"
 check "record form: every member-month (45 rows)" [ "$(grep -cE ' [123]月 ' "$OUT/record.txt")" -eq 45 ]
 check "publicity: title" has publicity '机关第一党支部2024年第1季度党员积分公示'
-check "publicity: the publicity dates (5 days)" has publicity "公示期：${TODAY}至${LAST}"
+check "publicity: 5 days of publicity stamped" [ "$DAYS" = 5 ]
+check "publicity: the publicity dates" has publicity "公示期：${TODAY}至${LAST}"
 check "publicity: rank 1 张伟 with 93.33" grep -qE '^ *1 +张伟 +100 +90 +90 +93\.33$' "$OUT/publicity.txt"
 check "publicity: a shared rank (周婷, 田野: 2)" [ "$(grep -cE '^ *2 +(周婷|田野) ' "$OUT/publicity.txt")" -eq 2 ]
 check "publicity: the months" has publicity '1月'
