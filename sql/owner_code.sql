@@ -122,7 +122,7 @@ ROLLBACK;
 -- and where a column they read is not of the type they expect (an owner's
 -- ALTER TABLE), or an audited table has a column of a type of our own
 BEGIN;
-ALTER TABLE pointsys.period ALTER COLUMN status TYPE varchar;
+ALTER TABLE pointsys.period ALTER COLUMN changed_by TYPE text;
 SELECT pg_temp.try($$INSERT INTO pointsys.period VALUES ('x', 2024, 1, 'approved')$$);
 ROLLBACK;
 BEGIN;

@@ -18,6 +18,8 @@ INSERT INTO branch VALUES ('pa', '甲支部'), ('pb', '乙支部');
 INSERT INTO member VALUES ('pa1', '甲一', 'pa'), ('pa2', '甲二', 'pa'), ('pb1', '乙一', 'pb');
 -- 确定记录员: the branch meetings elect their recorders
 INSERT INTO recorder VALUES ('pa', 'regress_alice', '2024-01-05'), ('pb', 'regress_bob', '2024-01-05');
+-- no publicity period to wait for here (sql/paperwork.sql tests it)
+INSERT INTO setting VALUES ('publicity_days', 0);
 
 -- 考核登记: alice records for her branch only
 SET ROLE regress_alice;
@@ -152,6 +154,7 @@ DELETE FROM score WHERE member_id LIKE 'p%';
 DELETE FROM recorder WHERE branch_id IN ('pa', 'pb');
 DELETE FROM member WHERE member_id LIKE 'p%';
 DELETE FROM branch WHERE branch_id IN ('pa', 'pb');
+DELETE FROM setting WHERE name = 'publicity_days';
 INSERT INTO category VALUES ('pc', '临时类别 a category for a moment', 12.50);
 UPDATE category SET cap = 10 WHERE category = 'pc';
 DELETE FROM category WHERE category = 'pc';
@@ -171,5 +174,5 @@ END
 $$;
 SELECT t AS audited_table, pg_temp.as_to_jsonb(t)
 FROM unnest(ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member',
-                  'period', 'recorder', 'item', 'category', 'award_kind']) AS t;
+                  'period', 'recorder', 'item', 'category', 'award_kind', 'setting']) AS t;
 DROP ROLE regress_alice, regress_bob, regress_boss, regress_report;

@@ -14,6 +14,7 @@
 #     inside a real server)
 #   - pg_regress + isolation against the ASan/UBSan build (test/sanitize.sh)
 #     and under Valgrind (test/valgrind.sh)
+#   - the printable sheets printed by headless Chromium (test/sheets.sh)
 #   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
 #   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
 #   - the Debian package: built, lintian, installed into a clean root and
@@ -117,6 +118,9 @@ step "sql fuzz ($FUZZ_SQL_INPUTS inputs)" bash test/fuzz/sql_fuzz.sh "$FUZZ_SQL_
 # the pg_regress and isolation suites again, against pointsys built with
 # ASan + UBSan, then under Valgrind, each loaded by the stock server
 step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
+# the printable sheets, printed by headless Chromium to PDF and PNG (its own
+# private install and cluster)
+step "printable sheets (Chromium)" bash test/sheets.sh
 [ "${CHECK_VALGRIND:-1}" = 0 ] || step "valgrind" bash test/valgrind.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh

@@ -88,3 +88,69 @@ ORDER BY member_id, year;
 \echo '== 奖励封顶 awards are capped at 10 a month: m01, January 2024 (2 + 3 + 5 + 5 = 15 → 10)'
 SELECT member_id, month, study, service, innovation, worklist, role, reward, total
 FROM monthly_scores WHERE member_id = 'm01' AND month < '2024-04-01' ORDER BY month;
+
+\echo
+\echo '== 定级 final or provisional (annual_results.final): a grade is final once every recorded quarter'
+\echo '   of its branch is verified (积分核查) and the democratic score is in; none is yet'
+SELECT year AS "年度", count(*) FILTER (WHERE final) AS "final", count(*) FILTER (WHERE NOT final) AS "provisional"
+FROM annual_results GROUP BY year ORDER BY year;
+
+\echo
+\echo '== 排名 rankings (pointsys.rankings), 2024: ties share a rank, vetoed years last, pending unranked'
+SELECT k.member_id AS "党员", m.name AS "姓名", k.branch_id AS "支部", k.score AS "年度积分",
+       k.vetoed AS "否决", k.branch_rank AS "支部排名", k.bureau_rank AS "全局排名"
+FROM rankings k JOIN member m USING (member_id)
+WHERE k.year = 2024 AND k.quarter IS NULL AND (k.bureau_rank <= 5 OR k.vetoed)
+ORDER BY k.bureau_rank, k.member_id;
+
+\echo
+\echo '== 积分管理记录表 the record form (pointsys.record_sheet): items in rulebook order, m01, 2024-Q1'
+SELECT member_id AS "党员", name AS "姓名", month AS "月份", points AS "各项得分 (items in rulebook order)",
+       award_points AS "奖励加分", reward AS "奖励分", total AS "月度积分"
+FROM record_sheet WHERE member_id = 'm01' AND month < '2024-04-01' ORDER BY month;
+
+\echo
+\echo '== 公示 publicity: the branch meeting approves 2024-Q1 of b1 (advance), then it is publicized'
+SELECT advance('b1', 2024, 1) AS "党员大会评定", advance('b1', 2024, 1) AS "公示";
+SELECT member_id AS "党员", name AS "姓名", m1, m2, m3, score AS "季考核积分", branch_rank AS "排名",
+       publicity_end - publicity_start AS "公示天数 days"
+FROM publicity('b1', 2024, 1) ORDER BY branch_rank, member_id LIMIT 5;
+\echo '   filing before the publicity has ended is refused (55000):'
+SET client_min_messages = notice;
+DO $$
+BEGIN
+	PERFORM pointsys.advance('b1', 2024, 1);
+EXCEPTION WHEN object_not_in_prerequisite_state THEN
+	RAISE NOTICE 'refused: %', regexp_replace(SQLERRM, ' until .*', '');
+END
+$$;
+SET client_min_messages = warning;
+
+\echo
+\echo '== 一对一帮扶 mentoring: 不合格 member-years without a mentor (pointsys.mentoring_due), 2024'
+SELECT d.member_id AS "党员", m.name AS "姓名", d.branch_id AS "支部", d.total AS "年度积分", d.vetoed AS "否决"
+FROM mentoring_due d JOIN member m USING (member_id) WHERE d.year = 2024 ORDER BY d.member_id;
+INSERT INTO mentoring (member_id, year, mentor_id, assigned_on, note)
+VALUES ('m04', 2024, 'm01', '2025-01-15', '每月谈心一次');
+SELECT member_id AS "帮扶对象", year AS "年度", mentor_id AS "帮扶人", assigned_on AS "确定日期", note AS "备注"
+FROM mentoring;
+SELECT count(*) AS "still without a mentor, 2024" FROM mentoring_due WHERE year = 2024;
+
+\echo
+\echo '== 对标找差 points needed: m02 has January to June 2023 recorded; with democratic 85, the lowest'
+\echo '   monthly total needed in each of the six months left to reach each grade'
+INSERT INTO score (member_id, month, item, points)
+SELECT 'm02', make_date(2023, mo, 1), i.item, floor(i.max_points * 0.75 / i.step) * i.step
+FROM generate_series(1, 6) AS mo, item AS i;
+SELECT month AS "月份", total AS "月度积分" FROM monthly_scores
+WHERE member_id = 'm02' AND month < '2024-01-01' ORDER BY month LIMIT 2;
+SELECT grade AS "格次", monthly_total AS "每月至少 monthly total", status AS "状态"
+FROM points_needed('m02', 2023, 85);
+
+\echo
+\echo '== 打印 printable sheets: one call each prints a standalone A4 HTML page, e.g.'
+\echo '     psql -At -c "SELECT pointsys.publicity_html(''b1'', 2024, 1)" > 公示.html'
+\echo '     psql -At -c "SELECT pointsys.record_sheet_html(''b1'', 2024, 1)" > 记录表.html'
+SELECT length(publicity_html('b1', 2024, 1)) AS "publicity_html characters",
+       length(record_sheet_html('b1', 2024, 1)) AS "record_sheet_html characters",
+       substr(publicity_html('b1', 2024, 1), 1, 15) AS "begins";

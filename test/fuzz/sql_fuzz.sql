@@ -30,7 +30,9 @@
 -- INSERT/UPDATE/DELETE of score, award, evaluation, sanction, period, member
 -- and the rulebook, and every trigger function attached by a superuser or
 -- another role to a table of their own with random columns (see the table
--- "target").  The aggregates have no
+-- "target"), and the paperwork of release 1.3 (publicity, annual_publicity,
+-- points_needed, the HTML sheets, mentoring's rules), SQL and PL/pgSQL
+-- that take user data.  The aggregates have no
 -- serialize/deserialize functions (fixed-length state types), so there is
 -- no bytea state input to fuzz.
 --
@@ -80,7 +82,8 @@ INSERT INTO target VALUES
 	(24, 'member', 'UPDATE of pointsys.member (rulebook_guard)'),
 	(25, 'rulebook', 'INSERT/UPDATE/DELETE of item, award_kind, category (rulebook_guard, rulebook_upsert)'),
 	(26, 'grade_ops', 'grade comparison, hash and send functions, min/max(grade)'),
-	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired');
+	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired'),
+	(28, 'paperwork', 'publicity, annual_publicity, points_needed, record_sheet_html, publicity_html, INSERT into mentoring (period_publicity, mentoring_check)');
 
 ------------------------------------------------------------------------
 -- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
@@ -112,7 +115,7 @@ SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,an
 SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads,score,award,sanction,member}',
 			 '{cast}', '{22007,22008,22009,22023}',
 			 'date input: malformed (22007), out of range (22008), time zone displacement out of range (22009), unknown time zone name (22023)');
-SELECT allow('{annual_grade_member,ledger_reads,evaluation,period}',
+SELECT allow('{annual_grade_member,ledger_reads,evaluation,period,paperwork}',
 			 '{cast}', '{22P02,22003}',
 			 'integer input: malformed (22P02), out of range for int4 (22003)');
 SELECT allow('{annual_grade}', '{cast}', '{22P02}', 'boolean input: malformed');
@@ -169,6 +172,17 @@ SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,
 			 'NOT NULL, duplicate key');
 SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
 SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined');
+-- the paperwork (README, Paperwork): a quarter outside 1..4 or a year
+-- without dates; a quarter not approved, a year not complete, a member-year
+-- not 不合格; a branch or member unknown (or invisible); another branch's
+-- documents, tables the role may not read; points_needed's democratic score
+-- out of range or missing; the mentoring rules and the table's constraints
+SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{22023,22008,55000,42704,22003,22004}',
+			 'paperwork: bad quarter, not approved or complete, unknown branch or member, democratic out of range or missing');
+SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{23514,23503,23505,23502}',
+			 'mentoring: the mentor rules, foreign keys, one row per member-year, NOT NULL');
+SELECT allow('{paperwork}', '{call:recorder,call:nobody}', '{42501}',
+			 'another branch''s documents, annual_results and evaluation, other branches'' mentoring; nobody has no rights');
 -- row-level security and privileges: recorders write score and award of
 -- their branches' members and advance their quarters; the roles without
 -- pointsys_recorder write nothing (README, roles table)
@@ -244,6 +258,8 @@ GRANT pointsys_admin TO fuzz_admin;
 GRANT pointsys_recorder TO fuzz_recorder;
 INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
 -- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed
+-- (no publicity period to wait for before filing)
+INSERT INTO pointsys.setting VALUES ('publicity_days', 0);
 SELECT pointsys.advance('b2', 2024, q) FROM generate_series(1, 4) q, generate_series(1, 4) s WHERE s <= q ORDER BY q, s;
 SELECT pointsys.advance('b1', 2025, 4) FROM generate_series(1, 3);
 INSERT INTO pointsys.item (item, category, title, max_points, step)
@@ -670,6 +686,11 @@ BEGIN
 		-- op, role, member, kind, effective_on, lifted_on, key sanction_id, update mask
 		a := ARRAY[pick('{ins,ins,ins,upd,upd,del}'), rand_role(), code(members()), code(sanction_kinds()),
 				   orn(date_text()), orn(date_text(), 0.4), ri(1, 5)::text, mask(4)];
+	WHEN 'paperwork' THEN
+		-- op, role, branch, year, quarter, member, democratic, mentor
+		a := ARRAY[pick('{publicity,publicity,annual_publicity,points_needed,points_needed,record_sheet_html,publicity_html,mentoring}'),
+				   rand_role(), code('{b1,b2,b3}'), orn(int_text(2023, 2026)), orn(int_text(0, 5)),
+				   code(members()), orn(num_text(), 0.3), code(members())];
 	WHEN 'period' THEN
 		-- op, role, branch, year, quarter, status, reason, key branch, key year, key quarter, update mask
 		a := ARRAY[pick('{ins,ins,upd,upd,del,advance,reopen}'), rand_role(), code('{b1,b2,b3}'),
@@ -1422,6 +1443,25 @@ BEGIN
 				PERFORM pointsys.advance(t1, i1, i2);
 			ELSE
 				PERFORM pointsys.reopen(t1, i1, i2, t3);
+			END CASE;
+
+		WHEN 'paperwork' THEN
+			t1 := a[3]; i1 := a[4]::int; i2 := a[5]::int; t2 := a[6]; n1 := a[7]::numeric; t3 := a[8];
+			stage := call_stage(a[2]);
+			PERFORM as_role(a[2]);
+			CASE op
+			WHEN 'publicity' THEN
+				PERFORM count(*) FROM pointsys.publicity(t1, i1, i2);
+			WHEN 'annual_publicity' THEN
+				PERFORM count(*) FROM pointsys.annual_publicity(t1, i1);
+			WHEN 'points_needed' THEN
+				PERFORM count(*) FROM pointsys.points_needed(t2, i1, n1);
+			WHEN 'record_sheet_html' THEN
+				PERFORM length(pointsys.record_sheet_html(t1, i1, i2));
+			WHEN 'publicity_html' THEN
+				PERFORM length(pointsys.publicity_html(t1, i1, i2));
+			ELSE
+				INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES (t2, i1, t3);
 			END CASE;
 
 		WHEN 'member' THEN

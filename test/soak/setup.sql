@@ -22,6 +22,9 @@
 
 CREATE SCHEMA soak;
 
+-- quarters move from publicized to filed at once (no publicity period)
+INSERT INTO pointsys.setting VALUES ('publicity_days', 0);
+
 -- Members by branch number and position, items by position, so that the
 -- scripts can pick them with \set random()
 CREATE TABLE soak.slot (

@@ -67,7 +67,10 @@ is($node->safe_psql('bureau', q{SELECT extversion FROM pg_extension WHERE extnam
 	'1.0', 'release 1.0 is installed');
 
 my %queries = (
-	annual_results => 'SELECT * FROM pointsys.annual_results ORDER BY member_id, year',
+	# the columns of release 1.0 (1.3 adds final, and period's publicity dates)
+	annual_results => q{SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
+							   vetoed, total, grade, eligibility
+						FROM pointsys.annual_results ORDER BY member_id, year},
 	quarterly_scores => 'SELECT * FROM pointsys.quarterly_scores ORDER BY member_id, year, quarter',
 	monthly_scores => 'SELECT * FROM pointsys.monthly_scores ORDER BY member_id, month',
 	functions => q{SELECT m.member_id, y, pointsys.is_vetoed(m.member_id, y),
@@ -77,7 +80,8 @@ my %queries = (
 				   ORDER BY 1, 2},
 	score => 'SELECT * FROM pointsys.score ORDER BY member_id, month, item',
 	award => 'SELECT * FROM pointsys.award ORDER BY award_id',
-	period => 'SELECT * FROM pointsys.period ORDER BY branch_id, year, quarter',
+	period => q{SELECT branch_id, year, quarter, status, changed_by, changed_at
+				FROM pointsys.period ORDER BY branch_id, year, quarter},
 	audit => 'SELECT * FROM pointsys.audit ORDER BY audit_id',
 );
 my %before;
@@ -109,6 +113,14 @@ for my $q (sort keys %queries)
 }
 is($node->safe_psql('bureau', $internal_executable), '0',
 	'after the update: no pointsys role may execute a trigger function');
+# a quarter publicized before 1.3 has no publicity dates (it may be filed
+# at once); no grade is final before its quarters are verified
+is($node->safe_psql('bureau', q{SELECT count(*) FILTER (WHERE publicity_start IS NOT NULL OR publicity_end IS NOT NULL)
+									  || '/' || count(*) FILTER (WHERE status = 'publicized')
+								FROM pointsys.period}),
+	'0/1', 'after the update: no publicity dates on the quarters publicized before');
+is($node->safe_psql('bureau', q{SELECT count(*) FROM pointsys.annual_results WHERE final}), '0',
+	'after the update: no grade is final (no quarter is verified)');
 
 # The extension's objects, each with its definition, owner, privileges and
 # comment; columns, constraints, indexes, triggers and policies of its
@@ -206,6 +218,8 @@ is(join("\n", grep { !$updated_lines{$_} } sort keys %fresh_lines), '',
 }
 is($node->safe_psql('bureau', q{SELECT count(*) FROM pointsys.audit}),
 	scalar(split /\n/, $before{audit}) + 1, 'the accepted write, and only it, is audited');
+is($node->safe_psql('bureau', q{SELECT pointsys.advance('b1', 2024, 1)}), 'filed',
+	'a quarter publicized before the update has no publicity to wait for');
 
 # --- the demo among the traps ---------------------------------------------------
 my %demo;
