@@ -1,3 +1,303 @@
 /* pointsys--1.2--1.3.sql: release 1.3 */
 
 \echo Use "ALTER EXTENSION pointsys UPDATE TO '1.3'" to load this file. \quit
+
+------------------------------------------------------------------------
+-- 报表友好类型 report-friendly types (issue 11): grade's binary form is its
+-- label, grade compares with text, the use of results in words, and the
+-- published figures typed numeric(…,2) in the views
+------------------------------------------------------------------------
+
+ALTER FUNCTION @extschema@.grade_send(@extschema@.grade) STABLE;
+COMMENT ON FUNCTION @extschema@.grade_recv(pg_catalog.internal) IS '格次二进制输入 grade binary input: its label, or one byte 0..3 (release 1.1''s form)';
+COMMENT ON FUNCTION @extschema@.grade_send(@extschema@.grade) IS '格次二进制输出 grade binary output: its label, in the language of pointsys.language';
+
+------------------------------------------------------------------------
+-- 格次与文本比较 grade compared with text (issue 11): a string parameter
+-- (JDBC setString, psycopg) is text or varchar, not grade; the label it
+-- holds is compared as a grade (22P02 if it is none).  varchar reaches
+-- these through its implicit cast to text.  grade = 'literal' still
+-- resolves to grade = grade.
+------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
+CREATE FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
+CREATE FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
+CREATE FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
+CREATE FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
+CREATE FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
+);
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
+);
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
+);
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
+);
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
+);
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
+);
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
+);
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
+COMMENT ON OPERATOR @extschema@.< (@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
+COMMENT ON OPERATOR @extschema@.> (@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
+COMMENT ON OPERATOR @extschema@.= (pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
+COMMENT ON OPERATOR @extschema@.<> (pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
+COMMENT ON OPERATOR @extschema@.< (pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
+COMMENT ON OPERATOR @extschema@.<= (pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
+COMMENT ON OPERATOR @extschema@.> (pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
+COMMENT ON OPERATOR @extschema@.>= (pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
+
+CREATE FUNCTION @extschema@.eligibility_label(@extschema@.grade) RETURNS pg_catalog.text
+	AS 'MODULE_PATHNAME', 'pointsys_eligibility_label'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.eligibility_label(@extschema@.grade) IS
+	'结果运用说明 use of results in words, in the language of pointsys.language (like the grade''s label)';
+
+
+-- A view's column types cannot change in place: the three report views and
+-- the functions reading them are dropped (dependents first) and created
+-- again exactly as pointsys--1.3.sql creates them, with their comments and
+-- grants in the same order.
+DROP FUNCTION @extschema@.annual_grade(pg_catalog.text, pg_catalog.int4);
+DROP FUNCTION @extschema@.quarter_score(pg_catalog.text, pg_catalog.int4, pg_catalog.int4);
+DROP FUNCTION @extschema@.monthly_score(pg_catalog.text, pg_catalog.date);
+DROP VIEW @extschema@.annual_results;
+DROP VIEW @extschema@.quarterly_scores;
+DROP VIEW @extschema@.monthly_scores;
+
+CREATE VIEW @extschema@.monthly_scores WITH (security_invoker = true) AS
+SELECT member_id, month,
+	   CAST(COALESCE(t.study, 0) AS pg_catalog.numeric(14,2)) AS study,
+	   CAST(COALESCE(t.service, 0) AS pg_catalog.numeric(14,2)) AS service,
+	   CAST(COALESCE(t.innovation, 0) AS pg_catalog.numeric(14,2)) AS innovation,
+	   CAST(COALESCE(t.worklist, 0) AS pg_catalog.numeric(14,2)) AS worklist,
+	   CAST(COALESCE(t.role, 0) AS pg_catalog.numeric(14,2)) AS role,
+	   CAST(LEAST(COALESCE(r.awards, 0), c.cap) AS pg_catalog.numeric(14,2)) AS reward,
+	   CAST(COALESCE(t.scored, 0) OPERATOR(pg_catalog.+) LEAST(COALESCE(r.awards, 0), c.cap)
+			AS pg_catalog.numeric(14,2)) AS total
+FROM (SELECT s.member_id, s.month,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'study') AS study,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'service') AS service,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'innovation') AS innovation,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'worklist') AS worklist,
+			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'role') AS role,
+			 pg_catalog.sum(s.points) AS scored
+	  FROM @extschema@.score s
+	  JOIN @extschema@.item i ON i.item OPERATOR(pg_catalog.=) s.item
+	  GROUP BY s.member_id, s.month) t
+FULL JOIN (SELECT a.member_id, a.month, pg_catalog.sum(k.points) AS awards
+		   FROM @extschema@.award a
+		   JOIN @extschema@.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind
+		   GROUP BY a.member_id, a.month) r USING (member_id, month)
+CROSS JOIN (SELECT cap FROM @extschema@.category
+			WHERE category OPERATOR(pg_catalog.=) 'reward') c;
+COMMENT ON VIEW @extschema@.monthly_scores IS '月度积分 monthly scores by category; reward is capped; one row per recorded member-month';
+COMMENT ON COLUMN @extschema@.monthly_scores.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.monthly_scores.month IS '月份 month (first day)';
+COMMENT ON COLUMN @extschema@.monthly_scores.study IS '理论学习 study';
+COMMENT ON COLUMN @extschema@.monthly_scores.service IS '服务群众 service to the masses';
+COMMENT ON COLUMN @extschema@.monthly_scores.innovation IS '工作创新 innovation';
+COMMENT ON COLUMN @extschema@.monthly_scores.worklist IS '工作清单完成情况 work list';
+COMMENT ON COLUMN @extschema@.monthly_scores.role IS '党员作用发挥 exemplary role';
+COMMENT ON COLUMN @extschema@.monthly_scores.reward IS '奖励分 award points, capped';
+COMMENT ON COLUMN @extschema@.monthly_scores.total IS '月度积分 monthly total';
+
+CREATE VIEW @extschema@.quarterly_scores WITH (security_invoker = true) AS
+SELECT y.member_id, y.year, q.quarter, CAST(q.score AS pg_catalog.numeric(14,2)) AS score, q.months
+FROM @extschema@.member_years y
+CROSS JOIN LATERAL @extschema@.year_quarters(
+	y.ledger,
+	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) q;
+COMMENT ON VIEW @extschema@.quarterly_scores IS '季度积分 quarter scores: mean of the recorded months, rounded half up to 0.01';
+COMMENT ON COLUMN @extschema@.quarterly_scores.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.quarterly_scores.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.quarterly_scores.quarter IS '季度 quarter (1..4)';
+COMMENT ON COLUMN @extschema@.quarterly_scores.score IS '季考核积分 quarter score';
+COMMENT ON COLUMN @extschema@.quarterly_scores.months IS '记录月数 recorded months';
+
+-- The veto of a member-year: the member's veto periods gathered into one
+-- multirange and hash-joined, instead of a query per member-year.  Same
+-- rule as is_vetoed(): a period [effective_on, lifted_on) touching the year.
+CREATE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
+SELECT y.member_id, m.branch_id, y.year,
+	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
+	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
+	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
+	   e.democratic, v.vetoed,
+	   CAST(CASE WHEN v.vetoed THEN 0.00
+				 ELSE @extschema@.annual_total(f.assessment, e.democratic) END
+			AS pg_catalog.numeric(5,2)) AS total,
+	   g.grade,
+	   @extschema@.eligibility(g.grade) AS eligibility,
+	   @extschema@.eligibility_label(g.grade) AS eligibility_label
+FROM @extschema@.member_years y
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
+CROSS JOIN LATERAL @extschema@.year_figures(
+	y.ledger,
+	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
+LEFT JOIN @extschema@.evaluation e
+	ON e.member_id OPERATOR(pg_catalog.=) y.member_id AND e.year OPERATOR(pg_catalog.=) y.year
+LEFT JOIN (SELECT s.member_id,
+				  pg_catalog.range_agg(pg_catalog.daterange(s.effective_on, s.lifted_on)) AS periods
+		   FROM @extschema@.sanction s
+		   WHERE @extschema@.is_veto_sanction(s.kind)
+		   GROUP BY s.member_id) vp
+	ON vp.member_id OPERATOR(pg_catalog.=) y.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(
+		vp.periods OPERATOR(pg_catalog.&&)
+			pg_catalog.daterange(pg_catalog.make_date(y.year, 1, 1),
+								 pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)),
+		false) AS vetoed) v
+CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g;
+
+COMMENT ON VIEW @extschema@.annual_results IS '年度定级 annual results: quarters, assessment (80%), democratic (20%), veto, total, grade, use of results';
+COMMENT ON COLUMN @extschema@.annual_results.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.annual_results.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.annual_results.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.annual_results.q1 IS '一季度 first quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q2 IS '二季度 second quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q3 IS '三季度 third quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q4 IS '四季度 fourth quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.months IS '记录月数 recorded months';
+COMMENT ON COLUMN @extschema@.annual_results.assessment IS '年度考核积分 annual assessment (mean of recorded quarters)';
+COMMENT ON COLUMN @extschema@.annual_results.democratic IS '民主评议 democratic score; NULL: not yet evaluated';
+COMMENT ON COLUMN @extschema@.annual_results.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.annual_results.total IS '年度积分 annual total; 0 when vetoed, NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
+
+CREATE FUNCTION @extschema@.monthly_score(member_id pg_catalog.text, month pg_catalog.date) RETURNS pg_catalog.numeric
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT t.total FROM @extschema@.monthly_scores t
+	WHERE t.member_id OPERATOR(pg_catalog.=) monthly_score.member_id
+	  AND t.month OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', monthly_score.month)::pg_catalog.date;
+END;
+COMMENT ON FUNCTION @extschema@.monthly_score(pg_catalog.text, pg_catalog.date) IS
+	'月度积分 a member''s monthly total (any day of the month); NULL if nothing is recorded';
+
+CREATE FUNCTION @extschema@.quarter_score(member_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.numeric
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT q.score FROM @extschema@.quarterly_scores q
+	WHERE q.member_id OPERATOR(pg_catalog.=) quarter_score.member_id
+	  AND q.year OPERATOR(pg_catalog.=) quarter_score.year
+	  AND q.quarter OPERATOR(pg_catalog.=) quarter_score.quarter
+	  -- refuses a quarter outside 1..4 (SQLSTATE 22023)
+	  AND @extschema@.quarter_start(quarter_score.year, quarter_score.quarter) IS NOT NULL;
+END;
+COMMENT ON FUNCTION @extschema@.quarter_score(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'季考核积分 a member''s quarter score; NULL if nothing is recorded; error for a quarter outside 1..4';
+
+CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT r.grade FROM @extschema@.annual_results r
+	WHERE r.member_id OPERATOR(pg_catalog.=) annual_grade.member_id
+	  AND r.year OPERATOR(pg_catalog.=) annual_grade.year;
+END;
+COMMENT ON FUNCTION @extschema@.annual_grade(pg_catalog.text, pg_catalog.int4) IS
+	'年度格次 a member''s grade for a year, as in annual_results; NULL while pending or when nothing is recorded';
+
+GRANT SELECT ON @extschema@.monthly_scores, @extschema@.quarterly_scores, @extschema@.annual_results
+	TO pointsys_admin;
+GRANT SELECT ON @extschema@.monthly_scores, @extschema@.quarterly_scores, @extschema@.annual_results
+	TO pointsys_reader;
+GRANT SELECT ON @extschema@.monthly_scores, @extschema@.quarterly_scores TO pointsys_recorder;

@@ -50,7 +50,7 @@ CREATE FUNCTION @extschema@.grade_recv(pg_catalog.internal) RETURNS @extschema@.
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.grade_send(@extschema@.grade) RETURNS pg_catalog.bytea
 	AS 'MODULE_PATHNAME', 'grade_send'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE @extschema@.grade (
 	INPUT = @extschema@.grade_in,
@@ -66,8 +66,8 @@ CREATE TYPE @extschema@.grade (
 COMMENT ON TYPE @extschema@.grade IS '格次 grade: 不合格 unqualified < 合格 qualified < 良好 good < 优秀 excellent';
 COMMENT ON FUNCTION @extschema@.grade_in(pg_catalog.cstring) IS '格次输入 grade input: Chinese label or English word, any case';
 COMMENT ON FUNCTION @extschema@.grade_out(@extschema@.grade) IS '格次输出 grade output, in the language of pointsys.language';
-COMMENT ON FUNCTION @extschema@.grade_recv(pg_catalog.internal) IS '格次二进制输入 grade binary input (one byte, 0..3)';
-COMMENT ON FUNCTION @extschema@.grade_send(@extschema@.grade) IS '格次二进制输出 grade binary output (one byte, 0..3)';
+COMMENT ON FUNCTION @extschema@.grade_recv(pg_catalog.internal) IS '格次二进制输入 grade binary input: its label, or one byte 0..3 (release 1.1''s form)';
+COMMENT ON FUNCTION @extschema@.grade_send(@extschema@.grade) IS '格次二进制输出 grade binary output: its label, in the language of pointsys.language';
 
 CREATE FUNCTION @extschema@.grade_eq(@extschema@.grade, @extschema@.grade) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'grade_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
@@ -190,6 +190,136 @@ COMMENT ON CAST (@extschema@.grade AS pg_catalog.text) IS '格次转文本 grade
 COMMENT ON CAST (pg_catalog.text AS @extschema@.grade) IS '文本转格次 label to grade';
 
 ------------------------------------------------------------------------
+-- 格次与文本比较 grade compared with text (issue 11): a string parameter
+-- (JDBC setString, psycopg) is text or varchar, not grade; the label it
+-- holds is compared as a grade (22P02 if it is none).  varchar reaches
+-- these through its implicit cast to text.  grade = 'literal' still
+-- resolves to grade = grade.
+------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
+CREATE FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
+CREATE FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
+CREATE FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
+CREATE FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
+CREATE FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'grade_text_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'text_grade_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
+COMMENT ON FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
+);
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
+);
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
+);
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
+	FUNCTION = @extschema@.grade_text_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
+);
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
+);
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
+);
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
+);
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
+	FUNCTION = @extschema@.text_grade_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
+COMMENT ON OPERATOR @extschema@.< (@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
+COMMENT ON OPERATOR @extschema@.> (@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
+COMMENT ON OPERATOR @extschema@.= (pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
+COMMENT ON OPERATOR @extschema@.<> (pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
+COMMENT ON OPERATOR @extschema@.< (pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
+COMMENT ON OPERATOR @extschema@.<= (pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
+COMMENT ON OPERATOR @extschema@.> (pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
+COMMENT ON OPERATOR @extschema@.>= (pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
+
+------------------------------------------------------------------------
 -- 计分函数 pure scoring functions (doc/contract.md §1)
 ------------------------------------------------------------------------
 
@@ -232,6 +362,12 @@ CREATE FUNCTION @extschema@.eligibility(@extschema@.grade) RETURNS pg_catalog.te
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.eligibility(@extschema@.grade) IS
 	'结果运用 use of results: priority, eligible, ineligible, mentoring';
+
+CREATE FUNCTION @extschema@.eligibility_label(@extschema@.grade) RETURNS pg_catalog.text
+	AS 'MODULE_PATHNAME', 'pointsys_eligibility_label'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.eligibility_label(@extschema@.grade) IS
+	'结果运用说明 use of results in words, in the language of pointsys.language (like the grade''s label)';
 
 ------------------------------------------------------------------------
 -- 计分聚合 scoring aggregates and their fixed-length states
@@ -753,13 +889,14 @@ COMMENT ON COLUMN @extschema@.member_years.ledger IS '年度台账状态 ledger_
 
 CREATE VIEW @extschema@.monthly_scores WITH (security_invoker = true) AS
 SELECT member_id, month,
-	   COALESCE(t.study, 0) AS study,
-	   COALESCE(t.service, 0) AS service,
-	   COALESCE(t.innovation, 0) AS innovation,
-	   COALESCE(t.worklist, 0) AS worklist,
-	   COALESCE(t.role, 0) AS role,
-	   LEAST(COALESCE(r.awards, 0), c.cap) AS reward,
-	   COALESCE(t.scored, 0) OPERATOR(pg_catalog.+) LEAST(COALESCE(r.awards, 0), c.cap) AS total
+	   CAST(COALESCE(t.study, 0) AS pg_catalog.numeric(14,2)) AS study,
+	   CAST(COALESCE(t.service, 0) AS pg_catalog.numeric(14,2)) AS service,
+	   CAST(COALESCE(t.innovation, 0) AS pg_catalog.numeric(14,2)) AS innovation,
+	   CAST(COALESCE(t.worklist, 0) AS pg_catalog.numeric(14,2)) AS worklist,
+	   CAST(COALESCE(t.role, 0) AS pg_catalog.numeric(14,2)) AS role,
+	   CAST(LEAST(COALESCE(r.awards, 0), c.cap) AS pg_catalog.numeric(14,2)) AS reward,
+	   CAST(COALESCE(t.scored, 0) OPERATOR(pg_catalog.+) LEAST(COALESCE(r.awards, 0), c.cap)
+			AS pg_catalog.numeric(14,2)) AS total
 FROM (SELECT s.member_id, s.month,
 			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'study') AS study,
 			 pg_catalog.sum(s.points) FILTER (WHERE i.category OPERATOR(pg_catalog.=) 'service') AS service,
@@ -788,7 +925,7 @@ COMMENT ON COLUMN @extschema@.monthly_scores.reward IS '奖励分 award points, 
 COMMENT ON COLUMN @extschema@.monthly_scores.total IS '月度积分 monthly total';
 
 CREATE VIEW @extschema@.quarterly_scores WITH (security_invoker = true) AS
-SELECT y.member_id, y.year, q.quarter, q.score, q.months
+SELECT y.member_id, y.year, q.quarter, CAST(q.score AS pg_catalog.numeric(14,2)) AS score, q.months
 FROM @extschema@.member_years y
 CROSS JOIN LATERAL @extschema@.year_quarters(
 	y.ledger,
@@ -819,12 +956,16 @@ COMMENT ON FUNCTION @extschema@.is_vetoed(pg_catalog.text, pg_catalog.int4) IS
 -- rule as is_vetoed(): a period [effective_on, lifted_on) touching the year.
 CREATE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
 SELECT y.member_id, m.branch_id, y.year,
-	   f.q1, f.q2, f.q3, f.q4, f.months, f.assessment,
+	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
+	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
+	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
 	   e.democratic, v.vetoed,
-	   CASE WHEN v.vetoed THEN 0.00
-			ELSE @extschema@.annual_total(f.assessment, e.democratic) END AS total,
+	   CAST(CASE WHEN v.vetoed THEN 0.00
+				 ELSE @extschema@.annual_total(f.assessment, e.democratic) END
+			AS pg_catalog.numeric(5,2)) AS total,
 	   g.grade,
-	   @extschema@.eligibility(g.grade) AS eligibility
+	   @extschema@.eligibility(g.grade) AS eligibility,
+	   @extschema@.eligibility_label(g.grade) AS eligibility_label
 FROM @extschema@.member_years y
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
 CROSS JOIN LATERAL @extschema@.year_figures(
@@ -860,6 +1001,7 @@ COMMENT ON COLUMN @extschema@.annual_results.vetoed IS '一票否决 vetoed';
 COMMENT ON COLUMN @extschema@.annual_results.total IS '年度积分 annual total; 0 when vetoed, NULL while pending';
 COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while pending';
 COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
 
 CREATE FUNCTION @extschema@.monthly_score(member_id pg_catalog.text, month pg_catalog.date) RETURNS pg_catalog.numeric
 	LANGUAGE sql STABLE STRICT PARALLEL SAFE
