@@ -66,13 +66,18 @@ labels_hint(void)
 
 /*
  * A label in the database encoding (len bytes, not necessarily
- * terminated) to a grade; false if it is none
+ * terminated; -1: terminated) to a grade; false if it is none
  */
 static bool
 label_grade(const char *str, int len, Grade *grade)
 {
-	char	   *copy = pnstrdup(str, len);
-	char	   *utf8 = pg_server_to_any(copy, len, PG_UTF8);
+	char	   *copy;
+	char	   *utf8;
+
+	if (len < 0)
+		len = (int) strlen(str);
+	copy = pnstrdup(str, len);
+	utf8 = pg_server_to_any(copy, len, PG_UTF8);
 
 	return grade_parse(utf8, strlen(utf8), grade);
 }
@@ -132,13 +137,14 @@ grade_recv(PG_FUNCTION_ARGS)
 	int			length = buf->len - buf->cursor;
 	int			rank;
 	char	   *str;
-	int			nbytes;
 	Grade		grade;
 
 	if (length != 1)
 	{
-		str = pq_getmsgtext(buf, length, &nbytes);
-		if (!label_grade(str, nbytes, &grade))
+		/* text in the client encoding: not a label if not valid there */
+		str = pnstrdup(pq_getmsgbytes(buf, length), length);
+		if (!pg_verify_mbstr(pg_get_client_encoding(), str, length, true) ||
+			!label_grade(pg_client_to_server(str, length), -1, &grade))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid binary grade of %d bytes", length),

@@ -122,7 +122,7 @@ SELECT allow('{eligibility,language,grade_ops}', '{cast}', '{22P02}', 'grade inp
 
 -- README, Errors table
 SELECT allow('{grade_in,language}', '{call}', '{22P02}', 'a grade label is not valid');
-SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is not one byte from 0 to 3');
+SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is neither a label nor one byte from 0 to 3');
 SELECT allow('{language}', '{call}', '{22023}', 'a bad pointsys.language');
 SELECT allow('{quarter_state_in,year_state_in}', '{call}', '{22P02}', 'a quarter_state / year_state text is not valid');
 SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns}',
@@ -963,9 +963,23 @@ BEGIN
 			-- those bytes to grade_recv
 			bv := a[1]::bytea;
 			stage := 'oracle';
-			expect := CASE WHEN bv IS NULL OR (length(bv) = 1 AND get_byte(bv, 0) <= 3) THEN '00000' ELSE '22P03' END;
-			IF expect = '00000' AND bv IS NOT NULL THEN
-				expect_r := (ARRAY['不合格', '合格', '良好', '优秀'])[get_byte(bv, 0) + 1];
+			-- one byte: release 1.1's rank 0..3; more or fewer: a label
+			-- in UTF-8 (1.3); anything else 22P03
+			IF bv IS NULL THEN
+				expect := '00000';
+			ELSIF length(bv) = 1 THEN
+				IF get_byte(bv, 0) <= 3 THEN
+					expect_r := (ARRAY['不合格', '合格', '良好', '优秀'])[get_byte(bv, 0) + 1];
+				END IF;
+			ELSE
+				BEGIN
+					expect_r := o_grade(convert_from(bv, 'UTF8'));
+				EXCEPTION WHEN OTHERS THEN
+					expect_r := NULL;
+				END;
+			END IF;
+			IF bv IS NOT NULL THEN
+				expect := CASE WHEN expect_r IS NOT NULL THEN '00000' ELSE '22P03' END;
 			END IF;
 			stage := 'cast';
 			SELECT fuzz_dir || '/grade.bin' INTO path FROM config;
