@@ -8,6 +8,7 @@
 
 #include "caches.h"
 #include "owner_spi.h"
+#include "refusal.h"
 #include "workflow.h"
 
 PG_MODULE_MAGIC;
@@ -56,4 +57,5 @@ _PG_init(void)
 	owner_spi_register_callbacks();
 	caches_register_callbacks();
 	quarter_check_register_callbacks();
+	refusal_register_hook();
 }

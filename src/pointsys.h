@@ -24,6 +24,10 @@
 #define PG_GETARG_GRADE(n)		DatumGetGrade(PG_GETARG_DATUM(n))
 #define PG_RETURN_GRADE(g)		return GradeGetDatum(g)
 
+/* the ledger's first month: the Communist Party of China was founded in July 1921 */
+#define FOUNDING_YEAR 1921
+#define FOUNDING_MONTH 7
+
 /* the longest pointsys.reason the audit trail keeps, in characters */
 #define AUDIT_REASON_MAX 1000
 

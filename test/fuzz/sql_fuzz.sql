@@ -138,14 +138,14 @@ SELECT allow('{ledger_reads}', '{call}', '{22008}', 'quarter_start / is_vetoed: 
 SELECT allow('{ledger_reads}', '{call}', '{22003}', 'is_vetoed: year + 1 overflows int4');
 
 -- README, write rules table (the triggers), for every role
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one; an infinite month');
+SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one or before 1921-07; an infinite month');
 SELECT allow('{score}', '{call,call:admin,call:recorder}', '{22003}', 'points outside 0..max_points, NaN');
 SELECT allow('{score}', '{call,call:admin,call:recorder}', '{23514}', 'points not a multiple of the step, more than 6 decimals');
 SELECT allow('{score,award,evaluation,member}', '{call,call:admin,call:recorder}', '{23503}',
 			 'unknown member, item or award kind; member not in the party then');
 SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{55000}', 'the quarter is not recording');
-SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one');
-SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on');
+SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one or before 1921');
+SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on; effective_on before 1921-07-01');
 SELECT allow('{period}', '{call,call:admin,call:recorder}', '{55000,23514}',
 			 'one step at a time; keys cannot change; invalid status (23514, also the quarter CHECK)');
 SELECT allow('{period}', '{call:admin,call:recorder}', '{42501}', 'recorders up to filed; only pointsys_admin verifies and reopens');
@@ -168,7 +168,7 @@ SELECT allow('{lookalike}', '{cast}', '{42501}', 'a column of type pointsys.grad
 SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
 			 'NOT NULL, duplicate key');
 SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
-SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined');
+SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined, member_joined_after_founding, member_left_after_founding');
 -- row-level security and privileges: recorders write score and award of
 -- their branches' members and advance their quarters; the roles without
 -- pointsys_recorder write nothing (README, roles table)
@@ -874,7 +874,7 @@ BEGIN
 	IF p_points % it.step <> 0 THEN RETURN '23514'; END IF;
 	-- (date_trunc stops at timestamp's range; November 4714 BC has no first day)
 	m0 := CASE WHEN p_month < date '4714-12-01 BC' THEN p_month ELSE p_month - (extract(day FROM p_month)::int - 1) END;
-	IF m0 > date_trunc('month', current_date) THEN RETURN '22008'; END IF;
+	IF m0 > date_trunc('month', current_date) OR m0 < date '1921-07-01' THEN RETURN '22008'; END IF;
 	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
 	IF NOT FOUND THEN RETURN '23503'; END IF;
 	IF mb.joined_on > (m0 + interval '1 month - 1 day')::date OR mb.left_on < m0 THEN RETURN '23503'; END IF;
@@ -895,7 +895,7 @@ DECLARE
 BEGIN
 	IF p_member IS NULL OR p_year IS NULL OR p_democratic IS NULL THEN RETURN '23502'; END IF;
 	IF NOT score_ok(p_democratic) THEN RETURN '22003'; END IF;
-	IF p_year > extract(year FROM current_date) OR p_year < 1 THEN RETURN '22008'; END IF;
+	IF p_year > extract(year FROM current_date) OR p_year < 1921 THEN RETURN '22008'; END IF;
 	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
 	IF NOT FOUND THEN RETURN '23503'; END IF;
 	IF mb.joined_on > make_date(p_year, 12, 31) OR mb.left_on < make_date(p_year, 1, 1) THEN RETURN '23503'; END IF;
@@ -910,7 +910,7 @@ BEGIN
 	IF p_member IS NULL OR p_kind IS NULL THEN RETURN '23502'; END IF;
 	IF p_kind <> ALL (sanction_kinds()) THEN RETURN '22023'; END IF;
 	IF p_effective IS NULL THEN RETURN '23502'; END IF;
-	IF p_lifted <= p_effective THEN RETURN '23514'; END IF;
+	IF p_lifted <= p_effective OR p_effective < date '1921-07-01' THEN RETURN '23514'; END IF;
 	IF NOT EXISTS (SELECT FROM pointsys.member WHERE member_id = p_member) THEN RETURN '23503'; END IF;
 	RETURN '00000';
 END $$;
