@@ -328,3 +328,15 @@ COMMENT ON CONSTRAINT member_left_after_founding ON @extschema@.member IS '出�
 COMMENT ON CONSTRAINT sanction_effective_after_founding ON @extschema@.sanction IS '处分生效日期 effective on or after 1921-07-01, the founding of the party';
 COMMENT ON CONSTRAINT recorder_elected_after_founding ON @extschema@.recorder IS '推选日期 elected on or after 1921-07-01, the founding of the party';
 
+
+------------------------------------------------------------------------
+-- 备份 pointsys_admin can pg_dump the ledger (issue 11): pg_dump reads the
+-- state of every sequence it dumps, so the bureau's DBA role needs SELECT
+-- on the identity sequences of award, sanction and audit (it reads every
+-- table already; pg_dump --enable-row-security lets the policies give it
+-- every row, README, Backups).
+------------------------------------------------------------------------
+
+GRANT SELECT ON SEQUENCE @extschema@.award_award_id_seq, @extschema@.sanction_sanction_id_seq,
+	@extschema@.audit_audit_id_seq TO pointsys_admin;
+

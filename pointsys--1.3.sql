@@ -1524,6 +1524,17 @@ SELECT pg_catalog.pg_extension_config_dump('pointsys.audit', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.audit_audit_id_seq', '');
 
 ------------------------------------------------------------------------
+-- 备份 pointsys_admin can pg_dump the ledger (issue 11): pg_dump reads the
+-- state of every sequence it dumps, so the bureau's DBA role needs SELECT
+-- on the identity sequences of award, sanction and audit (it reads every
+-- table already; pg_dump --enable-row-security lets the policies give it
+-- every row, README, Backups).
+------------------------------------------------------------------------
+
+GRANT SELECT ON SEQUENCE @extschema@.award_award_id_seq, @extschema@.sanction_sanction_id_seq,
+	@extschema@.audit_audit_id_seq TO pointsys_admin;
+
+------------------------------------------------------------------------
 -- 防误删 DROP EXTENSION keeps the ledger unless told otherwise
 ------------------------------------------------------------------------
 
