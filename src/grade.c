@@ -53,14 +53,19 @@ static const char *
 labels_hint(void)
 {
 	static const char hint[] = GRADE_LABELS_HINT;
+	const char *translated;
 
 	switch (GetDatabaseEncoding())
 	{
 		case PG_UTF8:
 		case PG_EUC_CN:
+			/* a translation comes in the database encoding, the original in UTF-8 */
+			translated = _(hint);
+			if (translated != hint)
+				return translated;
 			return pg_any_to_server(hint, sizeof(hint) - 1, PG_UTF8);
 		default:
-			return "Valid grades are excellent, good, qualified, unqualified.";
+			return _("Valid grades are excellent, good, qualified, unqualified.");
 	}
 }
 

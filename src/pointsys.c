@@ -4,6 +4,7 @@
  */
 #include "pointsys.h"
 
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "caches.h"
@@ -28,6 +29,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	pg_bindtextdomain(TEXTDOMAIN);
 	DefineCustomEnumVariable("pointsys.language",
 							 "Language of grade labels in output: zh (Chinese) or en (English).",
 							 NULL,

@@ -7,6 +7,20 @@
 
 #include "postgres.h"
 
+/*
+ * pointsys's messages are translated from its own text domain,
+ * "pointsys-<major>" (po/zh_CN.po, bound in _PG_init), as PL/pgSQL's are
+ * from "plpgsql-<major>": ereport() and _() look them up there.
+ */
+#undef TEXTDOMAIN
+#define TEXTDOMAIN PG_TEXTDOMAIN("pointsys")
+#undef _
+#ifdef ENABLE_NLS
+#define _(x) dgettext(TEXTDOMAIN, x)
+#else
+#define _(x) (x)
+#endif
+
 #include "compat.h"
 
 #include "fmgr.h"

@@ -354,7 +354,7 @@ score_check(PG_FUNCTION_ARGS)
 
 	read_row(fcinfo, &score_rule, &row);
 	check_writer(&row, SCORE_MEMBER);
-	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, "a score");
+	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, _("a score"));
 	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
 
@@ -421,7 +421,7 @@ score_check(PG_FUNCTION_ARGS)
 						   item->title),
 				 errfield(rel, "points", "score_points_step")));
 
-	snprintf(what, sizeof(what), "item \"%s\"", item->item);
+	snprintf(what, sizeof(what), _("item \"%s\""), item->item);
 	row.tuple = check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
 								   SCORE_AT, what, &month);
 	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
@@ -440,7 +440,7 @@ award_check(PG_FUNCTION_ARGS)
 
 	read_row(fcinfo, &award_rule, &row);
 	check_writer(&row, AWARD_MEMBER);
-	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, "an award");
+	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, _("an award"));
 	if (nothing_to_check(&row, AWARD_KIND + 1))
 		return PointerGetDatum(row.tuple);
 
@@ -455,7 +455,7 @@ award_check(PG_FUNCTION_ARGS)
 				 errhint("The kinds are listed in pointsys.award_kind."),
 				 errfield(row.firing.trigdata->tg_relation, "kind", "award_kind_fkey")));
 
-	snprintf(what, sizeof(what), "award \"%s\"", kind);
+	snprintf(what, sizeof(what), _("award \"%s\""), kind);
 	return PointerGetDatum(check_member_month(&row, AWARD_MEMBER, AWARD_MONTH, AWARD_BY,
 											  AWARD_AT, what, &month));
 }
@@ -515,7 +515,7 @@ evaluation_check(PG_FUNCTION_ARGS)
 	check_member(rel, member_id,
 				 date2j(year, 1, 1) - POSTGRES_EPOCH_JDATE,
 				 date2j(year, 12, 31) - POSTGRES_EPOCH_JDATE,
-				 when, "year", "democratic evaluation");
+				 when, "year", _("democratic evaluation"));
 	return PointerGetDatum(row.tuple);
 }
 

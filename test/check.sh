@@ -58,6 +58,7 @@ die() {
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	libipc-run-perl make gcc
+ensure_zh_locale
 start_work
 copy_tree "$ROOT"
 
@@ -110,6 +111,8 @@ step() {
 	fi
 }
 
+# every message of src/*.c has its Chinese translation (po/zh_CN.po)
+step "message catalog (make po-check)" pg_make po-check
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
 # the server-side C (input, receive, scoring functions, aggregates, triggers)
 # fuzzed from SQL inside a real server
