@@ -520,10 +520,13 @@ DECLARE
 	n int;
 	s text := '\x';
 BEGIN
-	CASE ri(1, 20)
+	CASE ri(1, 22)
 	WHEN 1 THEN RETURN NULL;
 	WHEN 2, 3 THEN n := 0;
 	WHEN 4, 5, 6, 7, 8, 9 THEN RETURN '\x0' || ri(0, 3)::text;
+	-- 1.3's label form, and near misses
+	WHEN 21, 22 THEN
+		RETURN '\x' || encode(convert_to(pick('{优秀,良好,合格,不合格,good,EXCELLENT," qualified ",unqualified,优,goo,"良好 x"}'), 'UTF8'), 'hex');
 	WHEN 10, 11, 12, 13, 14, 15 THEN n := 1;
 	WHEN 16, 17, 18 THEN n := ri(2, 8);
 	WHEN 19 THEN RETURN '\x0' || ri(0, 3)::text || lpad(to_hex(ri(0, 255)::int), 2, '0');
@@ -1290,7 +1293,8 @@ BEGIN
 			c2 := rank(g2);
 			expect := '00000';
 			expect_r := concat_ws(',', sign(c1 - c2), c1 < c2, c1 <= c2, c1 = c2, c1 <> c2, c1 >= c2, c1 > c2,
-								  label(greatest(c1, c2)), label(least(c1, c2)), '0' || c1,
+								  label(greatest(c1, c2)), label(least(c1, c2)),
+								  encode(convert_to(label(c1), 'UTF8'), 'hex'),
 								  (SELECT label(min(rank(x))) FROM unnest(gs) x),
 								  (SELECT label(max(rank(x))) FROM unnest(gs) x));
 			stage := 'call';
