@@ -121,6 +121,10 @@ step "sql fuzz ($FUZZ_SQL_INPUTS inputs)" bash test/fuzz/sql_fuzz.sh "$FUZZ_SQL_
 # ASan + UBSan, then under Valgrind, each loaded by the stock server
 step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
 [ "${CHECK_VALGRIND:-1}" = 0 ] || step "valgrind" bash test/valgrind.sh
+# pgjdbc, psycopg 3 and psqlODBC (Debian's packages) against a throwaway
+# cluster: a recorder's prepared batch and refusals, the bulk import, a
+# reporting login's column metadata in text and binary mode
+step "client drivers (test/clients.sh)" bash test/clients.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
 # the benchmark at smoke size, so that it cannot rot (it builds and installs
