@@ -17,6 +17,7 @@ OBJS = \
 	src/owner_spi.o \
 	src/pointsys.o \
 	src/quarter_check.o \
+	src/refusal.o \
 	src/row_security.o \
 	src/rulebook_guard.o \
 	src/row_jsonb.o \
@@ -31,7 +32,7 @@ DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql pointsys-
 	pointsys--1.2--1.3.sql pointsys--1.3.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork refusals messages import
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
@@ -52,6 +53,42 @@ endif
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Message catalogs (issue 11): po/<lang>.po compiled with msgfmt and
+# installed as <localedir>/<lang>/LC_MESSAGES/pointsys-<major>.mo, the text
+# domain PG_TEXTDOMAIN("pointsys") that _PG_init binds.  `make po-check`
+# fails when a message of src/*.c has no translation.
+PO_LANGUAGES = zh_CN
+PO_FILES = $(addprefix po/,$(addsuffix .mo,$(PO_LANGUAGES)))
+EXTRA_CLEAN += $(PO_FILES) po/pointsys.pot
+MSGFMT ?= msgfmt
+
+all: $(PO_FILES)
+
+po/%.mo: po/%.po
+	$(MSGFMT) -c -o $@ $<
+
+install: install-po
+install-po: $(PO_FILES)
+	for lang in $(PO_LANGUAGES); do \
+		$(MKDIR_P) '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES && \
+		$(INSTALL_DATA) po/$$lang.mo '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES/pointsys-$(MAJORVERSION).mo || exit 1; \
+	done
+uninstall: uninstall-po
+uninstall-po:
+	for lang in $(PO_LANGUAGES); do \
+		rm -f '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES/pointsys-$(MAJORVERSION).mo; \
+	done
+
+po/pointsys.pot: $(wildcard src/*.c)
+	xgettext --from-code=UTF-8 -k_ -kerrmsg -kerrdetail -kerrhint -kerrmsg_plural:1,2 \
+		--no-location --sort-output -o $@ $^
+po-check: po/pointsys.pot
+	@for lang in $(PO_LANGUAGES); do \
+		untranslated=$$(msgcmp po/$$lang.po po/pointsys.pot 2>&1) || \
+			{ echo "$$untranslated"; echo "po/$$lang.po: messages without a translation"; exit 1; }; \
+	done
+.PHONY: install-po uninstall-po po-check
 
 # The release tarball, from what is committed: `make dist`
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pointsys.control)

@@ -68,7 +68,7 @@ SELECT a.g AS a, b.g AS b,
        pointsys.grade_cmp(a.g, b.g) AS cmp
 FROM (VALUES ('不合格'::pointsys.grade), ('合格'), ('良好'), ('优秀')) AS a(g),
      (VALUES ('不合格'::pointsys.grade), ('合格'), ('良好'), ('优秀')) AS b(g)
-ORDER BY pointsys.grade_send(a.g), pointsys.grade_send(b.g);
+ORDER BY a.g USING OPERATOR(pointsys.<), b.g USING OPERATOR(pointsys.<);
 
 -- A reporting tool's way: the schema in search_path
 SET search_path = pointsys, public;
@@ -167,9 +167,14 @@ RESET enable_hashjoin;
 RESET enable_nestloop;
 
 --
--- Binary form: one byte, the rank 0 (不合格) .. 3 (优秀)
+-- Binary form: the label, in the language of pointsys.language (1.3);
+-- binary input also takes 1.1's one byte, the rank 0 (不合格) .. 3 (优秀)
 --
+SELECT g, grade_send(g), convert_from(grade_send(g), 'UTF8') AS label
+FROM labels ORDER BY g;
+SET pointsys.language = 'en';
 SELECT g, grade_send(g) FROM labels ORDER BY g;
+RESET pointsys.language;
 -- round trip through COPY ... (FORMAT binary)
 \copy (SELECT id, g FROM grades ORDER BY id) TO 'results/grade_copy.bin' WITH (FORMAT binary)
 CREATE TABLE grades_back (id int, g grade);
@@ -185,7 +190,13 @@ CREATE TABLE received (g grade);
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\001\0\0\001\0\0\0\001\001\0\001\0\0\0\001\002\0\001\0\0\0\001\003\377\377'$$
     WITH (FORMAT binary);
 SELECT g, g::text FROM received;
--- a rank beyond 3, a byte with the high bit set, two bytes, no byte: 22P03
+-- the label form: 'good' and 优秀 (UTF-8), as 1.3 sends them
+TRUNCATE received;
+COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\004good\0\001\0\0\0\006\344\274\230\347\247\200\377\377'$$
+    WITH (FORMAT binary);
+SELECT g, g::text FROM received;
+-- a rank beyond 3, a byte with the high bit set, two bytes that are no
+-- label, an unknown label, no byte: 22P03
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\001\007\377\377'$$
     WITH (FORMAT binary);
 \echo :SQLSTATE
@@ -193,6 +204,9 @@ COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\
     WITH (FORMAT binary);
 \echo :SQLSTATE
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\002\001\001\377\377'$$
+    WITH (FORMAT binary);
+\echo :SQLSTATE
+COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\004best\377\377'$$
     WITH (FORMAT binary);
 \echo :SQLSTATE
 COPY received FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\001\0\0\0\0\377\377'$$
@@ -213,9 +227,32 @@ INSERT INTO grades VALUES (9, 'excellent'::text);
 CREATE TABLE grade_texts (t text);
 INSERT INTO grade_texts SELECT g FROM grades WHERE id = 9;
 SELECT * FROM grade_texts;
--- but no implicit cast: text = grade needs an explicit one
-SELECT count(*) FROM grades WHERE g = 'good'::text;
-\echo :SQLSTATE
+-- comparisons with text and varchar (1.3): a driver's string parameter
+-- holds a label, compared as a grade
+SELECT g, g = 'good'::text AS eq_text, g = 'GOOD'::varchar AS eq_varchar,
+       '良好'::varchar = g AS varchar_eq, g <> '良好'::text AS ne,
+       g < 'good'::text AS lt, g <= '良好'::varchar AS le,
+       g > 'good'::text AS gt, g >= '良好'::varchar AS ge,
+       'good'::text < g AS text_lt, 'good'::text >= g AS text_ge
+FROM grades WHERE id IN (1, 2, 3, 7) ORDER BY id;
+PREPARE by_label(varchar) AS SELECT id FROM grades WHERE g = $1 ORDER BY id;
+EXECUTE by_label('良好');
+PREPARE at_least(text) AS SELECT id FROM grades WHERE g >= $1 ORDER BY id;
+EXECUTE at_least('good');
+DEALLOCATE by_label;
+DEALLOCATE at_least;
+-- a literal still means grade = grade, and two literals still compare as
+-- text: nothing became ambiguous
+EXPLAIN (COSTS OFF, VERBOSE) SELECT id FROM grades WHERE g = 'good';
+EXPLAIN (COSTS OFF, VERBOSE) SELECT id FROM grades WHERE 'good' < g;
+SELECT '优秀' = ' 优秀' AS two_literals_as_text, 'good'::text = 'good'::varchar AS text_and_varchar;
+SELECT o.oprname, o.oprleft::regtype, o.oprright::regtype
+FROM pg_operator o
+WHERE o.oprnamespace = 'pointsys'::regnamespace AND 'text'::regtype IN (o.oprleft, o.oprright)
+ORDER BY 1, 2, 3;
+-- a string that is no label: 22P02, as for input
+SELECT pg_temp.try($$SELECT '良好'::pointsys.grade OPERATOR(pointsys.=) 'best'::text$$);
+SELECT pg_temp.try($$SELECT 'best'::varchar OPERATOR(pointsys.<) '良好'::pointsys.grade$$);
 SELECT pg_temp.try($$SELECT 'bad'::text::pointsys.grade$$);
 
 DROP TABLE grades, grades_back, many, one_each, labels, received, grade_texts;

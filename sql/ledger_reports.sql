@@ -14,6 +14,15 @@ FROM information_schema.columns
 WHERE table_schema = 'pointsys'
   AND table_name IN ('monthly_scores', 'quarterly_scores', 'annual_results')
 GROUP BY table_name ORDER BY table_name;
+-- the published figures are typed with two decimals (1.3), so drivers
+-- report scale 2 (JDBC getScale, ODBC SQL_DESC_SCALE)
+SELECT table_name, column_name, format_type(a.atttypid, a.atttypmod) AS type
+FROM information_schema.columns c
+JOIN pg_attribute a ON a.attrelid = ('pointsys.' || c.table_name)::regclass AND a.attname = c.column_name
+WHERE table_schema = 'pointsys'
+  AND table_name IN ('monthly_scores', 'quarterly_scores', 'annual_results')
+  AND data_type = 'numeric'
+ORDER BY table_name, ordinal_position;
 
 -- m01, 2024, by hand.  Every item at its maximum every month: 20 + 20 + 15
 -- + 15 + 20 = 90 scored.  January also has awards 2 + 3 + 5 + 5 = 15,
@@ -25,6 +34,13 @@ SELECT month, study, service, innovation, worklist, role, reward, total
 FROM monthly_scores WHERE member_id = 'm01' AND month < '2024-03-01' ORDER BY month;
 SELECT * FROM quarterly_scores WHERE member_id = 'm01' AND year = 2024 ORDER BY quarter;
 SELECT * FROM annual_results WHERE member_id = 'm01' AND year = 2024;
+-- the use of results in words follows pointsys.language, like the grade
+SELECT grade, eligibility, eligibility_label FROM annual_results
+WHERE grade IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1;
+SET pointsys.language = 'en';
+SELECT grade, eligibility, eligibility_label FROM annual_results
+WHERE grade IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1;
+RESET pointsys.language;
 SELECT monthly_score('m01', '2024-01-31') AS january, monthly_score('m01', '2023-12-01') AS nothing,
        quarter_score('m01', 2024, 1) AS q1, quarter_score('m01', 2023, 1) AS no_q,
        annual_grade('m01', 2024) AS grade, is_vetoed('m01', 2024) AS vetoed;

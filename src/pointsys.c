@@ -4,10 +4,12 @@
  */
 #include "pointsys.h"
 
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "caches.h"
 #include "owner_spi.h"
+#include "refusal.h"
 #include "workflow.h"
 
 PG_MODULE_MAGIC;
@@ -27,6 +29,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	pg_bindtextdomain(TEXTDOMAIN);
 	DefineCustomEnumVariable("pointsys.language",
 							 "Language of grade labels in output: zh (Chinese) or en (English).",
 							 NULL,
@@ -56,4 +59,5 @@ _PG_init(void)
 	owner_spi_register_callbacks();
 	caches_register_callbacks();
 	quarter_check_register_callbacks();
+	refusal_register_hook();
 }

@@ -7,6 +7,20 @@
 
 #include "postgres.h"
 
+/*
+ * pointsys's messages are translated from its own text domain,
+ * "pointsys-<major>" (po/zh_CN.po, bound in _PG_init), as PL/pgSQL's are
+ * from "plpgsql-<major>": ereport() and _() look them up there.
+ */
+#undef TEXTDOMAIN
+#define TEXTDOMAIN PG_TEXTDOMAIN("pointsys")
+#undef _
+#ifdef ENABLE_NLS
+#define _(x) dgettext(TEXTDOMAIN, x)
+#else
+#define _(x) (x)
+#endif
+
 #include "compat.h"
 
 #include "fmgr.h"
@@ -23,6 +37,10 @@
 #define GradeGetDatum(g)		CharGetDatum((char) (g))
 #define PG_GETARG_GRADE(n)		DatumGetGrade(PG_GETARG_DATUM(n))
 #define PG_RETURN_GRADE(g)		return GradeGetDatum(g)
+
+/* the ledger's first month: the Communist Party of China was founded in July 1921 */
+#define FOUNDING_YEAR 1921
+#define FOUNDING_MONTH 7
 
 /* the longest pointsys.reason the audit trail keeps, in characters */
 #define AUDIT_REASON_MAX 1000

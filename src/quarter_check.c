@@ -11,6 +11,7 @@
  * the new status and fails, whatever the isolation level.
  */
 #include "owner_spi.h"
+#include "refusal.h"
 #include "workflow.h"
 
 #include "access/xact.h"
@@ -18,6 +19,7 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 
 /* Quarters this transaction has locked and found 'recording' */
 typedef struct OpenQuarter
@@ -89,7 +91,7 @@ lock_branch(const char *branch_id, bool for_update)
  * 'recording'; "what" describes the row for the message.
  */
 void
-check_quarter_recording(const char *branch_id, int year, int month,
+check_quarter_recording(Relation rel, const char *branch_id, int year, int month,
 						const char *member_id, const char *what)
 {
 	int			quarter = (month - 1) / 3 + 1;
@@ -143,9 +145,10 @@ check_quarter_recording(const char *branch_id, int year, int month,
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("quarter %d-Q%d of branch \"%s\" is %s", year, quarter, branch_id, status),
-				 errdetail("%s of member \"%s\" in %04d-%02d cannot be written.",
-						   what, member_id, year, month),
-				 errhint("Scores and awards change only while the quarter is recording; pointsys.reopen() takes it back.")));
+				 errdetail("The month is %04d-%02d: %s of member \"%s\" cannot be written.",
+						   year, month, what, member_id),
+				 errhint("Scores and awards change only while the quarter is recording; pointsys.reopen() takes it back."),
+				 errfield(rel, "month", psprintf("%s_quarter_recording", RelationGetRelationName(rel)))));
 
 	if (nopen_quarters == open_quarters_size)
 	{

@@ -8,6 +8,7 @@
  * they are a member of; pointsys_admin for every branch.
  */
 #include "caches.h"
+#include "refusal.h"
 #include "workflow.h"
 
 #include "miscadmin.h"
@@ -78,10 +79,13 @@ check_row_security(Relation rel, const char *member_id, const char *branch_id)
 		else if (branch_id != NULL && records_branch(branch_id))
 			return;
 	}
+	/* the same refusal, whatever the row: no detail, constant fields */
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("new row violates row-level security policy for table \"%s\"",
-					RelationGetRelationName(rel))));
+					RelationGetRelationName(rel)),
+			 errfield(rel, strcmp(RelationGetRelationName(rel), "period") == 0 ? "branch_id" : "member_id",
+					  "recorder_branch")));
 }
 
 /* may_record_branch(branch_id): row security of branch-level tables */

@@ -13,6 +13,7 @@
  * that would leave recorded months outside it.
  */
 #include "owner_spi.h"
+#include "refusal.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
@@ -140,7 +141,11 @@ column_points(const TriggerFiring *firing, HeapTuple tuple, int column)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("%s of \"%s\" must have at most %d decimals",
-						firing->table->columns[column].name, firing->table->table, FX_DECIMALS)));
+						firing->table->columns[column].name, firing->table->table, FX_DECIMALS),
+				 errdetail("The value is %s.", numeric_text(value)),
+				 errfield(firing->trigdata->tg_relation, firing->table->columns[column].name,
+						  psprintf("%s_%s_decimals", firing->table->table,
+								   firing->table->columns[column].name))));
 	return points;
 }
 
@@ -175,7 +180,10 @@ guard_item(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 						column_text(f, oldrow, ITEM_ITEM), points_text(max_points), points_text(step)),
 				 errdetail("Member \"%s\" has %s points in %s.",
 						   result_text(1), result_text(3), result_text(2)),
-				 errhint("Correct the recorded points first.")));
+				 errhint("Correct the recorded points first."),
+				 errfield(f->trigdata->tg_relation,
+						  max_points < column_points(f, oldrow, ITEM_MAX_POINTS) ? "max_points" : "step",
+						  "item_recorded_points")));
 }
 
 /* award_kind: the points of a kind with recorded awards cannot change */
@@ -195,7 +203,8 @@ guard_award_kind(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("cannot change the points of award kind \"%s\"", kind),
 				 errdetail("%s awards of it are recorded.", result_text(1)),
-				 errhint("Add a new award kind for new awards instead.")));
+				 errhint("Add a new award kind for new awards instead."),
+				 errfield(f->trigdata->tg_relation, "points", "award_kind_recorded_points")));
 }
 
 /*
@@ -215,7 +224,8 @@ guard_category(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("the reward category cannot be renamed or removed"),
-				 errdetail("Its cap limits the award points of every month.")));
+				 errdetail("Its cap limits the award points of every month."),
+				 errfield(f->trigdata->tg_relation, "category", "category_reward_kept")));
 	if (column_points(f, newrow, CATEGORY_CAP) == column_points(f, oldrow, CATEGORY_CAP))
 		return;
 
@@ -226,7 +236,8 @@ guard_category(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("cannot change the reward cap"),
 				 errdetail("%s awards are recorded.", result_text(1)),
-				 errhint("Recorded monthly totals would change.")));
+				 errhint("Recorded monthly totals would change."),
+				 errfield(f->trigdata->tg_relation, "cap", "category_reward_cap_recorded")));
 }
 
 /* member: a shorter membership may not leave recorded months outside it */
@@ -267,7 +278,9 @@ guard_member(const TriggerFiring *f, HeapTuple oldrow, HeapTuple newrow)
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" has records outside the new membership", member_id),
 				 errdetail("The first is in %s.", result_text(1)),
-				 errhint("Correct or remove those records first.")));
+				 errhint("Correct or remove those records first."),
+				 errfield(f->trigdata->tg_relation, first > old_first ? "joined_on" : "left_on",
+						  "member_records_in_membership")));
 }
 
 /*

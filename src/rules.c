@@ -12,12 +12,22 @@ static const struct
 	const char *zh;
 	const char *en;
 	const char *eligibility;
+	const char *eligibility_zh;	/* what the code means, for people */
+	const char *eligibility_en;
 }			grades[GRADE_COUNT] =
 {
-	[GRADE_UNQUALIFIED] = {"不合格", "unqualified", "mentoring"},
-	[GRADE_QUALIFIED] = {"合格", "qualified", "ineligible"},
-	[GRADE_GOOD] = {"良好", "good", "eligible"},
-	[GRADE_EXCELLENT] = {"优秀", "excellent", "priority"},
+	[GRADE_UNQUALIFIED] = {"不合格", "unqualified", "mentoring",
+		"取消一切评先树优资格，列入帮扶教育对象",
+	"not eligible for any commendation; one-to-one mentoring"},
+	[GRADE_QUALIFIED] = {"合格", "qualified", "ineligible",
+		"取消参加评先树优资格",
+	"not eligible for commendation"},
+	[GRADE_GOOD] = {"良好", "good", "eligible",
+		"可参加评先树优",
+	"eligible for commendation"},
+	[GRADE_EXCELLENT] = {"优秀", "excellent", "priority",
+		"优先推荐参加市级以上评先树优",
+	"recommended first for commendations at city level and above"},
 };
 
 static const struct
@@ -136,6 +146,13 @@ const char *
 grade_eligibility(Grade grade)
 {
 	return grades[grade].eligibility;
+}
+
+/* The use of results in words, in a language (UTF-8) */
+const char *
+grade_eligibility_label(Grade grade, Language language)
+{
+	return language == LANGUAGE_EN ? grades[grade].eligibility_en : grades[grade].eligibility_zh;
 }
 
 /* Parse a sanction kind code (exact, lower case).  Returns 1 on success. */

@@ -32,6 +32,7 @@ extern Grade grade_for_total(int64_t total);
 extern int	grade_parse(const char *s, size_t len, Grade *result);
 extern const char *grade_label(Grade grade, Language language);
 extern const char *grade_eligibility(Grade grade);
+extern const char *grade_eligibility_label(Grade grade, Language language);
 
 /* Sanction kinds (处分种类) */
 typedef enum SanctionKind

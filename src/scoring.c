@@ -9,6 +9,7 @@
  */
 #include "pointsys.h"
 
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(pointsys_grade_of);
@@ -17,6 +18,7 @@ PG_FUNCTION_INFO_V1(pointsys_annual_grade);
 PG_FUNCTION_INFO_V1(pointsys_quarter_avg3);
 PG_FUNCTION_INFO_V1(pointsys_is_veto_sanction);
 PG_FUNCTION_INFO_V1(pointsys_eligibility);
+PG_FUNCTION_INFO_V1(pointsys_eligibility_label);
 
 /*
  * grade_of(total): the grade of an annual total.  The total is rounded half
@@ -119,4 +121,17 @@ pointsys_eligibility(PG_FUNCTION_ARGS)
 	if ((unsigned) grade >= GRADE_COUNT)
 		elog(ERROR, "invalid grade value %d", (int) grade);
 	PG_RETURN_TEXT_P(cstring_to_text(grade_eligibility(grade)));
+}
+
+/* eligibility_label(grade): the use of results in words, in pointsys.language */
+Datum
+pointsys_eligibility_label(PG_FUNCTION_ARGS)
+{
+	Grade		grade = PG_GETARG_GRADE(0);
+	const char *label;
+
+	if ((unsigned) grade >= GRADE_COUNT)
+		elog(ERROR, "invalid grade value %d", (int) grade);
+	label = grade_eligibility_label(grade, (Language) pointsys_language);
+	PG_RETURN_TEXT_P(cstring_to_text(pg_any_to_server(label, (int) strlen(label), PG_UTF8)));
 }

@@ -7,6 +7,7 @@
  * A quarter moves one step at a time, recording → approved → publicized →
  * filed → verified; a quarter without a period row is recording.
  */
+#include "refusal.h"
 #include "trigger_check.h"
 #include "workflow.h"
 
@@ -141,7 +142,9 @@ period_check(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("the branch, year and quarter of a period row cannot change"),
-						 errhint("Insert a row for the other quarter instead.")));
+						 errdetail("The row is quarter %d-Q%d of branch \"%s\".", year, quarter, branch_id),
+						 errhint("Insert a row for the other quarter instead."),
+						 errfield(trigdata->tg_relation, NameStr(att->attname), "period_key_unchanged")));
 		}
 	}
 
@@ -161,7 +164,9 @@ period_check(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
 					 errmsg("invalid status for quarter %d-Q%d of branch \"%s\"", year, quarter, branch_id),
-					 errhint("The statuses are recording, approved, publicized, filed and verified.")));
+					 errdetail("The status is %s.", status ? quote_literal_cstr(status) : "NULL"),
+					 errhint("The statuses are recording, approved, publicized, filed and verified."),
+					 errfield(trigdata->tg_relation, "status", "period_status_valid")));
 	}
 
 	if (to == 0 && from > 0)
@@ -171,13 +176,17 @@ period_check(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("only pointsys_admin may reopen quarter %d-Q%d of branch \"%s\"",
-							year, quarter, branch_id)));
+							year, quarter, branch_id),
+					 errdetail("The status would go from %s to %s.", statuses[from], statuses[to]),
+					 errfield(trigdata->tg_relation, "status", "period_reopen_admin")));
 		if (pointsys_reason == NULL || strspn(pointsys_reason, " \t\r\n") == strlen(pointsys_reason))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("reopening quarter %d-Q%d of branch \"%s\" needs a reason",
 							year, quarter, branch_id),
-					 errhint("Use pointsys.reopen(branch_id, year, quarter, reason), or SET LOCAL pointsys.reason.")));
+					 errdetail("The status would go from %s to %s.", statuses[from], statuses[to]),
+					 errhint("Use pointsys.reopen(branch_id, year, quarter, reason), or SET LOCAL pointsys.reason."),
+					 errfield(trigdata->tg_relation, "status", "period_reopen_reason")));
 	}
 	else if (to != from)
 	{
@@ -186,18 +195,23 @@ period_check(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("quarter %d-Q%d of branch \"%s\" cannot move from %s to %s",
 							year, quarter, branch_id, statuses[from], statuses[to]),
-					 errhint("A quarter moves one step at a time: recording, approved, publicized, filed, verified.")));
+					 errdetail("The new status is %s; the quarter is %s.", statuses[to], statuses[from]),
+					 errhint("A quarter moves one step at a time: recording, approved, publicized, filed, verified."),
+					 errfield(trigdata->tg_relation, "status", "period_one_step")));
 		if (to > STATUS_FILED && !is_admin())
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("only pointsys_admin may move quarter %d-Q%d of branch \"%s\" to %s",
-							year, quarter, branch_id, statuses[to])));
+							year, quarter, branch_id, statuses[to]),
+					 errdetail("The new status is %s.", statuses[to]),
+					 errfield(trigdata->tg_relation, "status", "period_verify_admin")));
 		if (!is_admin() && !records_branch(branch_id))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to move quarter %d-Q%d of branch \"%s\" to %s",
 							year, quarter, branch_id, statuses[to]),
-					 errdetail("Only a recorder of the branch or pointsys_admin may.")));
+					 errdetail("Only a recorder of the branch or pointsys_admin may."),
+					 errfield(trigdata->tg_relation, "branch_id", "period_recorder_branch")));
 	}
 
 	if (newrow != NULL)

@@ -19,7 +19,7 @@ extern void check_row_security(Relation rel, const char *member_id, const char *
 
 /* quarter_check.c */
 extern void quarter_check_register_callbacks(void);
-extern void check_quarter_recording(const char *branch_id, int year, int month,
+extern void check_quarter_recording(Relation rel, const char *branch_id, int year, int month,
 									const char *member_id, const char *what);
 extern void forget_open_quarters(void);
 extern void lock_branch(const char *branch_id, bool for_update);

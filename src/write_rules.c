@@ -11,13 +11,16 @@
  * writing for a member outside their branches learns nothing from the
  * refusal; then every refusal names the member, the month (or year), the
  * item (or award kind) and the limit, with the SQLSTATE that
- * doc/contract.md §3 gives it.
+ * doc/contract.md §3 gives it, and carries the table, the column and a
+ * constraint name of its own (refusal.c; README's error table), the
+ * offending value in its detail.
  *
  * The stamps recorded_by and recorded_at of score and award are set here to
  * the current user and the transaction's start, whatever the writer gave
  * (a superuser's values are kept: pg_restore brings the original stamps).
  */
 #include "caches.h"
+#include "refusal.h"
 #include "workflow.h"
 #include "trigger_check.h"
 
@@ -27,6 +30,7 @@
 #include "utils/timestamp.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(score_check);
 PG_FUNCTION_INFO_V1(award_check);
@@ -129,9 +133,40 @@ read_row(FunctionCallInfo fcinfo, const TriggerRule *rule, Row *row)
 	}
 }
 
+/* The name of a rule of rel: "score_month_not_future" */
+static const char *
+rule_name(Relation rel, const char *rule)
+{
+	return psprintf("%s_%s", RelationGetRelationName(rel), rule);
+}
+
+/*
+ * The month of a score or award row.  An infinite date, or one whose
+ * month's first day PostgreSQL cannot store (November 4714 BC), is
+ * refused here, with the row's table and column.
+ */
+static void
+row_month(Row *row, int month_col, LedgerMonth *month)
+{
+	Relation	rel = row->firing.trigdata->tg_relation;
+	DateADT		date = DatumGetDateADT(row->values[month_col]);
+
+	if (DATE_NOT_FINITE(date) ||
+		date < date2j(-4713, 12, 1) - POSTGRES_EPOCH_JDATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("month of date %s cannot be stored",
+						DATE_NOT_FINITE(date) ?
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(date))) :
+						date_text(date)),
+				 errdetail("A month is stored as its first day, which must be a finite date from 4714-12-01 BC on."),
+				 errfield(rel, "month", rule_name(rel, "month_range"))));
+	ledger_month(date, month);
+}
+
 /* Refuse a month after the current one */
 static void
-check_not_future(const LedgerMonth *month, const char *member_id, const char *what)
+check_not_future(Relation rel, const LedgerMonth *month, const char *member_id, const char *what)
 {
 	int			year;
 	int			current;
@@ -142,16 +177,40 @@ check_not_future(const LedgerMonth *month, const char *member_id, const char *wh
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("month %s of %s for member \"%s\" is in the future",
 						month->label, what, member_id),
-				 errdetail("The current month is %04d-%02d.", year, current)));
+				 errdetail("The month is %s; the current month is %04d-%02d.",
+						   month->label, year, current),
+				 errfield(rel, "month", rule_name(rel, "month_not_future"))));
+}
+
+/*
+ * Refuse a month before July 1921, when the Communist Party of China was
+ * founded: no ledger month can precede it (a two-digit year typed for a
+ * four-digit one, 0026 for 2026, lands here)
+ */
+static void
+check_after_founding(Relation rel, const LedgerMonth *month, const char *member_id,
+					 const char *what)
+{
+	if (month->year < FOUNDING_YEAR ||
+		(month->year == FOUNDING_YEAR && month->month < FOUNDING_MONTH))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("month %s of %s for member \"%s\" is before July 1921",
+						month->label, what, member_id),
+				 errdetail("The month is %s; the Communist Party of China was founded in July 1921, and the ledger has no earlier month.",
+						   month->label),
+				 errhint("Check the year: a two-digit year such as 0026 is read as the year 26."),
+				 errfield(rel, "month", rule_name(rel, "month_after_founding"))));
 }
 
 /*
  * The member, who must exist and belong to the party at some time between
  * first and last: joined on or before last, left on or after first.
+ * when_column is the column that dates the row (month, year).
  */
 static const MemberInfo *
-check_member(const char *member_id, DateADT first, DateADT last,
-			 const char *when, const char *what)
+check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
+			 const char *when, const char *when_column, const char *what)
 {
 	const MemberInfo *member = member_info(member_id);
 
@@ -159,21 +218,24 @@ check_member(const char *member_id, DateADT first, DateADT last,
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not exist", member_id),
-				 errdetail("The row is %s, %s.", what, when)));
+				 errdetail("The member is \"%s\"; the row is %s, %s.", member_id, what, when),
+				 errfield(rel, "member_id", rule_name(rel, "member_id_fkey"))));
 	if (member->joined_on > last)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
 						member_id, when, what),
 				 errdetail("Member \"%s\" (%s) joined on %s.", member_id, member->name,
-						   date_text(member->joined_on))));
+						   date_text(member->joined_on)),
+				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
 	if (member->left_on < first)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
 						member_id, when, what),
 				 errdetail("Member \"%s\" (%s) left on %s.", member_id, member->name,
-						   date_text(member->left_on))));
+						   date_text(member->left_on)),
+				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
 	return member;
 }
 
@@ -221,6 +283,7 @@ static HeapTuple
 check_member_month(Row *row, int member_col, int month_col, int by_col, int at_col,
 				   const char *what, const LedgerMonth *month)
 {
+	Relation	rel = row->firing.trigdata->tg_relation;
 	const char *member_id = TextDatumGetCString(row->values[member_col]);
 	const MemberInfo *member;
 	int			cols[3];
@@ -228,9 +291,10 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 	bool		nulls[3] = {false, false, false};
 	int			n = 0;
 
-	check_not_future(month, member_id, what);
-	member = check_member(member_id, month->start, month->end, month->label, what);
-	check_quarter_recording(member->branch_id, month->year, month->month, member_id, what);
+	check_not_future(rel, month, member_id, what);
+	check_after_founding(rel, month, member_id, what);
+	member = check_member(rel, member_id, month->start, month->end, month->label, "month", what);
+	check_quarter_recording(rel, member->branch_id, month->year, month->month, member_id, what);
 
 	if (DatumGetDateADT(row->values[month_col]) != month->start)
 	{
@@ -280,7 +344,7 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 
 		date_year_month(DatumGetDateADT(date), &year, &month);
 		if (member->exists)
-			check_quarter_recording(member->branch_id, year, month, id, what);
+			check_quarter_recording(trigdata->tg_relation, member->branch_id, year, month, id, what);
 	}
 }
 
@@ -299,24 +363,29 @@ score_check(PG_FUNCTION_ARGS)
 	int64		points;
 	static char what[128];
 	static char what_item[128];	/* the item what names */
+	static const char *what_format;	/* in the language it was written in */
+	const char *format;
+	Relation	rel;
 
 	read_row(fcinfo, &score_rule, &row);
 	check_writer(&row, SCORE_MEMBER);
-	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, "a score");
+	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, _("a score"));
 	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
 
+	rel = row.firing.trigdata->tg_relation;
 	member_id = TextDatumGetCString(row.values[SCORE_MEMBER]);
 	item_code = TextDatumGetCString(row.values[SCORE_ITEM]);
-	ledger_month(DatumGetDateADT(row.values[SCORE_MONTH]), &month);
+	row_month(&row, SCORE_MONTH, &month);
 
 	item = rulebook_item(item_code);
 	if (item == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("item \"%s\" is not in the rulebook", item_code),
-				 errdetail("Member \"%s\", %s.", member_id, month.label),
-				 errhint("The items are listed in pointsys.item.")));
+				 errdetail("The item is \"%s\"; member \"%s\", %s.", item_code, member_id, month.label),
+				 errhint("The items are listed in pointsys.item."),
+				 errfield(rel, "item", "score_item_fkey")));
 
 	switch (points_from_numeric(row.values[SCORE_POINTS], &points))
 	{
@@ -328,8 +397,10 @@ score_check(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("points %s of item \"%s\" are not a finite number",
 							numeric_text(row.values[SCORE_POINTS]), item->item),
-					 errdetail("Member \"%s\", %s; the item is %s.",
-							   member_id, month.label, item->title)));
+					 errdetail("The points are %s; member \"%s\", %s; the item is %s.",
+							   numeric_text(row.values[SCORE_POINTS]), member_id, month.label,
+							   item->title),
+					 errfield(rel, "points", "score_points_finite")));
 			break;
 		case FX_PRECISION:
 			points = 1;			/* finer than any step */
@@ -341,32 +412,46 @@ score_check(PG_FUNCTION_ARGS)
 				 errmsg("points %s exceed the maximum %s of item \"%s\"",
 						numeric_text(row.values[SCORE_POINTS]), points_text(item->max_points),
 						item->item),
-				 errdetail("Member \"%s\", %s; the item is %s.",
-						   member_id, month.label, item->title)));
+				 errdetail("The points are %s; member \"%s\", %s; the item is %s.",
+						   numeric_text(row.values[SCORE_POINTS]), member_id, month.label,
+						   item->title),
+				 errfield(rel, "points", "score_points_max")));
 	if (points < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("points %s of item \"%s\" are below the minimum 0",
 						numeric_text(row.values[SCORE_POINTS]), item->item),
-				 errdetail("Member \"%s\", %s; the item is %s.",
-						   member_id, month.label, item->title)));
+				 errdetail("The points are %s; member \"%s\", %s; the item is %s.",
+						   numeric_text(row.values[SCORE_POINTS]), member_id, month.label,
+						   item->title),
+				 errfield(rel, "points", "score_points_min")));
 	if (!fx_is_multiple(points, item->step))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("points %s of item \"%s\" are not a multiple of the step %s",
 						numeric_text(row.values[SCORE_POINTS]), item->item,
 						points_text(item->step)),
-				 errdetail("Member \"%s\", %s; the item is %s.",
-						   member_id, month.label, item->title)));
+				 errdetail("The points are %s; member \"%s\", %s; the item is %s.",
+						   numeric_text(row.values[SCORE_POINTS]), member_id, month.label,
+						   item->title),
+				 errfield(rel, "points", "score_points_step")));
 
-	/* formatted once per item, not per row: a sheet's rows come item by item */
-	if (strcmp(what_item, item->item) != 0)
+	/*
+	 * formatted once per item (and language), not per row: a sheet's rows
+	 * come item by item
+	 */
+	format = _("item \"%s\"");
+	if (strcmp(what_item, item->item) != 0 || what_format != format)
 	{
-		snprintf(what, sizeof(what), "item \"%s\"", item->item);
+		snprintf(what, sizeof(what), format, item->item);
 		strlcpy(what_item, item->item, sizeof(what_item));
+		what_format = format;
 	}
-	return PointerGetDatum(check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
-											  SCORE_AT, what, &month));
+	row.tuple = check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
+								   SCORE_AT, what, &month);
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+		remember_score_key(member_id, month.start, item->item);
+	return PointerGetDatum(row.tuple);
 }
 
 /* award: a known kind, for a member in the party, in a past or current month */
@@ -380,21 +465,22 @@ award_check(PG_FUNCTION_ARGS)
 
 	read_row(fcinfo, &award_rule, &row);
 	check_writer(&row, AWARD_MEMBER);
-	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, "an award");
+	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, _("an award"));
 	if (nothing_to_check(&row, AWARD_KIND + 1))
 		return PointerGetDatum(row.tuple);
 
 	kind = TextDatumGetCString(row.values[AWARD_KIND]);
-	ledger_month(DatumGetDateADT(row.values[AWARD_MONTH]), &month);
+	row_month(&row, AWARD_MONTH, &month);
 	if (rulebook_award_kind(kind) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("award kind \"%s\" is not in the rulebook", kind),
-				 errdetail("Member \"%s\", %s.",
+				 errdetail("The kind is \"%s\"; member \"%s\", %s.", kind,
 						   TextDatumGetCString(row.values[AWARD_MEMBER]), month.label),
-				 errhint("The kinds are listed in pointsys.award_kind.")));
+				 errhint("The kinds are listed in pointsys.award_kind."),
+				 errfield(row.firing.trigdata->tg_relation, "kind", "award_kind_fkey")));
 
-	snprintf(what, sizeof(what), "award \"%s\"", kind);
+	snprintf(what, sizeof(what), _("award \"%s\""), kind);
 	return PointerGetDatum(check_member_month(&row, AWARD_MEMBER, AWARD_MONTH, AWARD_BY,
 											  AWARD_AT, what, &month));
 }
@@ -414,11 +500,13 @@ evaluation_check(PG_FUNCTION_ARGS)
 	int			current_month;
 	int64		democratic;
 	char		when[32];
+	Relation	rel;
 
 	read_row(fcinfo, &evaluation_rule, &row);
 	if (nothing_to_check(&row, EVALUATION_DEMOCRATIC + 1))
 		return PointerGetDatum(row.tuple);
 
+	rel = row.firing.trigdata->tg_relation;
 	member_id = TextDatumGetCString(row.values[EVALUATION_MEMBER]);
 	year = DatumGetInt32(row.values[EVALUATION_YEAR]);
 	snprintf(when, sizeof(when), "%d", year);
@@ -429,20 +517,30 @@ evaluation_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("democratic score %s of member \"%s\" for %d is out of range",
 						numeric_text(row.values[EVALUATION_DEMOCRATIC]), member_id, year),
-				 errdetail("Democratic scores range from 0 to 100, with at most %d decimals.",
-						   FX_DECIMALS)));
+				 errdetail("The score is %s; democratic scores range from 0 to 100, with at most %d decimals.",
+						   numeric_text(row.values[EVALUATION_DEMOCRATIC]), FX_DECIMALS),
+				 errfield(rel, "democratic", "evaluation_democratic_range")));
 
 	current_year_month(&current_year, &current_month);
-	if (year > current_year || year < 1)
+	if (year < FOUNDING_YEAR)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("evaluation year %d of member \"%s\" is before 1921", year, member_id),
+				 errdetail("The year is %d; the Communist Party of China was founded in July 1921, and the ledger has no earlier year.",
+						   year),
+				 errhint("Check the year: a two-digit year such as 26 is read as the year 26."),
+				 errfield(rel, "year", "evaluation_year_after_founding")));
+	if (year > current_year)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("evaluation year %d of member \"%s\" is out of range", year, member_id),
-				 errdetail("The current year is %d.", current_year)));
+				 errdetail("The year is %d; the current year is %d.", year, current_year),
+				 errfield(rel, "year", "evaluation_year_not_future")));
 
-	check_member(member_id,
+	check_member(rel, member_id,
 				 date2j(year, 1, 1) - POSTGRES_EPOCH_JDATE,
 				 date2j(year, 12, 31) - POSTGRES_EPOCH_JDATE,
-				 when, "democratic evaluation");
+				 when, "year", _("democratic evaluation"));
 	return PointerGetDatum(row.tuple);
 }
 
@@ -464,6 +562,8 @@ sanction_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown sanction kind \"%s\" for member \"%s\"",
 						text_to_cstring(kind), TextDatumGetCString(row.values[SANCTION_MEMBER])),
-				 errhint(SANCTION_KINDS_HINT)));
+				 errdetail("The kind is \"%s\".", text_to_cstring(kind)),
+				 errhint(SANCTION_KINDS_HINT),
+				 errfield(row.firing.trigdata->tg_relation, "kind", "sanction_kind_valid")));
 	return PointerGetDatum(row.tuple);
 }

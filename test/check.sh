@@ -59,6 +59,7 @@ die() {
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	libipc-run-perl make gcc
+ensure_zh_locale
 start_work
 copy_tree "$ROOT"
 
@@ -111,6 +112,8 @@ step() {
 	fi
 }
 
+# every message of src/*.c has its Chinese translation (po/zh_CN.po)
+step "message catalog (make po-check)" pg_make po-check
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
 # the server-side C (input, receive, scoring functions, aggregates, triggers)
 # fuzzed from SQL inside a real server
@@ -122,6 +125,10 @@ step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
 # private install and cluster)
 step "printable sheets (Chromium)" bash test/sheets.sh
 [ "${CHECK_VALGRIND:-1}" = 0 ] || step "valgrind" bash test/valgrind.sh
+# pgjdbc, psycopg 3 and psqlODBC (Debian's packages) against a throwaway
+# cluster: a recorder's prepared batch and refusals, the bulk import, a
+# reporting login's column metadata in text and binary mode
+step "client drivers (test/clients.sh)" bash test/clients.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
 # the benchmark at smoke size, so that it cannot rot (it builds and installs

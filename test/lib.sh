@@ -27,6 +27,9 @@ require_root() {
 # apt-get install the packages that are not installed yet
 ensure_packages() {
 	local missing=() p
+	# every script builds pointsys, and its build compiles the message
+	# catalogs with msgfmt (gettext)
+	set -- "$@" gettext
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 	done
@@ -43,6 +46,19 @@ ensure_packages() {
 		rm -f "$apt_log"
 	fi
 	id "$PG_USER" >/dev/null 2>&1 || die "no $PG_USER user: is postgresql-$PG_MAJOR installed?"
+}
+
+# The zh_CN.UTF-8 locale, for the tests of the Chinese messages
+# (SET lc_messages = 'zh_CN.UTF-8'): Debian's locales package, with the
+# locale enabled in /etc/locale.gen and generated when missing
+ensure_zh_locale() {
+	ensure_packages locales
+	if ! locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; then
+		log "generating the zh_CN.UTF-8 locale"
+		grep -qE '^zh_CN\.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null ||
+			echo 'zh_CN.UTF-8 UTF-8' >>/etc/locale.gen
+		locale-gen >/dev/null || die "locale-gen failed"
+	fi
 }
 
 # A private work directory, removed on exit

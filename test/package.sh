@@ -146,7 +146,10 @@ sql bureau -c "CREATE EXTENSION pointsys"
 sql bureau -f /pkg/data/sample_bureau.sql
 sql bureau -c "SET pointsys.reason = '更正'; UPDATE pointsys.score SET points = 3
 			   WHERE member_id = 'm03' AND month = '2025-01-01' AND item = 'org_life'"
-report="SELECT * FROM pointsys.annual_results ORDER BY member_id, year;
+# (the columns of release 1.2: 1.3 adds eligibility_label)
+report="SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic, vetoed,
+			   total, grade, eligibility
+		FROM pointsys.annual_results ORDER BY member_id, year;
 		SELECT count(*), sum(points) FROM pointsys.score;
 		SELECT audit_id, table_name, action, new_row FROM pointsys.audit ORDER BY audit_id"
 before=$(sql bureau -c "$report")

@@ -32,6 +32,15 @@ private_install() {
 	for f in "$share"/extension/*; do
 		case ${f##*/} in pointsys*) ;; *) ln -s "$f" "$inst$share/extension/" ;; esac
 	done
+	# the server's own message catalogs, next to where ours go (the server
+	# finds its locale directory relative to its executable too)
+	local localedir mo
+	localedir=$("$PG_CONFIG" --localedir)
+	for mo in "$localedir"/*/LC_MESSAGES/postgres-"$PG_MAJOR".mo; do
+		[ -e "$mo" ] || continue
+		mkdir -p "$inst${mo%/*}"
+		ln -s "$mo" "$inst$mo"
+	done
 	pg_make install with_llvm=no DESTDIR="$inst" "$@" >"$WORK/install.log" 2>&1 ||
 		{ cat "$WORK/install.log"; die "make install DESTDIR=$inst failed"; }
 	PRIVATE_POSTGRES=$inst$pgbin/postgres

@@ -41,6 +41,7 @@ START=$SECONDS
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	make gcc libasan8 libubsan1
+ensure_zh_locale
 start_work
 copy_tree "$ROOT"
 

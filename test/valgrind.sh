@@ -35,6 +35,7 @@ START=$SECONDS
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
 	make gcc valgrind
+ensure_zh_locale
 start_work
 copy_tree "$ROOT"
 

@@ -125,7 +125,7 @@ SELECT allow('{eligibility,language,grade_ops}', '{cast}', '{22P02}', 'grade inp
 
 -- README, Errors table
 SELECT allow('{grade_in,language}', '{call}', '{22P02}', 'a grade label is not valid');
-SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is not one byte from 0 to 3');
+SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is neither a label nor one byte from 0 to 3');
 SELECT allow('{language}', '{call}', '{22023}', 'a bad pointsys.language');
 SELECT allow('{quarter_state_in,year_state_in}', '{call}', '{22P02}', 'a quarter_state / year_state text is not valid');
 SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns}',
@@ -141,14 +141,14 @@ SELECT allow('{ledger_reads}', '{call}', '{22008}', 'quarter_start / is_vetoed: 
 SELECT allow('{ledger_reads}', '{call}', '{22003}', 'is_vetoed: year + 1 overflows int4');
 
 -- README, write rules table (the triggers), for every role
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one; an infinite month');
+SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one or before 1921-07; an infinite month');
 SELECT allow('{score}', '{call,call:admin,call:recorder}', '{22003}', 'points outside 0..max_points, NaN');
 SELECT allow('{score}', '{call,call:admin,call:recorder}', '{23514}', 'points not a multiple of the step, more than 6 decimals');
 SELECT allow('{score,award,evaluation,member}', '{call,call:admin,call:recorder}', '{23503}',
 			 'unknown member, item or award kind; member not in the party then');
 SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{55000}', 'the quarter is not recording');
-SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one');
-SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on');
+SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one or before 1921');
+SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on; effective_on before 1921-07-01');
 SELECT allow('{period}', '{call,call:admin,call:recorder}', '{55000,23514}',
 			 'one step at a time; keys cannot change; invalid status (23514, also the quarter CHECK)');
 SELECT allow('{period}', '{call:admin,call:recorder}', '{42501}', 'recorders up to filed; only pointsys_admin verifies and reopens');
@@ -171,7 +171,7 @@ SELECT allow('{lookalike}', '{cast}', '{42501}', 'a column of type pointsys.grad
 SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
 			 'NOT NULL, duplicate key');
 SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
-SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined');
+SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined, member_joined_after_founding, member_left_after_founding');
 -- the paperwork (README, Paperwork): a quarter outside 1..4 or a year
 -- without dates; a quarter not approved, a year not complete, a member-year
 -- not 不合格; a branch or member unknown (or invisible); another branch's
@@ -536,10 +536,13 @@ DECLARE
 	n int;
 	s text := '\x';
 BEGIN
-	CASE ri(1, 20)
+	CASE ri(1, 22)
 	WHEN 1 THEN RETURN NULL;
 	WHEN 2, 3 THEN n := 0;
 	WHEN 4, 5, 6, 7, 8, 9 THEN RETURN '\x0' || ri(0, 3)::text;
+	-- 1.3's label form, and near misses
+	WHEN 21, 22 THEN
+		RETURN '\x' || encode(convert_to(pick('{优秀,良好,合格,不合格,good,EXCELLENT," qualified ",unqualified,优,goo,"良好 x"}'), 'UTF8'), 'hex');
 	WHEN 10, 11, 12, 13, 14, 15 THEN n := 1;
 	WHEN 16, 17, 18 THEN n := ri(2, 8);
 	WHEN 19 THEN RETURN '\x0' || ri(0, 3)::text || lpad(to_hex(ri(0, 255)::int), 2, '0');
@@ -896,7 +899,7 @@ BEGIN
 	IF p_points % it.step <> 0 THEN RETURN '23514'; END IF;
 	-- (date_trunc stops at timestamp's range; November 4714 BC has no first day)
 	m0 := CASE WHEN p_month < date '4714-12-01 BC' THEN p_month ELSE p_month - (extract(day FROM p_month)::int - 1) END;
-	IF m0 > date_trunc('month', current_date) THEN RETURN '22008'; END IF;
+	IF m0 > date_trunc('month', current_date) OR m0 < date '1921-07-01' THEN RETURN '22008'; END IF;
 	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
 	IF NOT FOUND THEN RETURN '23503'; END IF;
 	IF mb.joined_on > (m0 + interval '1 month - 1 day')::date OR mb.left_on < m0 THEN RETURN '23503'; END IF;
@@ -917,7 +920,7 @@ DECLARE
 BEGIN
 	IF p_member IS NULL OR p_year IS NULL OR p_democratic IS NULL THEN RETURN '23502'; END IF;
 	IF NOT score_ok(p_democratic) THEN RETURN '22003'; END IF;
-	IF p_year > extract(year FROM current_date) OR p_year < 1 THEN RETURN '22008'; END IF;
+	IF p_year > extract(year FROM current_date) OR p_year < 1921 THEN RETURN '22008'; END IF;
 	SELECT * INTO mb FROM pointsys.member WHERE member_id = p_member;
 	IF NOT FOUND THEN RETURN '23503'; END IF;
 	IF mb.joined_on > make_date(p_year, 12, 31) OR mb.left_on < make_date(p_year, 1, 1) THEN RETURN '23503'; END IF;
@@ -932,7 +935,7 @@ BEGIN
 	IF p_member IS NULL OR p_kind IS NULL THEN RETURN '23502'; END IF;
 	IF p_kind <> ALL (sanction_kinds()) THEN RETURN '22023'; END IF;
 	IF p_effective IS NULL THEN RETURN '23502'; END IF;
-	IF p_lifted <= p_effective THEN RETURN '23514'; END IF;
+	IF p_lifted <= p_effective OR p_effective < date '1921-07-01' THEN RETURN '23514'; END IF;
 	IF NOT EXISTS (SELECT FROM pointsys.member WHERE member_id = p_member) THEN RETURN '23503'; END IF;
 	RETURN '00000';
 END $$;
@@ -985,9 +988,23 @@ BEGIN
 			-- those bytes to grade_recv
 			bv := a[1]::bytea;
 			stage := 'oracle';
-			expect := CASE WHEN bv IS NULL OR (length(bv) = 1 AND get_byte(bv, 0) <= 3) THEN '00000' ELSE '22P03' END;
-			IF expect = '00000' AND bv IS NOT NULL THEN
-				expect_r := (ARRAY['不合格', '合格', '良好', '优秀'])[get_byte(bv, 0) + 1];
+			-- one byte: release 1.1's rank 0..3; more or fewer: a label
+			-- in UTF-8 (1.3); anything else 22P03
+			IF bv IS NULL THEN
+				expect := '00000';
+			ELSIF length(bv) = 1 THEN
+				IF get_byte(bv, 0) <= 3 THEN
+					expect_r := (ARRAY['不合格', '合格', '良好', '优秀'])[get_byte(bv, 0) + 1];
+				END IF;
+			ELSE
+				BEGIN
+					expect_r := o_grade(convert_from(bv, 'UTF8'));
+				EXCEPTION WHEN OTHERS THEN
+					expect_r := NULL;
+				END;
+			END IF;
+			IF bv IS NOT NULL THEN
+				expect := CASE WHEN expect_r IS NOT NULL THEN '00000' ELSE '22P03' END;
 			END IF;
 			stage := 'cast';
 			SELECT fuzz_dir || '/grade.bin' INTO path FROM config;
@@ -1298,7 +1315,8 @@ BEGIN
 			c2 := rank(g2);
 			expect := '00000';
 			expect_r := concat_ws(',', sign(c1 - c2), c1 < c2, c1 <= c2, c1 = c2, c1 <> c2, c1 >= c2, c1 > c2,
-								  label(greatest(c1, c2)), label(least(c1, c2)), '0' || c1,
+								  label(greatest(c1, c2)), label(least(c1, c2)),
+								  encode(convert_to(label(c1), 'UTF8'), 'hex'),
 								  (SELECT label(min(rank(x))) FROM unnest(gs) x),
 								  (SELECT label(max(rank(x))) FROM unnest(gs) x));
 			stage := 'call';

@@ -66,16 +66,24 @@ isnt($latest, '1.0', "there is a release after 1.0 to update to ($latest)");
 is($node->safe_psql('bureau', q{SELECT extversion FROM pg_extension WHERE extname = 'pointsys'}),
 	'1.0', 'release 1.0 is installed');
 
+# (1.3 types the published figures numeric(…,2) and prints them so: they
+# are compared at that scale, which changes no value)
 my %queries = (
-	# the columns of release 1.0 (1.3 adds final, and period's publicity dates)
-	annual_results => q{SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic,
-							   vetoed, total, grade, eligibility
+	# the columns of release 1.0, at scale 2 (1.3 adds final and
+	# eligibility_label, and period's publicity dates)
+	annual_results => q{SELECT member_id, branch_id, year, q1::numeric(14,2), q2::numeric(14,2),
+							   q3::numeric(14,2), q4::numeric(14,2), months, assessment::numeric(14,2),
+							   democratic, vetoed, total::numeric(5,2), grade, eligibility
 						FROM pointsys.annual_results ORDER BY member_id, year},
-	quarterly_scores => 'SELECT * FROM pointsys.quarterly_scores ORDER BY member_id, year, quarter',
-	monthly_scores => 'SELECT * FROM pointsys.monthly_scores ORDER BY member_id, month',
+	quarterly_scores => q{SELECT member_id, year, quarter, score::numeric(14,2), months
+						  FROM pointsys.quarterly_scores ORDER BY member_id, year, quarter},
+	monthly_scores => q{SELECT member_id, month, study::numeric(14,2), service::numeric(14,2),
+							   innovation::numeric(14,2), worklist::numeric(14,2), role::numeric(14,2),
+							   reward::numeric(14,2), total::numeric(14,2)
+						FROM pointsys.monthly_scores ORDER BY member_id, month},
 	functions => q{SELECT m.member_id, y, pointsys.is_vetoed(m.member_id, y),
 						  pointsys.annual_grade(m.member_id, y), pointsys.quarter_score(m.member_id, y, 2),
-						  pointsys.monthly_score(m.member_id, pg_catalog.make_date(y, 5, 1))
+						  pointsys.monthly_score(m.member_id, pg_catalog.make_date(y, 5, 1))::numeric(14,2)
 				   FROM pointsys.member m, pg_catalog.generate_series(2024, 2025) AS y
 				   ORDER BY 1, 2},
 	score => 'SELECT * FROM pointsys.score ORDER BY member_id, month, item',

@@ -1,0 +1,153 @@
+--
+-- refusals: what a client's form gets from a refused write (issue 11).
+-- Every refusal of a write rule carries the table, the column and a
+-- constraint name of its own (README, Errors) and the offending value in
+-- its detail; dates before the founding of the party (July 1921) are
+-- refused.  refusal(statement) shows SQLSTATE, table.column, constraint,
+-- message and detail of the statement's error, or 'ok'.
+--
+SET search_path = pointsys, public;
+
+CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    state text; msg text; detail text; tbl text; col text; con text; sch text;
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+        detail = PG_EXCEPTION_DETAIL, tbl = TABLE_NAME, col = COLUMN_NAME,
+        con = CONSTRAINT_NAME, sch = SCHEMA_NAME;
+    -- (what changes with the date and the identity values is masked)
+    RETURN regexp_replace(regexp_replace(
+        concat_ws(' ', state, nullif(sch, '') || '.' || nullif(tbl, '') || coalesce('.' || nullif(col, ''), ''),
+                  '[' || nullif(con, '') || ']', msg)
+        || coalesce(' DETAIL: ' || nullif(detail, ''), ''),
+        'the current (month|year) is [0-9-]+', 'the current \1 is …'),
+        'Failing row contains \([0-9]+,', 'Failing row contains (…,');
+END
+$$;
+
+CREATE ROLE regress_clerk LOGIN;     -- recorder of branch fa
+CREATE ROLE regress_bureau LOGIN;    -- pointsys_admin
+GRANT pointsys_recorder TO regress_clerk;
+GRANT pointsys_admin TO regress_bureau;
+INSERT INTO branch VALUES ('fa', '表单支部'), ('fb', '另一支部');
+INSERT INTO member VALUES
+    ('f01', '甲', 'fa', NULL, NULL),
+    ('f02', '乙', 'fa', '2024-05-15', NULL),
+    ('f03', '丙', 'fa', NULL, '2024-06-30'),
+    ('g01', '丁', 'fb', NULL, NULL);
+INSERT INTO recorder VALUES ('fa', 'regress_clerk', '2024-01-05');
+INSERT INTO setting VALUES ('publicity_days', 0);  -- no publicity to wait for
+
+--
+-- Dates before July 1921 (the founding of the Communist Party of China)
+--
+-- a two-digit year: month 0026-03 of a member without joined_on
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '0026-03-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '1921-06-30', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('f01', '1900-01-01', 'county')$$);
+-- July 1921 is the first month of the ledger
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '1921-07-01', 'org_life', 4)$$);
+DELETE FROM score WHERE member_id = 'f01';
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('f01', 26, 90)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('f01', 1920, 90)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.member VALUES ('f09', '戊', 'fa', '0026-03-01', NULL)$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET left_on = '1900-01-01' WHERE member_id = 'f01'$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('f01', 'warning', '0024-01-01')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.recorder VALUES ('fb', 'regress_clerk', '0025-01-05')$$);
+-- (an infinite month, or one whose first day cannot be stored)
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '-infinity', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '4714-11-24 BC', 'org_life', 4)$$);
+
+--
+-- score: each cause its own constraint name (as pointsys_admin)
+--
+SET ROLE regress_bureau;
+-- 23503 three ways: unknown member, unknown item, not in the party then
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('nobody', '2024-04-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'nap', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f02', '2024-04-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f03', '2024-07-01', 'org_life', 4)$$);
+-- points
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', 4.5)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', -1)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', 'NaN')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', 1.25)$$);
+-- months
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2999-01-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', 'infinity', 'org_life', 4)$$);
+-- award and evaluation
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('f01', '2024-04-01', 'medal')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('nobody', '2024-04-01', 'county')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('f02', '2024-04-01', 'county')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('f01', 2024, 100.5)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('f01', 2999, 90)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('nobody', 2024, 90)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.evaluation VALUES ('f02', 2023, 90)$$);
+-- sanctions (the CHECK constraint is PostgreSQL's own, with its name)
+SELECT pg_temp.refusal($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('f01', 'reprimand', '2024-01-01')$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES ('f01', 'warning', '2024-01-01', '2023-01-01')$$);
+RESET ROLE;
+
+--
+-- the recorder: row-level security first, then the same fields
+--
+SET ROLE regress_clerk;
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('g01', '2024-04-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('nobody', '2024-04-01', 'org_life', 9)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', 4.5)$$);
+SELECT pg_temp.refusal($$SELECT pointsys.advance('fb', 2024, 2)$$);
+-- a duplicate score: PostgreSQL hides the key from writers under row-level
+-- security; pointsys adds it (the row is one the recorder may see)
+INSERT INTO score VALUES ('f01', '2024-04-01', 'org_life', 4), ('f01', '2024-04-01', 'role', 10);
+INSERT INTO score VALUES ('f01', '2024-05-01', 'org_life', 4), ('f01', '2024-04-01', 'role', 12);
+\echo :SQLSTATE
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'role', 12)$$);
+-- an upsert is not refused
+INSERT INTO score VALUES ('f01', '2024-04-01', 'role', 12)
+ON CONFLICT (member_id, month, item) DO UPDATE SET points = EXCLUDED.points;
+SELECT member_id, month, item, points FROM score WHERE member_id = 'f01' ORDER BY month, item;
+-- the quarter: advance it, then write to it
+SELECT advance('fa', 2024, 2);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-05-01', 'role', 10)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('f01', '2024-06-01', 'county')$$);
+-- the process: a jump, a status that does not exist, verifying, reopening
+SELECT pg_temp.refusal($$UPDATE pointsys.period SET status = 'filed' WHERE branch_id = 'fa' AND year = 2024 AND quarter = 2$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.period SET status = 'done' WHERE branch_id = 'fa' AND year = 2024 AND quarter = 2$$);
+SELECT advance('fa', 2024, 2), advance('fa', 2024, 2);
+SELECT pg_temp.refusal($$SELECT pointsys.advance('fa', 2024, 2)$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'fa' AND year = 2024 AND quarter = 2$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.period SET year = 2023 WHERE branch_id = 'fa' AND year = 2024 AND quarter = 2$$);
+RESET ROLE;
+SELECT pg_temp.refusal($$UPDATE pointsys.period SET status = 'recording' WHERE branch_id = 'fa' AND year = 2024 AND quarter = 2$$);
+
+--
+-- rulebook and membership edits that contradict the records
+--
+INSERT INTO item VALUES ('fx_item', 'role', '表单测试项', 4, 0.5);
+INSERT INTO score VALUES ('f01', '2024-01-01', 'fx_item', 3.5);
+SELECT pg_temp.refusal($$UPDATE pointsys.item SET max_points = 3 WHERE item = 'fx_item'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.item SET step = 1 WHERE item = 'fx_item'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.item SET max_points = 4.0000001 WHERE item = 'fx_item'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.category SET category = 'rewards' WHERE category = 'reward'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET joined_on = '2024-05-01' WHERE member_id = 'f01'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET left_on = '2024-03-31' WHERE member_id = 'f01'$$);
+
+-- the constraint names, one per cause, are those README's error table lists
+-- (each name above; 23503 has three for score)
+
+-- clean up
+SET pointsys.reason = 'regression cleanup';
+DELETE FROM period WHERE branch_id IN ('fa', 'fb');
+DELETE FROM setting WHERE name = 'publicity_days';
+RESET pointsys.reason;
+DELETE FROM score WHERE member_id LIKE 'f%';
+DELETE FROM item WHERE item = 'fx_item';
+DELETE FROM evaluation WHERE member_id LIKE 'f%';
+DELETE FROM sanction WHERE member_id LIKE 'f%';
+DELETE FROM recorder WHERE branch_id IN ('fa', 'fb');
+DELETE FROM member WHERE member_id IN ('f01', 'f02', 'f03', 'g01');
+DELETE FROM branch WHERE branch_id IN ('fa', 'fb');
+DROP ROLE regress_clerk, regress_bureau;
