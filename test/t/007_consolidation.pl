@@ -226,7 +226,11 @@ my %legacy = (
 	awards => 'SELECT * FROM pointsys.award ORDER BY award_id',
 	sanctions => 'SELECT * FROM pointsys.sanction ORDER BY sanction_id',
 	audit => 'SELECT * FROM pointsys.audit ORDER BY audit_id',
-	results => 'SELECT * FROM pointsys.annual_results ORDER BY member_id, year',
+	# 1.2's columns at scale 2 (1.3 types them so and adds eligibility_label and final)
+	results => q{SELECT member_id, branch_id, year, q1::numeric(14,2), q2::numeric(14,2), q3::numeric(14,2),
+						q4::numeric(14,2), months, assessment::numeric(14,2), democratic, vetoed,
+						total::numeric(5,2), grade, eligibility
+				 FROM pointsys.annual_results ORDER BY member_id, year},
 );
 my %legacy_before = map { $_ => $node->safe_psql('legacy', $legacy{$_}) } keys %legacy;
 is($node->safe_psql('legacy', 'SELECT max(award_id) < 100 FROM pointsys.award'), 't', 'legacy: 1.2 numbers awards from 1');
