@@ -35,29 +35,8 @@ BUREAUS=${BUREAUS:-3}
 REPS=${REPS:-5}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
-if [ -n "${PGBIN:-}" ]; then PATH=$PGBIN:$PATH; fi
-[ "$(id -u)" -ne 0 ] || { echo "city.sh: run as postgres (initdb refuses root)" >&2; exit 2; }
-
-WORK=$(mktemp -d /tmp/pointsys-city.XXXXXX)
-PGPORT=${PGPORT:-54380}
-export PGHOST=$WORK PGPORT PGDATABASE=postgres
-stop() {
-	pg_ctl -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap stop EXIT
-
-initdb -D "$WORK/data" -E UTF8 --no-locale -A trust >/dev/null
-cat >>"$WORK/data/postgresql.conf" <<EOF
-listen_addresses = ''
-unix_socket_directories = '$WORK'
-port = $PGPORT
-shared_buffers = 512MB
-max_connections = 50
-EOF
-pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
-
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+. "$HERE/cluster.sh"
+start_cluster city "${PGPORT:-54380}"
 
 setup="CREATE EXTENSION pointsys; CREATE EXTENSION postgres_fdw; CREATE SCHEMA city;"
 dist= quarters= results=
@@ -92,23 +71,6 @@ psql -d city -c "$setup
 # let the loads' writes settle (checkpoint, autovacuum) before timing
 psql -c CHECKPOINT
 sleep 10
-
-# median_ms DB QUERY: the median of REPS timed runs, after one untimed run
-median_ms() {
-	psql -d "$1" -At -c "
-	CREATE FUNCTION pg_temp.timed(q text, reps int) RETURNS numeric LANGUAGE plpgsql AS \$\$
-	DECLARE t0 timestamptz; ms numeric[] := '{}';
-	BEGIN
-		EXECUTE q;
-		FOR i IN 1 .. reps LOOP
-			t0 := clock_timestamp();
-			EXECUTE q;
-			ms := ms || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
-		END LOOP;
-		RETURN (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1) FROM unnest(ms) m);
-	END \$\$;
-	SELECT pg_temp.timed(\$q\$$2\$q\$, $REPS);"
-}
 
 rows() { psql -d "$1" -At -c "SELECT count(*) FROM ($2) s"; }
 
