@@ -39,7 +39,9 @@
 #
 # Environment: MEMBERS (20000), YEARS (1), REPS (3), BENCH_SMOKE=1 (200
 # members, 1 repetition, parallel plans forced), BENCH_PROFILE=1 (installs
-# linux-perf), KEEP_WORK=1 (see lib.sh).
+# linux-perf), BENCH_INGEST (the ingest contenders, e.g. "floor pointsys
+# pointsys+audit"; a ratio to one left out prints as -), KEEP_WORK=1 (see
+# lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -106,7 +108,7 @@ measure() {
 }
 
 median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # rotate N ITEMS...: the items starting from the N-th (mod their number)
@@ -143,7 +145,8 @@ declare -A INGEST_TRIGGERS=(
 	[plpgsql]="baseline_check"
 	[plpgsql+audit]="baseline_check baseline_audit"
 )
-INGEST=(floor pointsys pointsys+audit plpgsql plpgsql+audit)
+# BENCH_INGEST: the contenders to time (all by default)
+read -r -a INGEST <<<"${BENCH_INGEST:-floor pointsys pointsys+audit plpgsql plpgsql+audit}"
 
 # An empty score table and audit trail (the month ledger keeps only the
 # awards), the contender's triggers, a checkpoint
@@ -316,12 +319,12 @@ done
 
 # --- the table ------------------------------------------------------------
 
-med() { echo "${RESULT[$1]}" | tr ' ' '\n' | grep . | median; }
+med() { echo "${RESULT[$1]:-}" | tr ' ' '\n' | { grep . || true; } | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
 # verdict VALUE OP LIMIT: "met" or "MISSED"
 verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
-	if (v == "-") { print "(too short to time)"; exit }
+	if (v == "-") { print "(not measured, or too short to time)"; exit }
 	ok = (op == "<=") ? v + 0 <= l + 0 : v + 0 >= l + 0; print ok ? "met" : "MISSED" }'; }
 
 floor_in=$(med ingest,floor)
