@@ -18,9 +18,9 @@ OBJS = \
 	src/pointsys.o \
 	src/quarter_check.o \
 	src/refusal.o \
+	src/row_jsonb.o \
 	src/row_security.o \
 	src/rulebook_guard.o \
-	src/row_jsonb.o \
 	src/rules.o \
 	src/scoring.o \
 	src/trigger_check.o \
