@@ -42,6 +42,8 @@
 #   PG15_IN_ROOT=1    run 15 in $POINTSYS_ROOTS/bookworm, not on this machine
 #   KEEP_WORK=1       passed to check.sh (inside a root: its /tmp/pointsys.*)
 #   VERSIONS_SUITE=0  only the package, not check.sh (for work on debian/)
+#   CHECK_SHEETS=1    also print the sheets with Chromium in each root (off:
+#                     the same SQL makes the same HTML on every major)
 #   CHECK_VALGRIND=0  skip check.sh's Valgrind run (test/check.sh sets it:
 #                     about 5 of each major's 9 minutes)
 set -euo pipefail
@@ -235,7 +237,7 @@ run_major() {
 			in_root "$dir" env PG_MAJOR="$major" PG_CONFIG="/usr/lib/postgresql/$major/bin/pg_config" \
 				FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_SQL_INPUTS="$FUZZ_SQL_INPUTS" \
 				SOAK_SECONDS="$SOAK_SECONDS" KEEP_WORK="${KEEP_WORK:-0}" \
-				CHECK_ALL=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" \
+				CHECK_ALL=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" CHECK_SHEETS="${CHECK_SHEETS:-0}" \
 				bash /root/pointsys/test/check.sh 2>&1 | tee "$out" || rc=$?
 		else
 			echo "0 passed, 0 failed" >"$out"
