@@ -20,6 +20,7 @@
 #include "row_jsonb.h"
 #include "trigger_check.h"
 
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_type.h"
@@ -109,6 +110,7 @@ typedef struct AuditWriter
 	int			nslots;			/* made so far */
 	int			n;				/* holding a row */
 	MemoryContext rows;			/* their jsonb, freed once written */
+	BulkInsertState bulk;		/* a ring of buffers, as COPY has */
 } AuditWriter;
 
 /*
@@ -166,6 +168,7 @@ writer_open(AuditWriter *w, Relation audited, TriggerEvent event, Oid acting_as)
 	if (reason != NULL)
 		w->values[AUDIT_REASON] = CStringGetTextDatum(reason);
 	w->nulls[AUDIT_REASON] = reason == NULL;
+	w->bulk = GetBulkInsertState();
 	w->rows = AllocSetContextCreate(CurrentMemoryContext, "pointsys audit rows",
 									ALLOCSET_DEFAULT_SIZES);
 }
@@ -178,7 +181,7 @@ writer_flush(AuditWriter *w)
 
 	if (w->n == 0)
 		return;
-	table_multi_insert(w->rel, w->slots, w->n, GetCurrentCommandId(true), 0, NULL);
+	table_multi_insert(w->rel, w->slots, w->n, GetCurrentCommandId(true), 0, w->bulk);
 	for (i = 0; i < w->n; i++)
 	{
 		if (w->result->ri_NumIndices > 0)
@@ -236,6 +239,7 @@ writer_close(AuditWriter *w)
 	ExecCloseIndices(w->result);
 	FreeExecutorState(w->estate);
 	table_close(w->rel, NoLock);
+	FreeBulkInsertState(w->bulk);
 	MemoryContextDelete(w->rows);
 }
 
