@@ -11,6 +11,8 @@
 # city database's annual and quarterly results equal the bureau's and a
 # recomputation in plain SQL, and member_month equals the sums of the rows.
 # An award whose kind the city lacks is an error, never a silent zero.
+# Then three bureaus publish to one city database that also writes a member
+# of its own: its results are the union of theirs and its own.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -19,10 +21,12 @@ use Test::More;
 
 my $bureau = PostgreSQL::Test::Cluster->new('bureau');
 $bureau->init(allows_streaming => 'logical');
+$bureau->append_conf('postgresql.conf', "max_replication_slots = 20\nmax_wal_senders = 20");
 $bureau->start;
 my $city = PostgreSQL::Test::Cluster->new('city');
 $city->init;
-$city->append_conf('postgresql.conf', "wal_retrieve_retry_interval = '200ms'");
+$city->append_conf('postgresql.conf', "wal_retrieve_retry_interval = '200ms'\n"
+	  . "max_logical_replication_workers = 16\nmax_worker_processes = 24");
 $city->start;
 
 $bureau->safe_psql('postgres', q{CREATE DATABASE bureau ENCODING 'UTF8' TEMPLATE template0});
@@ -177,5 +181,81 @@ compare('after TRUNCATE of award');
 	wait_for_city();
 	compare('after the missing kind was restored');
 }
+
+# --- three bureaus into one city database, and a write of the city's own ---------
+# bureaus b and c (generated, ids of their own) publish their ledger; the
+# first bureau also its rulebook; city_three subscribes to the three, and
+# writes a member of its own through the write rules; its annual results
+# are the union of the bureaus' and its own, equal to the plain-SQL report.
+for my $b ('b', 'c')
+{
+	$bureau->safe_psql('postgres', "CREATE DATABASE bureau_$b ENCODING 'UTF8' TEMPLATE template0");
+	$bureau->safe_psql("bureau_$b", 'CREATE EXTENSION pointsys');
+	$bureau->command_ok(
+		[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'members=60', '-v', "prefix=${b}_",
+		  '-v', 'seed=' . ($b eq 'b' ? 2 : 3), '-d', $bureau->connstr("bureau_$b"),
+		  '-f', 'test/data/generate.sql' ],
+		"bureau $b is generated");
+	$bureau->safe_psql("bureau_$b", q{
+		CREATE PUBLICATION city_ledger FOR TABLE
+			pointsys.branch, pointsys.member, pointsys.score, pointsys.award, pointsys.sanction,
+			pointsys.evaluation;
+	});
+}
+$city->safe_psql('postgres', "CREATE DATABASE city_three ENCODING 'UTF8' TEMPLATE template0");
+$city->safe_psql('city_three', 'CREATE EXTENSION pointsys');
+$city->safe_psql('city_three', q{
+	SET session_replication_role = replica;
+	DELETE FROM pointsys.item; DELETE FROM pointsys.award_kind; DELETE FROM pointsys.category;
+});
+$city->command_ok(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $city->connstr('city_three'),
+	  '-f', 'test/data/plain_report.sql' ],
+	'the plain-SQL report is set up in city_three');
+my %sources = (a => 'bureau', b => 'bureau_b', c => 'bureau_c');
+for my $b (sort keys %sources)
+{
+	my $conn = $bureau->connstr() . " dbname=$sources{$b}";
+	$city->safe_psql('city_three',
+		"CREATE SUBSCRIPTION city_three_$b CONNECTION '$conn' PUBLICATION city_ledger");
+}
+for my $b (sort keys %sources)
+{
+	$city->wait_for_subscription_sync($bureau, "city_three_$b", 'city_three');
+}
+# writes on two bureaus, and the city's own member
+$bureau->safe_psql('bureau_b', q{
+	UPDATE pointsys.score SET points = 0 WHERE member_id = 'b_gm1' AND month = '2024-02-01';
+	DELETE FROM pointsys.score WHERE member_id = 'b_gm2' AND month = '2024-03-01';
+});
+$bureau->safe_psql('bureau', q{
+	INSERT INTO pointsys.score (member_id, month, item, points) VALUES ('m02', '2026-03-01', 'role', 10);
+});
+$city->safe_psql('city_three', q{
+	INSERT INTO pointsys.branch (branch_id, name) VALUES ('city_b', '市局机关党支部');
+	INSERT INTO pointsys.member (member_id, name, branch_id) VALUES ('city_m1', '市局党员', 'city_b');
+	SET pointsys.reason = '市局录入';
+	INSERT INTO pointsys.score (member_id, month, item, points)
+	SELECT 'city_m1', DATE '2024-01-01', item, max_points FROM pointsys.item;
+	INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES ('city_m1', 2024, 90);
+});
+my $lsn = $bureau->lsn('insert');
+for my $b (sort keys %sources)
+{
+	$bureau->wait_for_catchup("city_three_$b", 'replay', $lsn);
+}
+my $results = 'SELECT * FROM pointsys.annual_results';
+my @union = map { split /\n/, $bureau->safe_psql($_, $results) } sort values %sources;
+push @union, split /\n/, $city->safe_psql('city_three', "$results WHERE member_id = 'city_m1'");
+is(join("\n", sort split /\n/, $city->safe_psql('city_three', $results)), join("\n", sort @union),
+	'city_three: annual_results are the union of the three bureaus\' and the city\'s own');
+is($city->safe_psql('city_three', $plain_mismatches), '0', 'city_three: annual_results equal the plain-SQL report');
+is($city->safe_psql('city_three', $month_ledger_mismatches), '0', 'city_three: member_month equals the sums of its rows');
+is($city->safe_psql('city_three', q{SELECT count(*) FROM pointsys.audit WHERE reason = '市局录入'}),
+	$city->safe_psql('city_three', q{SELECT count(*) FROM pointsys.item}) + 1,
+	'city_three: its own writes are audited');
+is($city->safe_psql('city_three',
+		q{SELECT count(*) FROM pg_stat_subscription WHERE subname LIKE 'city_three_%' AND pid IS NOT NULL}),
+	'3', 'city_three: the three subscriptions stream on');
 
 done_testing();
