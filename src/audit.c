@@ -243,14 +243,6 @@ writer_close(AuditWriter *w)
 	MemoryContextDelete(w->rows);
 }
 
-/* Start reading a transition table from its first row */
-static void
-rewind_rows(Tuplestorestate *rows)
-{
-	tuplestore_select_read_pointer(rows, tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
-	tuplestore_rescan(rows);
-}
-
 /*
  * Hold the audit rows of the statement's transition tables: the new rows
  * of an INSERT, the old ones of a DELETE, both of an UPDATE, row by row.
@@ -270,9 +262,9 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 		tuplestore_tuple_count(old_table) != tuplestore_tuple_count(new_table))
 		elog(ERROR, "pointsys: the old and new rows of an UPDATE do not pair");
 	if (old_table != NULL)
-		rewind_rows(old_table);
+		trigger_rows_rewind(old_table);
 	if (new_table != NULL)
-		rewind_rows(new_table);
+		trigger_rows_rewind(new_table);
 
 	for (;;)
 	{

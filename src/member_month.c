@@ -172,9 +172,8 @@ sum_rows(HTAB *sums, const TriggerFiring *firing, Tuplestorestate *rows, int sig
 						   firing->attnums[SCORE_POINTS]);
 	bool		exact = true;
 
-	tuplestore_select_read_pointer(rows, tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
-	tuplestore_rescan(rows);
-	while (exact && tuplestore_gettupleslot(rows, true, false, slot))
+	trigger_rows_rewind(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
 		MonthKey	key;
 		MonthSums  *entry;

@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "access/transam.h"
 #include "catalog/namespace.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -178,4 +179,15 @@ bool
 trigger_fired_on(const TriggerFiring *firing, const char *table)
 {
 	return strcmp(firing->table->table, table) == 0;
+}
+
+/*
+ * Start reading a transition table from its first row, with a read pointer
+ * of one's own (another trigger of the statement may have read it already)
+ */
+void
+trigger_rows_rewind(Tuplestorestate *rows)
+{
+	tuplestore_select_read_pointer(rows, tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
+	tuplestore_rescan(rows);
 }

@@ -11,6 +11,7 @@
 #include "access/htup.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
+#include "utils/tuplestore.h"
 
 #define TRIGGER_MAX_COLUMNS 8
 
@@ -62,5 +63,6 @@ extern void trigger_check(FunctionCallInfo fcinfo, const TriggerRule *rule,
 extern Datum trigger_column(const TriggerFiring *firing, HeapTuple tuple, int column,
 							bool *isnull);
 extern bool trigger_fired_on(const TriggerFiring *firing, const char *table);
+extern void trigger_rows_rewind(Tuplestorestate *rows);
 
 #endif							/* POINTSYS_TRIGGER_CHECK_H */
