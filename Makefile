@@ -29,7 +29,8 @@ OBJS = \
 
 EXTENSION = pointsys
 DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql pointsys--1.2.sql \
-	pointsys--1.2--1.3.sql pointsys--1.3.sql
+	pointsys--1.2--1.3.sql pointsys--1.3.sql \
+	pointsys--1.3--1.4.sql pointsys--1.4.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork refusals messages import
