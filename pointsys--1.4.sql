@@ -1075,7 +1075,13 @@ COMMENT ON COLUMN @extschema@.period.changed_at IS '变更时间 changed at';
 COMMENT ON COLUMN @extschema@.period.publicity_start IS '公示开始 publicity started on (set when the quarter is publicized; Beijing time)';
 COMMENT ON COLUMN @extschema@.period.publicity_end IS '公示结束 publicity ends at the start of this day: the quarter may be filed from this day on';
 
-CREATE TABLE @extschema@.audit (
+-- The audit trail is stored by statement (release 1.4): one row of
+-- audit_log holds up to a thousand changed rows of one statement, their
+-- old and new versions as jsonb arrays (compressed together) and the
+-- first of their consecutive audit ids; a statement that changes one row
+-- stores its objects as they are (row_count 1).  The view audit shows
+-- one row per row changed, as the table of that name did before.
+CREATE TABLE @extschema@.audit_log (
 	audit_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	actor pg_catalog.name NOT NULL,
@@ -1084,9 +1090,47 @@ CREATE TABLE @extschema@.audit (
 	action pg_catalog.text NOT NULL,
 	old_row pg_catalog.jsonb,
 	new_row pg_catalog.jsonb,
-	reason pg_catalog.text
+	reason pg_catalog.text,
+	row_count pg_catalog.int4 NOT NULL DEFAULT 1
+		CONSTRAINT audit_log_row_count_range CHECK (row_count OPERATOR(pg_catalog.>=) 1 AND row_count OPERATOR(pg_catalog.<=) 1000)
 );
-COMMENT ON TABLE @extschema@.audit IS '积分核查 audit trail: one row per change of the ledger, rulebook and process; never updated or deleted';
+COMMENT ON TABLE @extschema@.audit_log IS
+	'积分核查存储 storage of the audit trail: the changed rows of a statement, up to a thousand a row (read them in the view audit); never updated or deleted';
+COMMENT ON COLUMN @extschema@.audit_log.audit_id IS '审计编号 audit id of the first row changed (the others follow it)';
+COMMENT ON COLUMN @extschema@.audit_log.at IS '时间 transaction time of the change';
+COMMENT ON COLUMN @extschema@.audit_log.actor IS '操作人 session user';
+COMMENT ON COLUMN @extschema@.audit_log.acting_as IS '操作角色 current user';
+COMMENT ON COLUMN @extschema@.audit_log.table_name IS '表 table changed';
+COMMENT ON COLUMN @extschema@.audit_log.action IS '操作 INSERT, UPDATE, DELETE or TRUNCATE';
+COMMENT ON COLUMN @extschema@.audit_log.old_row IS '原记录 row before (row_count 1), or the jsonb array of the rows before';
+COMMENT ON COLUMN @extschema@.audit_log.new_row IS '新记录 row after (row_count 1), or the jsonb array of the rows after';
+COMMENT ON COLUMN @extschema@.audit_log.reason IS
+	'理由 SET pointsys.reason of the session (at most 1000 characters); NULL when unset';
+COMMENT ON COLUMN @extschema@.audit_log.row_count IS '行数 rows changed: 1, or the length of the arrays';
+
+-- lz4 where the server has it: the arrays are compressed as they are written
+DO LANGUAGE plpgsql $$
+BEGIN
+	ALTER TABLE pointsys.audit_log ALTER COLUMN old_row SET COMPRESSION lz4,
+		ALTER COLUMN new_row SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+	NULL;						-- built without lz4: pglz, the default
+END
+$$;
+
+CREATE VIEW @extschema@.audit WITH (security_invoker = true) AS
+SELECT a.audit_id, a.at, a.actor, a.acting_as, a.table_name, a.action, a.old_row, a.new_row, a.reason
+FROM @extschema@.audit_log a
+WHERE a.row_count OPERATOR(pg_catalog.=) 1
+UNION ALL
+SELECT a.audit_id OPERATOR(pg_catalog.+) (r.n OPERATOR(pg_catalog.-) 1), a.at, a.actor, a.acting_as,
+	   a.table_name, a.action, r.old_row, r.new_row, a.reason
+FROM @extschema@.audit_log a
+CROSS JOIN LATERAL ROWS FROM (pg_catalog.jsonb_array_elements(a.old_row),
+							  pg_catalog.jsonb_array_elements(a.new_row))
+	WITH ORDINALITY AS r (old_row, new_row, n)
+WHERE a.row_count OPERATOR(pg_catalog.>) 1;
+COMMENT ON VIEW @extschema@.audit IS '积分核查 audit trail: one row per change of the ledger, rulebook and process; never updated or deleted';
 COMMENT ON COLUMN @extschema@.audit.audit_id IS '审计编号 audit id';
 COMMENT ON COLUMN @extschema@.audit.at IS '时间 transaction time of the change';
 COMMENT ON COLUMN @extschema@.audit.actor IS '操作人 session user';
@@ -1275,12 +1319,15 @@ CREATE FUNCTION @extschema@.audit_immutable() RETURNS trigger
 COMMENT ON FUNCTION @extschema@.audit_changes() IS '审计记录 writes the audit rows of a change';
 COMMENT ON FUNCTION @extschema@.audit_immutable() IS '审计不可改 refuses to change the audit trail';
 
-CREATE TRIGGER audit_immutable BEFORE UPDATE OR DELETE ON @extschema@.audit
+CREATE TRIGGER audit_immutable BEFORE UPDATE OR DELETE ON @extschema@.audit_log
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_immutable();
-CREATE TRIGGER audit_immutable_truncate BEFORE TRUNCATE ON @extschema@.audit
+CREATE TRIGGER audit_immutable_truncate BEFORE TRUNCATE ON @extschema@.audit_log
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_immutable();
-COMMENT ON TRIGGER audit_immutable ON @extschema@.audit IS '审计不可改 audit rows are never updated or deleted';
-COMMENT ON TRIGGER audit_immutable_truncate ON @extschema@.audit IS '审计不可改 the audit trail is never truncated';
+COMMENT ON TRIGGER audit_immutable ON @extschema@.audit_log IS '审计不可改 audit rows are never updated or deleted';
+COMMENT ON TRIGGER audit_immutable_truncate ON @extschema@.audit_log IS '审计不可改 the audit trail is never truncated';
+CREATE TRIGGER audit_immutable INSTEAD OF INSERT OR UPDATE OR DELETE ON @extschema@.audit
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_immutable();
+COMMENT ON TRIGGER audit_immutable ON @extschema@.audit IS '审计不可改 audit rows are never written, updated or deleted by hand';
 
 -- one audit row per row changed: statement triggers over the transition
 -- tables (an update's old and new rows are paired in order)
@@ -1493,8 +1540,8 @@ BEGIN
 			MESSAGE = pg_catalog.format('node identity %s is out of range', COALESCE(node::pg_catalog.text, 'NULL')),
 			HINT = 'A node identity is an integer from 1 to 8388607, one per database of the city.';
 	END IF;
-	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit'] LOOP
-		col := tbl OPERATOR(pg_catalog.||) '_id';
+	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit_log'] LOOP
+		col := pg_catalog.replace(tbl, '_log', '') OPERATOR(pg_catalog.||) '_id';
 		EXECUTE pg_catalog.format('SELECT max(%I) FROM pointsys.%I WHERE %I OPERATOR(pg_catalog.>=) 1099511627776',
 								  col, tbl, col)
 			INTO used;
@@ -1507,9 +1554,9 @@ BEGIN
 				HINT = 'Set the node right after CREATE EXTENSION, before any award, sanction or audited change.';
 		END IF;
 	END LOOP;
-	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit'] LOOP
+	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit_log'] LOOP
 		EXECUTE pg_catalog.format('ALTER TABLE pointsys.%I ALTER COLUMN %I RESTART WITH %s', tbl,
-								  tbl OPERATOR(pg_catalog.||) '_id',
+								  pg_catalog.replace(tbl, '_log', '') OPERATOR(pg_catalog.||) '_id',
 								  node::pg_catalog.int8 OPERATOR(pg_catalog.*) 1099511627776 OPERATOR(pg_catalog.+) 1);
 	END LOOP;
 	RETURN node;
@@ -1592,7 +1639,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
 	@extschema@.evaluation, @extschema@.recorder, @extschema@.period
 	TO pointsys_admin;
 GRANT SELECT ON
-	@extschema@.audit, @extschema@.member_years, @extschema@.monthly_scores,
+	@extschema@.audit_log, @extschema@.audit, @extschema@.member_years, @extschema@.monthly_scores,
 	@extschema@.quarterly_scores, @extschema@.annual_results
 	TO pointsys_admin;
 
@@ -1666,8 +1713,8 @@ COMMENT ON POLICY recorder_branch ON @extschema@.period IS '记录员 quarters o
 
 SELECT pg_catalog.pg_extension_config_dump('pointsys.recorder', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.period', '');
-SELECT pg_catalog.pg_extension_config_dump('pointsys.audit', '');
-SELECT pg_catalog.pg_extension_config_dump('pointsys.audit_audit_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.audit_log_audit_id_seq', '');
 
 ------------------------------------------------------------------------
 -- 台账文书与结果运用 the branch's paperwork and the use of results
@@ -2472,7 +2519,7 @@ SELECT pg_catalog.pg_extension_config_dump('pointsys.mentoring', '');
 ------------------------------------------------------------------------
 
 GRANT SELECT ON SEQUENCE @extschema@.award_award_id_seq, @extschema@.sanction_sanction_id_seq,
-	@extschema@.audit_audit_id_seq TO pointsys_admin;
+	@extschema@.audit_log_audit_id_seq TO pointsys_admin;
 
 ------------------------------------------------------------------------
 -- 批量导入 bulk import of a month's sheet (issue 11): COPY FROM is refused

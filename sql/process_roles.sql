@@ -33,6 +33,7 @@ SELECT member_id, total FROM monthly_scores WHERE member_id LIKE 'p%' ORDER BY 1
 SELECT pg_temp.try($$SELECT * FROM pointsys.sanction$$);
 SELECT pg_temp.try($$SELECT * FROM pointsys.evaluation$$);
 SELECT pg_temp.try($$SELECT * FROM pointsys.audit$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.audit_log$$);
 SELECT pg_temp.try($$SELECT * FROM pointsys.annual_results$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('pa1', 'warning', '2024-01-01')$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.evaluation VALUES ('pa1', 2024, 90)$$);
@@ -103,6 +104,8 @@ RESET ROLE;
 SET ROLE regress_report;
 SELECT member_id, months, assessment FROM annual_results WHERE member_id LIKE 'p%' ORDER BY 1;
 SELECT count(*) > 0 AS reads_audit FROM audit;
+SELECT count(*) > 0 AS reads_audit_log FROM audit_log;
+SELECT pg_temp.try($$INSERT INTO pointsys.audit_log (actor, acting_as, table_name, action) VALUES ('x', 'x', 'x', 'x')$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.score VALUES ('pb1', '2024-02-01', 'role', 15)$$);
 SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'approved'$$);
 SELECT pg_temp.try($$DELETE FROM pointsys.branch WHERE branch_id = 'pb'$$);
@@ -135,11 +138,39 @@ SELECT count(*) AS rows_updated,
                           AND new_row ->> 'note' = old_row ->> 'item'
                           AND old_row ->> 'points' = '1' AND new_row ->> 'points' = '0') AS paired
 FROM audit WHERE audit_id > :audit_before;
+-- ... stored together (1.4): one row of audit_log holds the statement's
+-- rows as two arrays, under consecutive audit ids
+SELECT row_count, jsonb_array_length(old_row) AS old_rows, jsonb_array_length(new_row) AS new_rows
+FROM audit_log WHERE audit_id > :audit_before;
+SELECT max(audit_id) - min(audit_id) + 1 = count(*) AS ids_consecutive FROM audit WHERE audit_id > :audit_before;
+-- a statement of 2 500 rows: arrays of 1 000, 1 000 and 500, the ids
+-- consecutive across them, every row once in the view, in order
+SELECT max(audit_id) AS audit_before FROM audit \gset
+INSERT INTO member (member_id, name, branch_id)
+SELECT 'px' || i, '临时' || i, 'pb' FROM generate_series(1, 2500) i;
+SELECT row_count, action, jsonb_array_length(new_row) AS new_rows, old_row IS NULL AS no_old_rows
+FROM audit_log WHERE audit_id > :audit_before ORDER BY audit_id;
+SELECT count(*) AS rows_audited, count(DISTINCT audit_id) AS ids, max(audit_id) - min(audit_id) + 1 AS id_range,
+       bool_and(new_row ->> 'member_id' = 'px' || (audit_id - min_id + 1)) AS in_order
+FROM audit, LATERAL (SELECT min(audit_id) AS min_id FROM audit WHERE audit_id > :audit_before) m
+WHERE audit_id > :audit_before;
+DELETE FROM member WHERE member_id LIKE 'px%';
+SELECT row_count, action, jsonb_array_length(old_row) AS old_rows FROM audit_log
+WHERE audit_id > :audit_before AND action = 'DELETE' ORDER BY audit_id;
+-- a statement that changes nothing writes nothing
+SELECT max(audit_id) AS audit_before FROM audit \gset
+DELETE FROM member WHERE member_id LIKE 'px%';
+SELECT count(*) AS audit_rows_of_nothing FROM audit_log WHERE audit_id > :audit_before;
 
--- audit rows never change, even for the owner
+-- audit rows never change, even for the owner: not in the view ...
 SELECT pg_temp.try($$UPDATE pointsys.audit SET reason = 'x'$$);
 SELECT pg_temp.try($$DELETE FROM pointsys.audit$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.audit (audit_id) VALUES (1)$$);
 SELECT pg_temp.try($$TRUNCATE pointsys.audit$$);
+-- ... nor where they are stored
+SELECT pg_temp.try($$UPDATE pointsys.audit_log SET reason = 'x'$$);
+SELECT pg_temp.try($$DELETE FROM pointsys.audit_log$$);
+SELECT pg_temp.try($$TRUNCATE pointsys.audit_log$$);
 
 -- DROP EXTENSION does not take the ledger with it
 SELECT pg_temp.try($$DROP EXTENSION pointsys$$);

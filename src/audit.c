@@ -1,20 +1,26 @@
 /*
  * audit.c
  *		The audit trail (积分核查): every INSERT, UPDATE and DELETE on the
- *		ledger, the rulebook and the process tables writes one row to
- *		pointsys.audit in the same transaction; audit rows never change.
+ *		ledger, the rulebook and the process tables is recorded in the same
+ *		transaction, one audit row per row changed; audit rows never change.
  *
  * Statement-level triggers read the transition tables here, in C: each
- * row becomes jsonb (row_jsonb.c, equal to to_jsonb) and the audit rows go
- * into pointsys.audit a thousand at a time, the way COPY writes a table:
- * table_multi_insert (one WAL record per page, not per row), then the
- * indexes; the columns the trigger does not give (audit_id, at) take their
- * defaults.  An UPDATE pairs the old and the new transition table row by
- * row: PostgreSQL stores the two versions of each updated row together
- * (checked: the two tables must hold as many rows).  The audit table has
- * no triggers or row security to run on insert; the rows are written with
- * the ledger's owner's rights: recorders can cause audit rows but cannot
- * write or read them.
+ * row becomes jsonb (row_jsonb.c, equal to to_jsonb).  Since release 1.4
+ * the rows of a statement are stored a thousand at a time: one row of
+ * pointsys.audit_log holds the jsonb arrays of their old and new versions
+ * (compressed together by TOAST) and the first of their audit ids, which
+ * are consecutive (reserve_audit_ids); the view pointsys.audit shows them
+ * one per row changed.  A statement that changes one row stores its
+ * objects as they are.  An UPDATE pairs the old and the new transition
+ * table row by row: PostgreSQL stores the two versions of each updated row
+ * together (checked: the two tables must hold as many rows).
+ *
+ * A database not yet updated to 1.4 has the table pointsys.audit instead,
+ * one row per row changed; its rows are written a thousand at a time the
+ * way COPY writes a table (table_multi_insert, then the indexes).  The
+ * audit tables have no triggers or row security to run on insert; the
+ * rows are written with the ledger's owner's rights: recorders can cause
+ * audit rows but cannot write or read them.
  */
 #include "owner_spi.h"
 #include "row_jsonb.h"
@@ -23,13 +29,17 @@
 #include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "mb/pg_wchar.h"
 #include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
@@ -55,10 +65,14 @@ static const TriggerRule audit_rule = {
 	row_jsonb_supports, lengthof(audited_tables), audited_tables
 };
 
-static const TriggerTable audit_table = TRIGGER_TABLE("audit");
+/* the storage of the audit trail (1.4), the view of it, the table before */
+static const TriggerTable audit_tables[] = {
+	TRIGGER_TABLE("audit_log"), TRIGGER_TABLE("audit")
+};
 static const TriggerRule immutable_rule = {
-	"audit_immutable", true, TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, TRIGGER_TYPE_TRUNCATE,
-	NULL, 1, &audit_table
+	"audit_immutable", true,
+	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE, TRIGGER_TYPE_TRUNCATE,
+	NULL, lengthof(audit_tables), audit_tables
 };
 
 /*
@@ -82,27 +96,37 @@ audit_reason(void)
 	return pointsys_reason;
 }
 
-/* Audit rows held before they are written: COPY's batch */
+/*
+ * Changed rows per row of pointsys.audit_log; audit rows of pointsys.audit
+ * held before they are written (COPY's batch)
+ */
 #define AUDIT_BATCH 1000
 
-/* The columns of pointsys.audit the trigger gives, and their types */
+/*
+ * The columns of the audit table the trigger gives, and their types; the
+ * last two only in pointsys.audit_log
+ */
 enum
 {
 	AUDIT_ACTOR, AUDIT_ACTING_AS, AUDIT_TABLE_NAME, AUDIT_ACTION, AUDIT_REASON,
-	AUDIT_OLD_ROW, AUDIT_NEW_ROW, AUDIT_GIVEN
+	AUDIT_OLD_ROW, AUDIT_NEW_ROW, AUDIT_ID, AUDIT_ROW_COUNT, AUDIT_GIVEN
 };
 static const TriggerColumn audit_columns[AUDIT_GIVEN] = {
 	{"actor", NAMEOID}, {"acting_as", NAMEOID}, {"table_name", TEXTOID}, {"action", TEXTOID},
-	{"reason", TEXTOID}, {"old_row", JSONBOID}, {"new_row", JSONBOID}
+	{"reason", TEXTOID}, {"old_row", JSONBOID}, {"new_row", JSONBOID},
+	{"audit_id", INT8OID}, {"row_count", INT4OID}
 };
 
 /* A statement's audit rows being written */
 typedef struct AuditWriter
 {
-	Relation	rel;			/* pointsys.audit */
+	Relation	rel;			/* pointsys.audit_log, or pointsys.audit */
+	bool		stored_by_statement;	/* pointsys.audit_log */
+	Oid			sequence;		/* of its audit ids */
+	int64		next_id;		/* the next of the ids reserved */
 	EState	   *estate;
 	ResultRelInfo *result;
-	int			attnums[AUDIT_GIVEN];	/* 0-based */
+	int			attnums[AUDIT_GIVEN];	/* 0-based; -1: not in pointsys.audit */
 	Datum		values[AUDIT_GIVEN];	/* the same for every row, up to reason */
 	bool		nulls[AUDIT_GIVEN];
 	ExprState **defaults;		/* of the other columns, by attribute; NULL: none */
@@ -114,26 +138,38 @@ typedef struct AuditWriter
 } AuditWriter;
 
 /*
- * Open pointsys.audit for the audit rows of a statement on audited, run by
- * acting_as (the user before the switch to the owner).
+ * Open the audit table for the audit rows of a statement on audited, run
+ * by acting_as (the user before the switch to the owner).
  */
 static void
 writer_open(AuditWriter *w, Relation audited, TriggerEvent event, Oid acting_as)
 {
 	TupleDesc	desc;
 	char	   *reason = audit_reason();
+	Oid			audit_log = pointsys_relation("audit_log");
 	int			i;
 
 	memset(w, 0, sizeof(*w));
-	w->rel = table_open(pointsys_relation("audit"), RowExclusiveLock);
+	w->stored_by_statement = OidIsValid(audit_log);
+	if (w->stored_by_statement)
+	{
+		w->sequence = pointsys_relation("audit_log_audit_id_seq");
+		if (!OidIsValid(w->sequence))
+			elog(ERROR, "pointsys: the sequence of pointsys.audit_log is missing");
+	}
+	w->rel = table_open(w->stored_by_statement ? audit_log : pointsys_relation("audit"),
+						RowExclusiveLock);
 	desc = RelationGetDescr(w->rel);
 	for (i = 0; i < AUDIT_GIVEN; i++)
 	{
 		int			attnum = SPI_fnumber(desc, audit_columns[i].name);
 
+		w->attnums[i] = -1;
+		if (i >= AUDIT_ID && !w->stored_by_statement)
+			continue;			/* from its default, or none */
 		if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->atttypid != audit_columns[i].type)
-			elog(ERROR, "pointsys: column \"%s\" of pointsys.audit is missing or of another type",
-				 audit_columns[i].name);
+			elog(ERROR, "pointsys: column \"%s\" of pointsys.%s is missing or of another type",
+				 audit_columns[i].name, RelationGetRelationName(w->rel));
 		w->attnums[i] = attnum - 1;
 	}
 
@@ -154,7 +190,8 @@ writer_open(AuditWriter *w, Relation audited, TriggerEvent event, Oid acting_as)
 	}
 	/* a given column has no default to take, whatever the table says */
 	for (i = 0; i < AUDIT_GIVEN; i++)
-		w->defaults[w->attnums[i]] = NULL;
+		if (w->attnums[i] >= 0)
+			w->defaults[w->attnums[i]] = NULL;
 
 	w->values[AUDIT_ACTOR] = DirectFunctionCall1(namein,
 												 CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
@@ -193,9 +230,35 @@ writer_flush(AuditWriter *w)
 	ResetPerTupleExprContext(w->estate);
 }
 
-/* Hold the audit row of a changed row (old and new version: jsonb or 0) */
+/*
+ * Reserve n consecutive audit ids for the statement's rows of
+ * pointsys.audit_log, and return the first.  Every writer of the audit
+ * trail takes them here, under a lock of its own held only for the
+ * nextval and setval of the sequence, so no other session's ids fall
+ * between.  The ids stay in the order the statements took them, across
+ * sessions, as with one nextval per row.
+ */
+static int64
+reserve_audit_ids(AuditWriter *w, int64 n)
+{
+	int64		first;
+
+	LockDatabaseObject(RelationRelationId, w->sequence, 0, ExclusiveLock);
+	first = nextval_internal(w->sequence, false);
+	if (n > 1)
+		DirectFunctionCall2(setval_oid, ObjectIdGetDatum(w->sequence),
+							Int64GetDatum(first + n - 1));
+	UnlockDatabaseObject(RelationRelationId, w->sequence, 0, ExclusiveLock);
+	return first;
+}
+
+/*
+ * Hold an audit row: the old and new versions (jsonb or 0) of one changed
+ * row, or, in pointsys.audit_log, the jsonb arrays of count changed rows
+ * with the next count of the ids reserved.
+ */
 static void
-writer_add(AuditWriter *w, Datum old_row, Datum new_row)
+writer_add(AuditWriter *w, Datum old_row, Datum new_row, int count)
 {
 	TupleDesc	desc = RelationGetDescr(w->rel);
 	ExprContext *econtext = GetPerTupleExprContext(w->estate);
@@ -222,12 +285,44 @@ writer_add(AuditWriter *w, Datum old_row, Datum new_row)
 	slot->tts_isnull[w->attnums[AUDIT_OLD_ROW]] = old_row == (Datum) 0;
 	slot->tts_values[w->attnums[AUDIT_NEW_ROW]] = new_row;
 	slot->tts_isnull[w->attnums[AUDIT_NEW_ROW]] = new_row == (Datum) 0;
+	if (w->stored_by_statement)
+	{
+		slot->tts_values[w->attnums[AUDIT_ID]] = Int64GetDatum(w->next_id);
+		slot->tts_isnull[w->attnums[AUDIT_ID]] = false;
+		slot->tts_values[w->attnums[AUDIT_ROW_COUNT]] = Int32GetDatum(count);
+		slot->tts_isnull[w->attnums[AUDIT_ROW_COUNT]] = false;
+		w->next_id += count;
+	}
 	ExecStoreVirtualTuple(slot);
-	if (w->n == AUDIT_BATCH)
+	/* a row of the arrays of a thousand rows is written at once */
+	if (w->n == AUDIT_BATCH || count > 1)
 		writer_flush(w);
 }
 
-/* Write what is held and close pointsys.audit */
+/*
+ * Hold the audit of count changed rows, whose versions (jsonb, or 0 where
+ * there is none) are in olds and news
+ */
+static void
+writer_add_rows(AuditWriter *w, const Datum *olds, const Datum *news, int count)
+{
+	int			i;
+
+	if (w->stored_by_statement && count > 1)
+	{
+		MemoryContext caller = MemoryContextSwitchTo(w->rows);
+		Datum		old_rows = olds[0] == (Datum) 0 ? (Datum) 0 : row_jsonb_array(olds, count);
+		Datum		new_rows = news[0] == (Datum) 0 ? (Datum) 0 : row_jsonb_array(news, count);
+
+		MemoryContextSwitchTo(caller);
+		writer_add(w, old_rows, new_rows, count);
+	}
+	else
+		for (i = 0; i < count; i++)
+			writer_add(w, olds[i], news[i], 1);
+}
+
+/* Write what is held and close the audit table */
 static void
 writer_close(AuditWriter *w)
 {
@@ -253,14 +348,28 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 	Tuplestorestate *old_table = trigdata->tg_oldtable;
 	Tuplestorestate *new_table = trigdata->tg_newtable;
 	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
-	TupleTableSlot *old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	TupleTableSlot *new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	int		   *order = palloc(desc->natts * sizeof(int));
-	int			ncolumns = row_jsonb_order(desc, order);
+	int64		nrows = tuplestore_tuple_count(old_table != NULL ? old_table : new_table);
+	TupleTableSlot *old_slot;
+	TupleTableSlot *new_slot;
+	int		   *order;
+	int			ncolumns;
+	Datum	   *olds;
+	Datum	   *news;
+	int			held = 0;
 
 	if (old_table != NULL && new_table != NULL &&
 		tuplestore_tuple_count(old_table) != tuplestore_tuple_count(new_table))
 		elog(ERROR, "pointsys: the old and new rows of an UPDATE do not pair");
+	if (nrows == 0)
+		return;
+	old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	order = palloc(desc->natts * sizeof(int));
+	ncolumns = row_jsonb_order(desc, order);
+	olds = palloc0(AUDIT_BATCH * sizeof(Datum));
+	news = palloc0(AUDIT_BATCH * sizeof(Datum));
+	if (w->stored_by_statement)
+		w->next_id = reserve_audit_ids(w, nrows);
 	if (old_table != NULL)
 		trigger_rows_rewind(old_table);
 	if (new_table != NULL)
@@ -273,19 +382,20 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 		bool		have_new = new_table != NULL &&
 			tuplestore_gettupleslot(new_table, true, false, new_slot);
 		MemoryContext caller;
-		Datum		old_row = (Datum) 0;
-		Datum		new_row = (Datum) 0;
 
 		if (!have_old && !have_new)
 			break;
 		caller = MemoryContextSwitchTo(w->rows);
-		if (have_old)
-			old_row = row_jsonb(old_slot, order, ncolumns);
-		if (have_new)
-			new_row = row_jsonb(new_slot, order, ncolumns);
+		olds[held] = have_old ? row_jsonb(old_slot, order, ncolumns) : (Datum) 0;
+		news[held] = have_new ? row_jsonb(new_slot, order, ncolumns) : (Datum) 0;
 		MemoryContextSwitchTo(caller);
-		writer_add(w, old_row, new_row);
+		if (++held == AUDIT_BATCH)
+		{
+			writer_add_rows(w, olds, news, held);
+			held = 0;
+		}
 	}
+	writer_add_rows(w, olds, news, held);
 	ExecDropSingleTupleTableSlot(old_slot);
 	ExecDropSingleTupleTableSlot(new_slot);
 }
@@ -310,7 +420,9 @@ audit_row(AuditWriter *w, TriggerData *trigdata)
 	ExecStoreHeapTuple(trigdata->tg_newtuple, slot, false);
 	new_row = row_jsonb(slot, order, ncolumns);
 	MemoryContextSwitchTo(caller);
-	writer_add(w, old_row, new_row);
+	if (w->stored_by_statement)
+		w->next_id = reserve_audit_ids(w, 1);
+	writer_add(w, old_row, new_row, 1);
 	ExecDropSingleTupleTableSlot(slot);
 }
 
@@ -334,7 +446,11 @@ audit_changes(PG_FUNCTION_ARGS)
 	spi_begin(&saved);
 	writer_open(&writer, trigdata->tg_relation, trigdata->tg_event, acting_as);
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		writer_add(&writer, (Datum) 0, (Datum) 0);
+	{
+		if (writer.stored_by_statement)
+			writer.next_id = reserve_audit_ids(&writer, 1);
+		writer_add(&writer, (Datum) 0, (Datum) 0, 1);
+	}
 	else if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		audit_row(&writer, trigdata);
 	else if (trigdata->tg_oldtable != NULL || trigdata->tg_newtable != NULL)
@@ -346,7 +462,10 @@ audit_changes(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/* BEFORE UPDATE, DELETE or TRUNCATE of pointsys.audit: refuse */
+/*
+ * BEFORE UPDATE, DELETE or TRUNCATE of the audit table, INSTEAD OF INSERT,
+ * UPDATE or DELETE on the view pointsys.audit: refuse
+ */
 Datum
 audit_immutable(PG_FUNCTION_ARGS)
 {

@@ -236,3 +236,42 @@ row_jsonb(TupleTableSlot *slot, const int *order, int n)
 	object = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	return JsonbPGetDatum(JsonbValueToJsonb(object));
 }
+
+/*
+ * The jsonb array of n jsonb objects made by row_jsonb, in their order:
+ * jsonb_agg of them, assembled from their bytes.  jsonb keeps an array's
+ * element containers as they are, each starting on a 4-byte boundary (the
+ * padding counts as part of the element), with its end offset rather than
+ * its length in every JB_OFFSET_STRIDE-th entry.
+ */
+Datum
+row_jsonb_array(const Datum *rows, int n)
+{
+	Size		size = VARHDRSZ + offsetof(JsonbContainer, children) + n * sizeof(JEntry);
+	Jsonb	   *array;
+	char	   *data;
+	uint32		offset = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		size += INTALIGN(VARSIZE(DatumGetPointer(rows[i])) - VARHDRSZ);
+	if (size - VARHDRSZ > JENTRY_OFFLENMASK)
+		elog(ERROR, "pointsys: %d audited rows are too large for one jsonb array", n);
+	array = palloc0(size);
+	array->root.header = (uint32) n | JB_FARRAY;
+	data = (char *) &array->root.children[n];
+	for (i = 0; i < n; i++)
+	{
+		const Jsonb *row = (const Jsonb *) DatumGetPointer(rows[i]);
+		uint32		length = VARSIZE(row) - VARHDRSZ;
+		uint32		padding = INTALIGN(offset) - offset;
+
+		Assert(JB_ROOT_IS_OBJECT(row));
+		memcpy(data + offset + padding, &row->root, length);
+		offset += padding + length;
+		array->root.children[i] = JENTRY_ISCONTAINER |
+			((i % JB_OFFSET_STRIDE) == 0 ? (offset | JENTRY_HAS_OFF) : (padding + length));
+	}
+	SET_VARSIZE(array, data + offset - (char *) array);
+	return JsonbPGetDatum(array);
+}

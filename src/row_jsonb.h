@@ -13,5 +13,6 @@
 extern bool row_jsonb_supports(Oid type);
 extern int	row_jsonb_order(TupleDesc desc, int *order);
 extern Datum row_jsonb(TupleTableSlot *slot, const int *order, int n);
+extern Datum row_jsonb_array(const Datum *rows, int n);
 
 #endif							/* POINTSYS_ROW_JSONB_H */

@@ -141,7 +141,8 @@ trigger_check(FunctionCallInfo fcinfo, const TriggerRule *rule, TriggerFiring *f
 
 	allowed = TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ?
 		rule->row_events : rule->statement_events;
-	if ((rule->before ? !TRIGGER_FIRED_BEFORE(trigdata->tg_event) :
+	/* a view's INSTEAD OF trigger counts as BEFORE (audit_immutable) */
+	if ((rule->before ? TRIGGER_FIRED_AFTER(trigdata->tg_event) :
 		 !TRIGGER_FIRED_AFTER(trigdata->tg_event)) ||
 		(event_bit(trigdata->tg_event) & allowed) == 0)
 		ereport(ERROR,

@@ -34,7 +34,8 @@ typedef struct TriggerTable
 #define TRIGGER_TABLE(name) {(name), 0, {{NULL, InvalidOid}}}
 
 /*
- * Where a trigger function may fire: its timing, the events it handles FOR
+ * Where a trigger function may fire: its timing (before: BEFORE, or
+ * INSTEAD OF on a view; otherwise AFTER), the events it handles FOR
  * EACH ROW and FOR EACH STATEMENT (TRIGGER_TYPE_INSERT, _UPDATE, _DELETE,
  * _TRUNCATE), and its tables.  column_type_ok, when set, must accept the
  * type of every column of the table (the audit trail writes whole rows).

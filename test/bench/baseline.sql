@@ -59,7 +59,7 @@ $$;
 CREATE FUNCTION pointsys_baseline.audit() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pointsys AS $$
 BEGIN
-	INSERT INTO audit (actor, acting_as, table_name, action, old_row, new_row, reason)
+	INSERT INTO audit_log (actor, acting_as, table_name, action, old_row, new_row, reason)
 	VALUES (session_user, current_user, TG_TABLE_NAME, TG_OP,
 			CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
 			CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,

@@ -154,9 +154,9 @@ ingest_setup() {
 	local t sql="SET session_replication_role = replica;
 		ALTER TABLE pointsys.score ENABLE ALWAYS TRIGGER member_month_truncate;
 		TRUNCATE pointsys.score;
-		ALTER TABLE pointsys.audit DISABLE TRIGGER USER;
-		TRUNCATE pointsys.audit;
-		ALTER TABLE pointsys.audit ENABLE TRIGGER USER;
+		ALTER TABLE pointsys.audit_log DISABLE TRIGGER USER;
+		TRUNCATE pointsys.audit_log;
+		ALTER TABLE pointsys.audit_log ENABLE TRIGGER USER;
 		ALTER TABLE pointsys.score DISABLE TRIGGER USER;"
 	for t in ${INGEST_TRIGGERS[$1]}; do
 		sql="$sql ALTER TABLE pointsys.score ENABLE TRIGGER $t;"
