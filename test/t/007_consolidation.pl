@@ -179,7 +179,7 @@ is($node->safe_psql('city', $counts), $city_before, 'and leaves the city unchang
 # subscription to a database of the same cluster needs its slot made apart
 my $log_offset = -s $node->logfile;
 $node->safe_psql('bureau_a', q{
-	CREATE PUBLICATION city_ids FOR TABLE pointsys.award, pointsys.sanction, pointsys.audit;
+	CREATE PUBLICATION city_ids FOR TABLE pointsys.award, pointsys.sanction, pointsys.audit_log;
 	SELECT pg_create_logical_replication_slot('city_a', 'pgoutput');
 });
 my $connstr = $node->connstr . ' dbname=bureau_a';
