@@ -33,15 +33,19 @@ END
 $$;
 
 CREATE VIEW @extschema@.audit WITH (security_invoker = true) AS
-SELECT a.audit_id, a.at, a.actor, a.acting_as, a.table_name, a.action, a.old_row, a.new_row, a.reason
+SELECT a.audit_id, a.at, a.actor, a.acting_as, a.table_name, a.action,
+	   -- (guarded: a condition on old_row may be tested before the WHERE)
+	   CASE WHEN a.row_count OPERATOR(pg_catalog.=) 1 THEN a.old_row END AS old_row,
+	   CASE WHEN a.row_count OPERATOR(pg_catalog.=) 1 THEN a.new_row END AS new_row, a.reason
 FROM @extschema@.audit_log a
 WHERE a.row_count OPERATOR(pg_catalog.=) 1
 UNION ALL
 SELECT a.audit_id OPERATOR(pg_catalog.+) (r.n OPERATOR(pg_catalog.-) 1), a.at, a.actor, a.acting_as,
 	   a.table_name, a.action, r.old_row, r.new_row, a.reason
 FROM @extschema@.audit_log a
-CROSS JOIN LATERAL ROWS FROM (pg_catalog.jsonb_array_elements(a.old_row),
-							  pg_catalog.jsonb_array_elements(a.new_row))
+CROSS JOIN LATERAL ROWS FROM (
+		pg_catalog.jsonb_array_elements(CASE WHEN a.row_count OPERATOR(pg_catalog.>) 1 THEN a.old_row END),
+		pg_catalog.jsonb_array_elements(CASE WHEN a.row_count OPERATOR(pg_catalog.>) 1 THEN a.new_row END))
 	WITH ORDINALITY AS r (old_row, new_row, n)
 WHERE a.row_count OPERATOR(pg_catalog.>) 1;
 COMMENT ON VIEW @extschema@.audit IS '积分核查 audit trail: one row per change of the ledger, rulebook and process; never updated or deleted';

@@ -299,29 +299,6 @@ writer_add(AuditWriter *w, Datum old_row, Datum new_row, int count)
 		writer_flush(w);
 }
 
-/*
- * Hold the audit of count changed rows, whose versions (jsonb, or 0 where
- * there is none) are in olds and news
- */
-static void
-writer_add_rows(AuditWriter *w, const Datum *olds, const Datum *news, int count)
-{
-	int			i;
-
-	if (w->stored_by_statement && count > 1)
-	{
-		MemoryContext caller = MemoryContextSwitchTo(w->rows);
-		Datum		old_rows = olds[0] == (Datum) 0 ? (Datum) 0 : row_jsonb_array(olds, count);
-		Datum		new_rows = news[0] == (Datum) 0 ? (Datum) 0 : row_jsonb_array(news, count);
-
-		MemoryContextSwitchTo(caller);
-		writer_add(w, old_rows, new_rows, count);
-	}
-	else
-		for (i = 0; i < count; i++)
-			writer_add(w, olds[i], news[i], 1);
-}
-
 /* Write what is held and close the audit table */
 static void
 writer_close(AuditWriter *w)
@@ -339,8 +316,28 @@ writer_close(AuditWriter *w)
 }
 
 /*
+ * Hold the audit rows of the rows written to olds and news (either may
+ * have none), and start them afresh
+ */
+static void
+writer_add_objects(AuditWriter *w, RowObjects *olds, RowObjects *news)
+{
+	MemoryContext caller = MemoryContextSwitchTo(w->rows);
+	int			count = Max(olds->n, news->n);
+	Datum		old_rows = olds->n > 0 ? row_objects_jsonb(olds) : (Datum) 0;
+	Datum		new_rows = news->n > 0 ? row_objects_jsonb(news) : (Datum) 0;
+
+	MemoryContextSwitchTo(caller);
+	writer_add(w, old_rows, new_rows, count);
+	row_objects_reset(olds);
+	row_objects_reset(news);
+}
+
+/*
  * Hold the audit rows of the statement's transition tables: the new rows
- * of an INSERT, the old ones of a DELETE, both of an UPDATE, row by row.
+ * of an INSERT, the old ones of a DELETE, both of an UPDATE, in order: a
+ * thousand to a row of pointsys.audit_log, or one to a row of
+ * pointsys.audit.
  */
 static void
 audit_rows(AuditWriter *w, TriggerData *trigdata)
@@ -349,13 +346,13 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 	Tuplestorestate *new_table = trigdata->tg_newtable;
 	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 	int64		nrows = tuplestore_tuple_count(old_table != NULL ? old_table : new_table);
+	int			per_row = w->stored_by_statement ? AUDIT_BATCH : 1;
 	TupleTableSlot *old_slot;
 	TupleTableSlot *new_slot;
 	int		   *order;
 	int			ncolumns;
-	Datum	   *olds;
-	Datum	   *news;
-	int			held = 0;
+	RowObjects	olds;
+	RowObjects	news;
 
 	if (old_table != NULL && new_table != NULL &&
 		tuplestore_tuple_count(old_table) != tuplestore_tuple_count(new_table))
@@ -366,8 +363,8 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 	new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	order = palloc(desc->natts * sizeof(int));
 	ncolumns = row_jsonb_order(desc, order);
-	olds = palloc0(AUDIT_BATCH * sizeof(Datum));
-	news = palloc0(AUDIT_BATCH * sizeof(Datum));
+	row_objects_init(&olds, per_row);
+	row_objects_init(&news, per_row);
 	if (w->stored_by_statement)
 		w->next_id = reserve_audit_ids(w, nrows);
 	if (old_table != NULL)
@@ -381,21 +378,18 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 			tuplestore_gettupleslot(old_table, true, false, old_slot);
 		bool		have_new = new_table != NULL &&
 			tuplestore_gettupleslot(new_table, true, false, new_slot);
-		MemoryContext caller;
 
 		if (!have_old && !have_new)
 			break;
-		caller = MemoryContextSwitchTo(w->rows);
-		olds[held] = have_old ? row_jsonb(old_slot, order, ncolumns) : (Datum) 0;
-		news[held] = have_new ? row_jsonb(new_slot, order, ncolumns) : (Datum) 0;
-		MemoryContextSwitchTo(caller);
-		if (++held == AUDIT_BATCH)
-		{
-			writer_add_rows(w, olds, news, held);
-			held = 0;
-		}
+		if (have_old)
+			row_objects_add(&olds, old_slot, order, ncolumns);
+		if (have_new)
+			row_objects_add(&news, new_slot, order, ncolumns);
+		if (Max(olds.n, news.n) == per_row)
+			writer_add_objects(w, &olds, &news);
 	}
-	writer_add_rows(w, olds, news, held);
+	if (olds.n > 0 || news.n > 0)
+		writer_add_objects(w, &olds, &news);
 	ExecDropSingleTupleTableSlot(old_slot);
 	ExecDropSingleTupleTableSlot(new_slot);
 }
@@ -411,18 +405,18 @@ audit_row(AuditWriter *w, TriggerData *trigdata)
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 	int		   *order = palloc(desc->natts * sizeof(int));
 	int			ncolumns = row_jsonb_order(desc, order);
-	MemoryContext caller = MemoryContextSwitchTo(w->rows);
-	Datum		old_row;
-	Datum		new_row;
+	RowObjects	olds;
+	RowObjects	news;
 
+	row_objects_init(&olds, 1);
+	row_objects_init(&news, 1);
 	ExecStoreHeapTuple(trigdata->tg_trigtuple, slot, false);
-	old_row = row_jsonb(slot, order, ncolumns);
+	row_objects_add(&olds, slot, order, ncolumns);
 	ExecStoreHeapTuple(trigdata->tg_newtuple, slot, false);
-	new_row = row_jsonb(slot, order, ncolumns);
-	MemoryContextSwitchTo(caller);
+	row_objects_add(&news, slot, order, ncolumns);
 	if (w->stored_by_statement)
 		w->next_id = reserve_audit_ids(w, 1);
-	writer_add(w, old_row, new_row, 1);
+	writer_add_objects(w, &olds, &news);
 	ExecDropSingleTupleTableSlot(slot);
 }
 

@@ -1,16 +1,19 @@
 /*
  * row_jsonb.c
- *		A row of one of pointsys's tables as jsonb, exactly as
- *		to_jsonb(row) writes it, for the audit trail (audit.c).
+ *		Rows of pointsys's tables as jsonb, exactly as to_jsonb(row) writes
+ *		them, for the audit trail (audit.c).
  *
  * to_jsonb looks up each column's type category and output function for
  * every row, and turns numbers into text and back; the audit trail writes
  * one such object per row changed, so that was half its cost.  Here the
  * column types are checked once per statement (trigger_check, with
- * row_jsonb_supports) and each value goes into the jsonb directly: text as it is, numeric as the stored
- * number, dates and timestamps through the same encoder as to_jsonb.  Only
+ * row_jsonb_supports) and each row is written straight into jsonb's binary
+ * form, keys in jsonb's order: text as it is, numeric as the stored
+ * number, dates and timestamps through the same encoder as to_jsonb.  A
+ * statement's rows are written one after another, so that the array of a
+ * thousand of them (audit_log's storage) is one copy of their bytes.  Only
  * the column types pointsys's tables use are handled; the audit trigger
- * refuses a table with any other (row_jsonb_supports).  sql/ledger_rules.sql
+ * refuses a table with any other (row_jsonb_supports).  sql/process_roles.sql
  * checks that every audit row equals to_jsonb of the row it records.
  */
 #include "row_jsonb.h"
@@ -82,89 +85,181 @@ date_text_of(int column, Oid type, Datum value)
 }
 
 /*
- * The jsonb scalar (or embedded document) of a non-null value of column
- * number column
+ * Rows are written in jsonb's own binary form (utils/jsonb.h), as
+ * convertToJsonb would write them: an object's header, the JEntries of its
+ * keys and then of its values, each the length of its data or, every
+ * JB_OFFSET_STRIDE-th, the end offset of it; the keys' bytes, then the
+ * values'.  Numbers and nested containers start on a 4-byte boundary of
+ * the buffer, which counts as part of their data.  All positions are
+ * relative to a 4-byte boundary, so the bytes stay valid wherever they are
+ * copied to another such boundary.
  */
-static void
-push_value(JsonbParseState **state, int column, Oid type, Datum value)
-{
-	JsonbValue	v;
-	const char *s;
 
+/* Pad buf with zeros to a 4-byte boundary */
+static void
+pad_to_int(StringInfo buf)
+{
+	int			padding = INTALIGN(buf->len) - buf->len;
+
+	if (padding > 0)
+	{
+		enlargeStringInfo(buf, padding);
+		memset(buf->data + buf->len, 0, padding);
+		buf->len += padding;
+	}
+}
+
+/* The container being written: where its JEntries and data start */
+typedef struct Container
+{
+	StringInfo	buf;
+	int			entries;		/* offset of JEntry 0 in buf */
+	int			data;			/* offset of its data in buf */
+	uint32		end;			/* of the last child written, from data */
+} Container;
+
+/* Start a container of nchildren JEntries (an object has two per pair) */
+static void
+container_begin(Container *c, StringInfo buf, uint32 header, int nchildren)
+{
+	pad_to_int(buf);
+	appendBinaryStringInfo(buf, (const char *) &header, sizeof(header));
+	c->buf = buf;
+	c->entries = buf->len;
+	enlargeStringInfo(buf, nchildren * sizeof(JEntry));
+	buf->len += nchildren * sizeof(JEntry);
+	c->data = buf->len;
+	c->end = 0;
+}
+
+/* The child number i has just been written after the one before: its JEntry */
+static void
+container_child(Container *c, int i, uint32 type)
+{
+	uint32		end = c->buf->len - c->data;
+	JEntry		entry;
+
+	if (end > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pointsys: a row is too large for the audit trail")));
+	entry = type | ((i % JB_OFFSET_STRIDE) == 0 ? (end | JENTRY_HAS_OFF) : (end - c->end));
+	memcpy(c->buf->data + c->entries + i * sizeof(JEntry), &entry, sizeof(JEntry));
+	c->end = end;
+}
+
+/* Append a numeric (any varlena form) with the 4-byte header jsonb keeps */
+static void
+append_numeric(StringInfo buf, Numeric n)
+{
+	struct varlena *packed = pg_detoast_datum_packed((struct varlena *) n);
+	int			header;
+
+	pad_to_int(buf);
+	header = buf->len;
+	appendStringInfoSpaces(buf, VARHDRSZ);
+	SET_VARSIZE(buf->data + header, VARSIZE_ANY_EXHDR(packed) + VARHDRSZ);
+	appendBinaryStringInfo(buf, VARDATA_ANY(packed), VARSIZE_ANY_EXHDR(packed));
+}
+
+/* Append a jsonb scalar; return its JEntry type */
+static uint32
+append_scalar(StringInfo buf, const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return JENTRY_ISNULL;
+		case jbvBool:
+			return v->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+		case jbvString:
+			appendBinaryStringInfo(buf, v->val.string.val, v->val.string.len);
+			return JENTRY_ISSTRING;
+		case jbvNumeric:
+			append_numeric(buf, v->val.numeric);
+			return JENTRY_ISNUMERIC;
+		default:
+			elog(ERROR, "pointsys: unexpected jsonb scalar of type %d", (int) v->type);
+	}
+	return JENTRY_ISNULL;		/* not reached */
+}
+
+/* Append a string; return its JEntry type */
+static uint32
+append_string(StringInfo buf, const char *s, int len)
+{
+	appendBinaryStringInfo(buf, s, len);
+	return JENTRY_ISSTRING;
+}
+
+/*
+ * Append a non-null value of column number column as to_jsonb writes it;
+ * return its JEntry type
+ */
+static uint32
+append_value(StringInfo buf, int column, Oid type, Datum value)
+{
 	switch (type)
 	{
 		case BOOLOID:
-			v.type = jbvBool;
-			v.val.boolean = DatumGetBool(value);
-			break;
+			return DatumGetBool(value) ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
 		case INT2OID:
-			v.type = jbvNumeric;
-			v.val.numeric = int64_to_numeric(DatumGetInt16(value));
-			break;
+			append_numeric(buf, int64_to_numeric(DatumGetInt16(value)));
+			return JENTRY_ISNUMERIC;
 		case INT4OID:
-			v.type = jbvNumeric;
-			v.val.numeric = int64_to_numeric(DatumGetInt32(value));
-			break;
+			append_numeric(buf, int64_to_numeric(DatumGetInt32(value)));
+			return JENTRY_ISNUMERIC;
 		case INT8OID:
-			v.type = jbvNumeric;
-			v.val.numeric = int64_to_numeric(DatumGetInt64(value));
-			break;
+			append_numeric(buf, int64_to_numeric(DatumGetInt64(value)));
+			return JENTRY_ISNUMERIC;
 		case NUMERICOID:
 			{
-				Numeric		n = DatumGetNumeric(value);	/* detoasted: 4-byte header */
+				Numeric		n = DatumGetNumeric(value);
 
 				if (numeric_is_nan(n) || numeric_is_inf(n))
 				{
 					/* not a JSON number: to_jsonb writes its text */
-					s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
-					v.type = jbvString;
-					v.val.string.val = (char *) s;
-					v.val.string.len = strlen(s);
+					char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+
+					return append_string(buf, s, strlen(s));
 				}
-				else
-				{
-					v.type = jbvNumeric;
-					v.val.numeric = n;
-				}
+				append_numeric(buf, n);
+				return JENTRY_ISNUMERIC;
 			}
-			break;
 		case TEXTOID:
 		case VARCHAROID:
 			{
 				text	   *t = DatumGetTextPP(value);
 
-				v.type = jbvString;
-				v.val.string.val = VARDATA_ANY(t);
-				v.val.string.len = VARSIZE_ANY_EXHDR(t);
+				return append_string(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 			}
-			break;
 		case NAMEOID:
-			s = NameStr(*DatumGetName(value));
-			v.type = jbvString;
-			v.val.string.val = (char *) s;
-			v.val.string.len = strlen(s);
-			break;
+			return append_string(buf, NameStr(*DatumGetName(value)),
+								 strlen(NameStr(*DatumGetName(value))));
 		case DATEOID:
 		case TIMESTAMPOID:
 		case TIMESTAMPTZOID:
-			s = date_text_of(column, type, value);
-			v.type = jbvString;
-			v.val.string.val = (char *) s;
-			v.val.string.len = strlen(s);
-			break;
+			{
+				const char *s = date_text_of(column, type, value);
+
+				return append_string(buf, s, strlen(s));
+			}
 		case JSONBOID:
 			{
 				Jsonb	   *j = DatumGetJsonbP(value);
+				JsonbValue	scalar;
 
-				v.type = jbvBinary;
-				v.val.binary.data = &j->root;
-				v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+				/* a document's scalar is written as the scalar itself */
+				if (JsonbExtractScalar(&j->root, &scalar))
+					return append_scalar(buf, &scalar);
+				pad_to_int(buf);
+				appendBinaryStringInfo(buf, (const char *) &j->root, VARSIZE(j) - VARHDRSZ);
+				return JENTRY_ISCONTAINER;
 			}
-			break;
 		default:				/* row_jsonb_supports let in nothing else */
 			elog(ERROR, "pointsys: cannot audit a value of type %s", format_type_be(type));
 	}
-	pushJsonbValue(state, WJB_VALUE, &v);
+	return JENTRY_ISNULL;		/* not reached */
 }
 
 /* jsonb's order of object keys: shorter first, then bytewise */
@@ -201,77 +296,97 @@ row_jsonb_order(TupleDesc desc, int *order)
 }
 
 /*
- * The row in slot as a jsonb object: to_jsonb(row).  order holds its n
- * columns from row_jsonb_order.
+ * Start a list of rows as jsonb, to be written one after another into
+ * rows->data
  */
-Datum
-row_jsonb(TupleTableSlot *slot, const int *order, int n)
+void
+row_objects_init(RowObjects *rows, int capacity)
 {
-	TupleDesc	desc = slot->tts_tupleDescriptor;
-	JsonbParseState *state = NULL;
-	JsonbValue *object;
-	int			i;
+	initStringInfo(&rows->data);
+	rows->ends = palloc(capacity * sizeof(uint32));
+	rows->capacity = capacity;
+	rows->n = 0;
+}
 
-	slot_getallattrs(slot);
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < n; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, order[i]);
-		JsonbValue	key;
-
-		key.type = jbvString;
-		key.val.string.val = NameStr(att->attname);
-		key.val.string.len = strlen(NameStr(att->attname));
-		pushJsonbValue(&state, WJB_KEY, &key);
-		if (slot->tts_isnull[order[i]])
-		{
-			JsonbValue	null;
-
-			null.type = jbvNull;
-			pushJsonbValue(&state, WJB_VALUE, &null);
-		}
-		else
-			push_value(&state, order[i], att->atttypid, slot->tts_values[order[i]]);
-	}
-	object = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(object));
+/* Forget the rows written, keeping the memory */
+void
+row_objects_reset(RowObjects *rows)
+{
+	resetStringInfo(&rows->data);
+	rows->n = 0;
 }
 
 /*
- * The jsonb array of n jsonb objects made by row_jsonb, in their order:
- * jsonb_agg of them, assembled from their bytes.  jsonb keeps an array's
- * element containers as they are, each starting on a 4-byte boundary (the
- * padding counts as part of the element), with its end offset rather than
- * its length in every JB_OFFSET_STRIDE-th entry.
+ * Write the row in slot as a jsonb object, equal to to_jsonb(row); order
+ * holds its n columns from row_jsonb_order.
  */
-Datum
-row_jsonb_array(const Datum *rows, int n)
+void
+row_objects_add(RowObjects *rows, TupleTableSlot *slot, const int *order, int n)
 {
-	Size		size = VARHDRSZ + offsetof(JsonbContainer, children) + n * sizeof(JEntry);
-	Jsonb	   *array;
-	char	   *data;
-	uint32		offset = 0;
+	TupleDesc	desc = slot->tts_tupleDescriptor;
+	StringInfo	buf = &rows->data;
+	Container	object;
 	int			i;
 
-	for (i = 0; i < n; i++)
-		size += INTALIGN(VARSIZE(DatumGetPointer(rows[i])) - VARHDRSZ);
-	if (size - VARHDRSZ > JENTRY_OFFLENMASK)
-		elog(ERROR, "pointsys: %d audited rows are too large for one jsonb array", n);
-	array = palloc0(size);
-	array->root.header = (uint32) n | JB_FARRAY;
-	data = (char *) &array->root.children[n];
+	Assert(rows->n < rows->capacity);
+	slot_getallattrs(slot);
+	container_begin(&object, buf, (uint32) n | JB_FOBJECT, 2 * n);
 	for (i = 0; i < n; i++)
 	{
-		const Jsonb *row = (const Jsonb *) DatumGetPointer(rows[i]);
-		uint32		length = VARSIZE(row) - VARHDRSZ;
-		uint32		padding = INTALIGN(offset) - offset;
+		const char *key = NameStr(TupleDescAttr(desc, order[i])->attname);
 
-		Assert(JB_ROOT_IS_OBJECT(row));
-		memcpy(data + offset + padding, &row->root, length);
-		offset += padding + length;
-		array->root.children[i] = JENTRY_ISCONTAINER |
-			((i % JB_OFFSET_STRIDE) == 0 ? (offset | JENTRY_HAS_OFF) : (padding + length));
+		container_child(&object, i, append_string(buf, key, strlen(key)));
 	}
-	SET_VARSIZE(array, data + offset - (char *) array);
-	return JsonbPGetDatum(array);
+	for (i = 0; i < n; i++)
+	{
+		int			column = order[i];
+		uint32		type = JENTRY_ISNULL;
+
+		if (!slot->tts_isnull[column])
+			type = append_value(buf, column, TupleDescAttr(desc, column)->atttypid,
+								slot->tts_values[column]);
+		container_child(&object, n + i, type);
+	}
+	rows->ends[rows->n++] = buf->len;
+}
+
+/*
+ * The rows written as one jsonb value: the object of a single row, or the
+ * array of them all (jsonb_agg of the objects), in the current memory
+ * context
+ */
+Datum
+row_objects_jsonb(const RowObjects *rows)
+{
+	StringInfoData out;
+	Container	array;
+	int			i;
+
+	Assert(rows->n > 0);
+	initStringInfo(&out);
+	appendStringInfoSpaces(&out, VARHDRSZ);
+	if (rows->n == 1)
+		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
+	else
+	{
+		/* each object starts on a 4-byte boundary of rows->data: copy them whole */
+		container_begin(&array, &out, (uint32) rows->n | JB_FARRAY, rows->n);
+		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
+		for (i = 0; i < rows->n; i++)
+		{
+			uint32		end = rows->ends[i];
+			JEntry		entry;
+
+			if (end > JENTRY_OFFLENMASK)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("pointsys: a statement's rows are too large for the audit trail")));
+			entry = JENTRY_ISCONTAINER |
+				((i % JB_OFFSET_STRIDE) == 0 ? (end | JENTRY_HAS_OFF) :
+				 (end - (i == 0 ? 0 : rows->ends[i - 1])));
+			memcpy(out.data + array.entries + i * sizeof(JEntry), &entry, sizeof(JEntry));
+		}
+	}
+	SET_VARSIZE(out.data, out.len);
+	return PointerGetDatum(out.data);
 }

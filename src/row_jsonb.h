@@ -10,9 +10,25 @@
 
 #include "executor/tuptable.h"
 
+#include "lib/stringinfo.h"
+
+/*
+ * Rows as jsonb objects, written one after another into data, each on a
+ * 4-byte boundary; ends[i] is where row i ends
+ */
+typedef struct RowObjects
+{
+	StringInfoData data;
+	uint32	   *ends;
+	int			n;
+	int			capacity;
+} RowObjects;
+
 extern bool row_jsonb_supports(Oid type);
 extern int	row_jsonb_order(TupleDesc desc, int *order);
-extern Datum row_jsonb(TupleTableSlot *slot, const int *order, int n);
-extern Datum row_jsonb_array(const Datum *rows, int n);
+extern void row_objects_init(RowObjects *rows, int capacity);
+extern void row_objects_reset(RowObjects *rows);
+extern void row_objects_add(RowObjects *rows, TupleTableSlot *slot, const int *order, int n);
+extern Datum row_objects_jsonb(const RowObjects *rows);
 
 #endif							/* POINTSYS_ROW_JSONB_H */
