@@ -104,3 +104,32 @@ BEGIN
 	RETURN node;
 END
 $$;
+
+------------------------------------------------------------------------
+-- 写入规则 deletes of scores and awards checked per statement (issue 16)
+------------------------------------------------------------------------
+-- The quarter of each member-month a DELETE leaves is checked once, over
+-- the deleted rows, by a statement trigger; the BEFORE ROW triggers made
+-- PostgreSQL fetch every row again before deleting it.
+
+CREATE FUNCTION @extschema@.ledger_delete_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'ledger_delete_check' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.ledger_delete_check() IS '删除写入规则 deleted scores and awards: each member-month''s quarter recording';
+REVOKE EXECUTE ON FUNCTION @extschema@.ledger_delete_check() FROM PUBLIC;
+
+DROP TRIGGER score_check ON @extschema@.score;
+DROP TRIGGER award_check ON @extschema@.award;
+CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
+CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
+CREATE TRIGGER score_delete_check AFTER DELETE ON @extschema@.score
+	REFERENCING OLD TABLE AS pointsys_old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
+CREATE TRIGGER award_delete_check AFTER DELETE ON @extschema@.award
+	REFERENCING OLD TABLE AS pointsys_old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
+COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score write rules';
+COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
+COMMENT ON TRIGGER score_delete_check ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
+COMMENT ON TRIGGER award_delete_check ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';

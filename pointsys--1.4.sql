@@ -648,6 +648,8 @@ CREATE FUNCTION @extschema@.score_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'score_check' LANGUAGE C;
 CREATE FUNCTION @extschema@.award_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'award_check' LANGUAGE C;
+CREATE FUNCTION @extschema@.ledger_delete_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'ledger_delete_check' LANGUAGE C;
 CREATE FUNCTION @extschema@.evaluation_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'evaluation_check' LANGUAGE C;
 CREATE FUNCTION @extschema@.sanction_check() RETURNS trigger
@@ -658,6 +660,7 @@ CREATE FUNCTION @extschema@.rulebook_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'rulebook_changed' LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.score_check() IS '积分写入规则 score rules: item known, points 0..max in step, month not in the future, member in the party, quarter recording';
 COMMENT ON FUNCTION @extschema@.award_check() IS '奖励写入规则 award rules: kind known, month not in the future, member in the party, quarter recording';
+COMMENT ON FUNCTION @extschema@.ledger_delete_check() IS '删除写入规则 deleted scores and awards: each member-month''s quarter recording';
 COMMENT ON FUNCTION @extschema@.evaluation_check() IS '民主评议写入规则 evaluation rules: democratic 0..100, member in the party that year';
 COMMENT ON FUNCTION @extschema@.sanction_check() IS '处分写入规则 sanction rules: one of the six kinds';
 COMMENT ON FUNCTION @extschema@.rulebook_guard() IS '细则一致性 keeps rulebook and member edits consistent with recorded points';
@@ -729,10 +732,17 @@ COMMENT ON TRIGGER rulebook_upsert ON @extschema@.category IS '细则导入 inse
 COMMENT ON TRIGGER rulebook_upsert ON @extschema@.item IS '细则导入 insert of an existing item updates it';
 COMMENT ON TRIGGER rulebook_upsert ON @extschema@.award_kind IS '细则导入 insert of an existing award kind updates it';
 
-CREATE TRIGGER score_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.score
+CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
-CREATE TRIGGER award_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.award
+CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
+-- a delete is checked once per member-month, over the deleted rows
+CREATE TRIGGER score_delete_check AFTER DELETE ON @extschema@.score
+	REFERENCING OLD TABLE AS pointsys_old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
+CREATE TRIGGER award_delete_check AFTER DELETE ON @extschema@.award
+	REFERENCING OLD TABLE AS pointsys_old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
 CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluation
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.evaluation_check();
 CREATE TRIGGER sanction_check BEFORE INSERT OR UPDATE ON @extschema@.sanction
@@ -756,6 +766,8 @@ CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 
 COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score write rules';
 COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
+COMMENT ON TRIGGER score_delete_check ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
+COMMENT ON TRIGGER award_delete_check ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';
 COMMENT ON TRIGGER evaluation_check ON @extschema@.evaluation IS '民主评议写入规则 evaluation write rules';
 COMMENT ON TRIGGER sanction_check ON @extschema@.sanction IS '处分写入规则 sanction write rules';
 COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 exact maximum and step, consistent with recorded points';
@@ -2741,6 +2753,7 @@ COMMENT ON EVENT TRIGGER pointsys_drop_guard IS '防误删 keeps the bureau''s l
 REVOKE EXECUTE ON FUNCTION
 	@extschema@.score_check(),
 	@extschema@.award_check(),
+	@extschema@.ledger_delete_check(),
 	@extschema@.evaluation_check(),
 	@extschema@.sanction_check(),
 	@extschema@.rulebook_guard(),

@@ -88,6 +88,7 @@ SELECT fn, pg_temp.fire_on_copy(fn, tbl, timing, level, event) AS result
 FROM (VALUES ('score_check', 'score', 'BEFORE', 'ROW', 'INSERT'),
              ('score_check', 'score', 'BEFORE', 'ROW', 'DELETE'),
              ('award_check', 'award', 'BEFORE', 'ROW', 'UPDATE'),
+             ('ledger_delete_check', 'award', 'AFTER', 'STATEMENT', 'DELETE'),
              ('evaluation_check', 'evaluation', 'BEFORE', 'ROW', 'INSERT'),
              ('sanction_check', 'sanction', 'BEFORE', 'ROW', 'UPDATE'),
              ('period_check', 'period', 'BEFORE', 'ROW', 'INSERT'),
@@ -99,7 +100,7 @@ FROM (VALUES ('score_check', 'score', 'BEFORE', 'ROW', 'INSERT'),
              ('member_month_replicated', 'score', 'AFTER', 'ROW', 'UPDATE'),
              ('audit_changes', 'branch', 'AFTER', 'STATEMENT', 'INSERT'),
              ('audit_changes', 'award', 'AFTER', 'STATEMENT', 'UPDATE'),
-             ('audit_immutable', 'audit', 'BEFORE', 'STATEMENT', 'TRUNCATE')) AS f(fn, tbl, timing, level, event);
+             ('audit_immutable', 'audit_log', 'BEFORE', 'STATEMENT', 'TRUNCATE')) AS f(fn, tbl, timing, level, event);
 -- a look-alike with other column types (1.1 read them as text and date: a crash)
 CREATE TEMP TABLE lookalike (member_id int, month text, item int, points text);
 CREATE TRIGGER t BEFORE INSERT ON pg_temp.lookalike FOR EACH ROW EXECUTE FUNCTION pointsys.score_check();

@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(score_check);
 PG_FUNCTION_INFO_V1(award_check);
 PG_FUNCTION_INFO_V1(evaluation_check);
 PG_FUNCTION_INFO_V1(sanction_check);
+PG_FUNCTION_INFO_V1(ledger_delete_check);
 
 /* The columns each trigger reads, in this order */
 enum
@@ -95,6 +96,20 @@ static const TriggerTable sanction_table = {
 static const TriggerRule sanction_rule = {
 	"sanction_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
 	NULL, 1, &sanction_table
+};
+
+/* The deleted rows' member and month, in score and award */
+enum
+{
+	DELETED_MEMBER, DELETED_MONTH
+};
+static const TriggerTable deleted_tables[] = {
+	{"score", 2, {{"member_id", TEXTOID}, {"month", DATEOID}}},
+	{"award", 2, {{"member_id", TEXTOID}, {"month", DATEOID}}}
+};
+static const TriggerRule delete_rule = {
+	"ledger_delete_check", false, 0, TRIGGER_TYPE_DELETE,
+	NULL, lengthof(deleted_tables), deleted_tables
 };
 
 /* A row being written, with the columns its trigger reads */
@@ -316,6 +331,19 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 									 n, cols, values, nulls);
 }
 
+/* A member-month's row is changed or deleted: its quarter must be recording */
+static void
+check_month_left(Relation rel, const char *member_id, DateADT date, const char *what)
+{
+	const MemberInfo *member = member_info(member_id);
+	int			year;
+	int			month;
+
+	date_year_month(date, &year, &month);
+	if (member->exists)
+		check_quarter_recording(rel, member->branch_id, year, month, member_id, what);
+}
+
 /*
  * An UPDATE or DELETE of a score or award row: the quarter the row leaves
  * must still be recording.  (Row security has already hidden the rows of
@@ -336,16 +364,8 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 	member_id = trigger_column(&row->firing, old, member_col, &member_null);
 	date = trigger_column(&row->firing, old, month_col, &month_null);
 	if (!member_null && !month_null)
-	{
-		const char *id = TextDatumGetCString(member_id);
-		const MemberInfo *member = member_info(id);
-		int			year;
-		int			month;
-
-		date_year_month(DatumGetDateADT(date), &year, &month);
-		if (member->exists)
-			check_quarter_recording(trigdata->tg_relation, member->branch_id, year, month, id, what);
-	}
+		check_month_left(trigdata->tg_relation, TextDatumGetCString(member_id),
+						 DatumGetDateADT(date), what);
 }
 
 /*
@@ -566,4 +586,62 @@ sanction_check(PG_FUNCTION_ARGS)
 				 errhint(SANCTION_KINDS_HINT),
 				 errfield(row.firing.trigdata->tg_relation, "kind", "sanction_kind_valid")));
 	return PointerGetDatum(row.tuple);
+}
+
+/*
+ * AFTER DELETE FOR EACH STATEMENT on score and award: the quarter of every
+ * member-month whose rows the statement deleted must be recording.  Checked
+ * once per member-month over the deleted rows, where a BEFORE ROW trigger
+ * made PostgreSQL fetch each row again before deleting it; a refusal still
+ * undoes the whole statement.  (Row security has already hidden the rows of
+ * other branches from a recorder.)
+ */
+Datum
+ledger_delete_check(PG_FUNCTION_ARGS)
+{
+	TriggerFiring firing;
+	TriggerData *trigdata;
+	Relation	rel;
+	TupleTableSlot *slot;
+	AttrNumber	member_att;
+	AttrNumber	month_att;
+	const char *what;
+	text	   *last_member = NULL;
+	DateADT		last_month = 0;
+
+	trigger_check(fcinfo, &delete_rule, &firing);
+	trigdata = firing.trigdata;
+	if (trigdata->tg_oldtable == NULL)
+		elog(ERROR, "ledger_delete_check: needs the old rows (REFERENCING OLD TABLE)");
+	rel = trigdata->tg_relation;
+	what = trigger_fired_on(&firing, "score") ? _("a score") : _("an award");
+	member_att = firing.attnums[DELETED_MEMBER];
+	month_att = firing.attnums[DELETED_MONTH];
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
+	trigger_rows_rewind(trigdata->tg_oldtable);
+	while (tuplestore_gettupleslot(trigdata->tg_oldtable, true, false, slot))
+	{
+		bool		member_null;
+		bool		month_null;
+		Datum		member = slot_getattr(slot, member_att, &member_null);
+		Datum		month = slot_getattr(slot, month_att, &month_null);
+		text	   *member_id;
+
+		if (member_null || month_null)
+			continue;
+		/* a month's rows come member by member: each member-month once */
+		member_id = DatumGetTextPP(member);
+		if (last_member != NULL && DatumGetDateADT(month) == last_month &&
+			VARSIZE_ANY_EXHDR(member_id) == VARSIZE_ANY_EXHDR(last_member) &&
+			memcmp(VARDATA_ANY(member_id), VARDATA_ANY(last_member),
+				   VARSIZE_ANY_EXHDR(member_id)) == 0)
+			continue;
+		check_month_left(rel, text_to_cstring(member_id), DatumGetDateADT(month), what);
+		if (last_member != NULL)
+			pfree(last_member);
+		last_member = (text *) PG_DETOAST_DATUM_COPY(member);
+		last_month = DatumGetDateADT(month);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	return PointerGetDatum(NULL);
 }
