@@ -126,13 +126,7 @@ run(const char *sql)
 		elog(ERROR, "pointsys: cannot maintain the month ledger");
 }
 
-/* A member-month and the sums of its changed score rows */
-typedef struct MonthKey
-{
-	const char *member_id;
-	DateADT		month;
-} MonthKey;
-
+/* A member-month's changed score rows, summed */
 typedef struct MonthSums
 {
 	MonthKey	key;
@@ -141,7 +135,8 @@ typedef struct MonthSums
 	int			dscale;			/* the most decimals of its rows' points */
 } MonthSums;
 
-static uint32
+/* Hash a member-month (MonthKey, month_ledger.h) */
+uint32
 month_key_hash(const void *key, Size keysize)
 {
 	const MonthKey *k = key;
@@ -150,7 +145,8 @@ month_key_hash(const void *key, Size keysize)
 						murmurhash32((uint32) k->month));
 }
 
-static int
+/* Compare two member-months: 0 when equal */
+int
 month_key_match(const void *a, const void *b, Size keysize)
 {
 	const MonthKey *x = a;

@@ -20,6 +20,7 @@
  * (a superuser's values are kept: pg_restore brings the original stamps).
  */
 #include "caches.h"
+#include "month_ledger.h"
 #include "refusal.h"
 #include "workflow.h"
 #include "trigger_check.h"
@@ -30,6 +31,7 @@
 #include "utils/timestamp.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/hsearch.h"
 #include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(score_check);
@@ -606,8 +608,8 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	AttrNumber	member_att;
 	AttrNumber	month_att;
 	const char *what;
-	text	   *last_member = NULL;
-	DateADT		last_month = 0;
+	HASHCTL		ctl;
+	HTAB	   *checked;
 
 	trigger_check(fcinfo, &delete_rule, &firing);
 	trigdata = firing.trigdata;
@@ -617,6 +619,14 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	what = trigger_fired_on(&firing, "score") ? _("a score") : _("an award");
 	member_att = firing.attnums[DELETED_MEMBER];
 	month_att = firing.attnums[DELETED_MONTH];
+
+	ctl.keysize = sizeof(MonthKey);
+	ctl.entrysize = sizeof(MonthKey);
+	ctl.hash = month_key_hash;
+	ctl.match = month_key_match;
+	ctl.hcxt = CurrentMemoryContext;
+	checked = hash_create("pointsys deleted member-months", 256, &ctl,
+						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
 	trigger_rows_rewind(trigdata->tg_oldtable);
 	while (tuplestore_gettupleslot(trigdata->tg_oldtable, true, false, slot))
@@ -625,23 +635,18 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 		bool		month_null;
 		Datum		member = slot_getattr(slot, member_att, &member_null);
 		Datum		month = slot_getattr(slot, month_att, &month_null);
-		text	   *member_id;
+		MonthKey	key;
+		bool		found;
 
 		if (member_null || month_null)
 			continue;
-		/* a month's rows come member by member: each member-month once */
-		member_id = DatumGetTextPP(member);
-		if (last_member != NULL && DatumGetDateADT(month) == last_month &&
-			VARSIZE_ANY_EXHDR(member_id) == VARSIZE_ANY_EXHDR(last_member) &&
-			memcmp(VARDATA_ANY(member_id), VARDATA_ANY(last_member),
-				   VARSIZE_ANY_EXHDR(member_id)) == 0)
-			continue;
-		check_month_left(rel, text_to_cstring(member_id), DatumGetDateADT(month), what);
-		if (last_member != NULL)
-			pfree(last_member);
-		last_member = (text *) PG_DETOAST_DATUM_COPY(member);
-		last_month = DatumGetDateADT(month);
+		key.member_id = TextDatumGetCString(member);
+		key.month = DatumGetDateADT(month);
+		hash_search(checked, &key, HASH_ENTER, &found);
+		if (!found)
+			check_month_left(rel, key.member_id, key.month, what);
 	}
 	ExecDropSingleTupleTableSlot(slot);
+	hash_destroy(checked);
 	return PointerGetDatum(NULL);
 }
