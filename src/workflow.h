@@ -15,7 +15,8 @@
 /* row_security.c */
 extern bool is_admin(void);
 extern bool records_branch(const char *branch_id);
-extern void check_row_security(Relation rel, const char *member_id, const char *branch_id);
+extern void check_row_security(Relation rel, const char *member_id, const DateADT *month,
+							   const char *branch_id);
 
 /* quarter_check.c */
 extern void quarter_check_register_callbacks(void);
