@@ -33,7 +33,7 @@ DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql pointsys-
 	pointsys--1.3--1.4.sql pointsys--1.4.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork refusals messages import
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale

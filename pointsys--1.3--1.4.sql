@@ -582,7 +582,7 @@ BEGIN
 				WHERE s.member_id OPERATOR(pg_catalog.=) id),
 			before_rows AS (
 				SELECT r.since, r.branch_id FROM now_rows r
-				WHERE NOT (r.since OPERATOR(pg_catalog.=) n_since AND id OPERATOR(pg_catalog.=) n_member)
+				WHERE NOT (id IS NOT DISTINCT FROM n_member AND r.since IS NOT DISTINCT FROM n_since)
 				UNION ALL
 				SELECT o_since, o_branch WHERE id OPERATOR(pg_catalog.=) o_member)
 			SELECT t.month, t.old_branch, t.new_branch
