@@ -24,5 +24,6 @@ extern void check_quarter_recording(Relation rel, const char *branch_id, int yea
 									const char *member_id, const char *what);
 extern void forget_open_quarters(void);
 extern void lock_branch(const char *branch_id, bool for_update);
+extern void lock_member(const char *member_id);
 
 #endif							/* POINTSYS_WORKFLOW_H */

@@ -297,6 +297,7 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 
 	check_not_future(rel, month, member_id, what);
 	check_after_founding(rel, month, member_id, what);
+	lock_member(member_id);
 	member = check_member(rel, member_id, month->start, month->end, month->label, "month", what);
 	check_quarter_recording(rel, member_branch_at(member, month->start), month->year, month->month,
 							member_id, what);
@@ -344,10 +345,12 @@ check_old_row(Row *row, int member_col, int month_col, const char *what)
 	if (!member_null && !month_null)
 	{
 		const char *id = TextDatumGetCString(member_id);
-		const MemberInfo *member = member_info(id);
+		const MemberInfo *member;
 		int			year;
 		int			month;
 
+		lock_member(id);
+		member = member_info(id);
 		date_year_month(DatumGetDateADT(date), &year, &month);
 		if (member->exists)
 			check_quarter_recording(trigdata->tg_relation,
