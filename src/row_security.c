@@ -49,9 +49,10 @@ is_admin(void)
 
 /*
  * Refuse a new row of rel (score, award: for member_id in the month of
- * date month; period: for branch_id) that the current user's row-level security would refuse, and
- * say no more than PostgreSQL's own check would.  The write rules call this
- * before any other check, so that a recorder writing for a member of
+ * date month; period: for branch_id) that the current user's row-level
+ * security would refuse, and say no more than PostgreSQL's own check
+ * would.  The write rules call this before any other check, so that a
+ * recorder writing for a member of
  * another branch cannot learn, from which error comes first, whether the
  * member exists, their name and dates, or the state of their quarter; and
  * before any lock is taken, so that such a write blocks nobody.  It
