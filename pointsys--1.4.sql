@@ -1219,16 +1219,13 @@ SELECT y.member_id, b.branch_id, y.year,
 	   b.branches
 FROM @extschema@.member_years y
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
--- 组织关系 the members whose months are not all in their current branch:
--- more than one membership row, or a row of another branch (as far as the
--- reader sees); every other member's year is in member.branch_id
-LEFT JOIN (SELECT s.member_id, pg_catalog.count(*) AS n, pg_catalog.min(s.branch_id) AS first_branch
-		   FROM @extschema@.membership s
-		   GROUP BY s.member_id) h
-	ON h.member_id OPERATOR(pg_catalog.=) y.member_id
-CROSS JOIN LATERAL (SELECT CASE WHEN h.n OPERATOR(pg_catalog.>) 1
-									 OR h.first_branch OPERATOR(pg_catalog.<>) m.branch_id
-								THEN y.member_id END AS member_id) t
+-- 组织关系 the members with more than one membership row: their year's
+-- branches are looked up; every other member's year is all in
+-- member.branch_id (the common case: one aggregate of membership)
+LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
+		   GROUP BY s.member_id
+		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
+	ON t.member_id OPERATOR(pg_catalog.=) y.member_id
 CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id, pg_catalog.make_date(y.year, 12, 1)),
 									m.branch_id) AS branch_id,
 						   COALESCE(@extschema@.branches_between(t.member_id, pg_catalog.make_date(y.year, 1, 1),
