@@ -1853,9 +1853,15 @@ SELECT q.member_id, b.branch_id, q.year, q.quarter, q.score,
 	   pg_catalog.rank() OVER (PARTITION BY q.year, q.quarter ORDER BY q.score DESC) AS bureau_rank,
 	   NULL::pg_catalog.bool AS vetoed
 FROM @extschema@.quarterly_scores q
--- the branch of the quarter's last month
-CROSS JOIN LATERAL (SELECT @extschema@.branch_of(q.member_id,
-		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)) AS branch_id) b
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
+-- the branch of the quarter's last month (looked up for the members with
+-- more than one membership row, as in annual_results)
+LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
+		   GROUP BY s.member_id
+		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
+	ON t.member_id OPERATOR(pg_catalog.=) q.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id,
+		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)), m.branch_id) AS branch_id) b
 UNION ALL
 SELECT r.member_id, r.branch_id, r.year, NULL::pg_catalog.int4, r.total,
 	   CASE WHEN r.total IS NOT NULL THEN
