@@ -473,7 +473,7 @@ CREATE INDEX member_branch_id_idx ON @extschema@.member (branch_id);
 COMMENT ON TABLE @extschema@.member IS '党员 party members';
 COMMENT ON COLUMN @extschema@.member.member_id IS '党员编号 member code';
 COMMENT ON COLUMN @extschema@.member.name IS '姓名 name';
-COMMENT ON COLUMN @extschema@.member.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.member.branch_id IS '所在支部 current branch: the branch of the latest row of pointsys.membership (kept in step both ways)';
 COMMENT ON COLUMN @extschema@.member.joined_on IS '入党(转入)日期 joined the party (or this bureau) on; NULL: before any record';
 COMMENT ON COLUMN @extschema@.member.left_on IS '离开日期 left on; NULL: still a member';
 
@@ -603,6 +603,74 @@ COMMENT ON CONSTRAINT item_max_points_range ON @extschema@.item IS '最高分 ab
 COMMENT ON CONSTRAINT item_step_range ON @extschema@.item IS '计分步长 above 0, at most the maximum';
 COMMENT ON CONSTRAINT award_kind_points_range ON @extschema@.award_kind IS '加分 above 0, at most 100';
 COMMENT ON CONSTRAINT sanction_lifted_after_effective ON @extschema@.sanction IS '处分期间 lifted after it took effect';
+
+------------------------------------------------------------------------
+-- 组织关系 branch membership history (issue 14, transfers): the branch of
+-- each member-month; member.branch_id is the latest row's branch (the
+-- triggers are in the section 组织关系转接 below)
+------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.membership (
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member ON DELETE CASCADE,
+	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	since pg_catalog.date NOT NULL,
+	CONSTRAINT membership_pkey PRIMARY KEY (member_id, since),
+	CONSTRAINT membership_since_first_of_month
+		CHECK (EXTRACT(DAY FROM since) OPERATOR(pg_catalog.=) 1),
+	CONSTRAINT membership_since_after_founding
+		CHECK (since OPERATOR(pg_catalog.>=) '1921-07-01'::pg_catalog.date)
+);
+CREATE INDEX membership_branch_id_idx ON @extschema@.membership (branch_id);
+COMMENT ON TABLE @extschema@.membership IS
+	'组织关系 branch membership history: the member belongs to the branch from the month since until the next row; months before the first row belong to the first row''s branch';
+COMMENT ON COLUMN @extschema@.membership.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.membership.branch_id IS '支部 branch';
+COMMENT ON COLUMN @extschema@.membership.since IS '转入月份 first month in the branch (its first day)';
+COMMENT ON INDEX @extschema@.membership_pkey IS '组织关系主键 one row per member and first month';
+COMMENT ON INDEX @extschema@.membership_branch_id_idx IS '支部组织关系 membership rows of a branch';
+COMMENT ON CONSTRAINT membership_since_first_of_month ON @extschema@.membership IS '转入月份 the first day of a month';
+COMMENT ON CONSTRAINT membership_since_after_founding ON @extschema@.membership IS '转入月份 on or after 1921-07-01, the founding of the party';
+
+-- The member's branch in a month: the latest row from that month or
+-- before, else the first row; with no row (a subscriber that does not
+-- replicate membership), the current branch
+CREATE FUNCTION @extschema@.branch_of(member_id pg_catalog.text, month pg_catalog.date) RETURNS pg_catalog.text
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT COALESCE(
+		(SELECT s.branch_id FROM @extschema@.membership s
+		 WHERE s.member_id OPERATOR(pg_catalog.=) branch_of.member_id
+		   AND s.since OPERATOR(pg_catalog.<=) branch_of.month
+		 ORDER BY s.since DESC LIMIT 1),
+		(SELECT s.branch_id FROM @extschema@.membership s
+		 WHERE s.member_id OPERATOR(pg_catalog.=) branch_of.member_id
+		 ORDER BY s.since LIMIT 1),
+		(SELECT m.branch_id FROM @extschema@.member m
+		 WHERE m.member_id OPERATOR(pg_catalog.=) branch_of.member_id));
+END;
+COMMENT ON FUNCTION @extschema@.branch_of(pg_catalog.text, pg_catalog.date) IS
+	'所在支部 the branch a member belonged to in the month of a date (pointsys.membership)';
+
+-- The member's branches over the months first_month .. last_month: in
+-- month order, each once
+CREATE FUNCTION @extschema@.branches_between(member_id pg_catalog.text, first_month pg_catalog.date,
+											 last_month pg_catalog.date) RETURNS pg_catalog.text[]
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.array_agg(b.branch_id ORDER BY b.since)
+	FROM (SELECT t.branch_id, pg_catalog.min(t.since) AS since
+		  FROM (SELECT @extschema@.branch_of(branches_between.member_id, branches_between.first_month) AS branch_id,
+					   branches_between.first_month AS since
+				UNION ALL
+				SELECT s.branch_id, s.since FROM @extschema@.membership s
+				WHERE s.member_id OPERATOR(pg_catalog.=) branches_between.member_id
+				  AND s.since OPERATOR(pg_catalog.>) branches_between.first_month
+				  AND s.since OPERATOR(pg_catalog.<=) branches_between.last_month) t
+		  WHERE t.branch_id IS NOT NULL
+		  GROUP BY t.branch_id) b;
+END;
+COMMENT ON FUNCTION @extschema@.branches_between(pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
+	'所在支部 the branches a member belonged to from one month to another, in month order, each once';
 
 ------------------------------------------------------------------------
 -- 评分细则 the rulebook of doc/contract.md §1
@@ -1180,7 +1248,7 @@ COMMENT ON TRIGGER rulebook_changed_replicated ON @extschema@.recorder IS
 -- multirange and hash-joined, instead of a query per member-year.  Same
 -- rule as is_vetoed(): a period [effective_on, lifted_on) touching the year.
 CREATE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
-SELECT y.member_id, m.branch_id, y.year,
+SELECT y.member_id, b.branch_id, y.year,
 	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
 	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
 	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
@@ -1192,10 +1260,37 @@ SELECT y.member_id, m.branch_id, y.year,
 	   @extschema@.eligibility(g.grade) AS eligibility,
 	   @extschema@.eligibility_label(g.grade) AS eligibility_label,
 	   COALESCE(e.democratic IS NOT NULL
-				AND (f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
-				AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4), false) AS final
+				AND CASE WHEN t.member_id IS NULL THEN
+						(f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
+						AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4)
+					-- a transferred member: each recorded month in its own branch's quarter
+					ELSE NOT EXISTS (
+						SELECT FROM @extschema@.member_month mm
+						WHERE mm.member_id OPERATOR(pg_catalog.=) y.member_id
+						  AND mm.month OPERATOR(pg_catalog.>=) pg_catalog.make_date(y.year, 1, 1)
+						  AND mm.month OPERATOR(pg_catalog.<) pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)
+						  AND NOT EXISTS (
+							  SELECT FROM @extschema@.period p
+							  WHERE p.branch_id OPERATOR(pg_catalog.=) @extschema@.branch_of(mm.member_id, mm.month)
+								AND p.year OPERATOR(pg_catalog.=) y.year
+								AND p.quarter OPERATOR(pg_catalog.=) @extschema@.quarter_of(mm.month)
+								AND p.status OPERATOR(pg_catalog.=) 'verified')) END,
+				false) AS final,
+	   b.branches
 FROM @extschema@.member_years y
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
+-- 组织关系 the members with more than one membership row: their year's
+-- branches are looked up; every other member's year is all in
+-- member.branch_id (the common case: one aggregate of membership)
+LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
+		   GROUP BY s.member_id
+		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
+	ON t.member_id OPERATOR(pg_catalog.=) y.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id, pg_catalog.make_date(y.year, 12, 1)),
+									m.branch_id) AS branch_id,
+						   COALESCE(@extschema@.branches_between(t.member_id, pg_catalog.make_date(y.year, 1, 1),
+																 pg_catalog.make_date(y.year, 12, 1)),
+									ARRAY[m.branch_id]) AS branches) b
 CROSS JOIN LATERAL @extschema@.year_figures(
 	y.ledger,
 	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
@@ -1226,7 +1321,7 @@ LEFT JOIN (SELECT p.branch_id, p.year,
 
 COMMENT ON VIEW @extschema@.annual_results IS '年度定级 annual results: quarters, assessment (80%), democratic (20%), veto, total, grade, use of results';
 COMMENT ON COLUMN @extschema@.annual_results.member_id IS '党员 member';
-COMMENT ON COLUMN @extschema@.annual_results.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.annual_results.branch_id IS '所在支部 branch: the member''s branch in December of the year';
 COMMENT ON COLUMN @extschema@.annual_results.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.annual_results.q1 IS '一季度 first quarter score';
 COMMENT ON COLUMN @extschema@.annual_results.q2 IS '二季度 second quarter score';
@@ -1241,7 +1336,8 @@ COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while 
 COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
 COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
 COMMENT ON COLUMN @extschema@.annual_results.final IS
-	'定级 the grade is final: every recorded quarter verified and the democratic score recorded; false: provisional';
+	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded; false: provisional';
+COMMENT ON COLUMN @extschema@.annual_results.branches IS '所在支部（年度） the member''s branches in the year, in month order, each once';
 
 CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade
 	LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -1630,9 +1726,12 @@ COMMENT ON ROLE pointsys_reader IS '报表工具 pointsys readers: read everythi
 
 CREATE FUNCTION @extschema@.may_record(member_id pg_catalog.text) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'may_record' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.may_record(member_id pg_catalog.text, month pg_catalog.date) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'may_record_month' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.may_record_branch(branch_id pg_catalog.text) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'may_record_branch' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text) IS '记录权限 is the current user a recorder of this member''s branch';
+COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text) IS '记录权限 is the current user a recorder of this member''s (current) branch';
+COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text, pg_catalog.date) IS '记录权限 is the current user a recorder of the branch this member belonged to in that month';
 COMMENT ON FUNCTION @extschema@.may_record_branch(pg_catalog.text) IS '记录权限 is the current user a recorder of this branch';
 
 GRANT USAGE ON SCHEMA @extschema@ TO pointsys_admin, pointsys_recorder, pointsys_reader;
@@ -1642,10 +1741,10 @@ ALTER TABLE @extschema@.member_month ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_all ON @extschema@.member_month FOR SELECT TO pointsys_admin USING (true);
 CREATE POLICY reader_all ON @extschema@.member_month FOR SELECT TO pointsys_reader USING (true);
 CREATE POLICY recorder_branch ON @extschema@.member_month FOR SELECT TO pointsys_recorder
-	USING (@extschema@.may_record(member_id));
+	USING (@extschema@.may_record(member_id, month));
 COMMENT ON POLICY admin_all ON @extschema@.member_month IS '局党组 pointsys_admin reads every branch';
 COMMENT ON POLICY reader_all ON @extschema@.member_month IS '报表工具 pointsys_reader reads every branch';
-COMMENT ON POLICY recorder_branch ON @extschema@.member_month IS '记录员 months of members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.member_month IS '记录员 the months members spent in the recorder''s branches';
 GRANT SELECT ON @extschema@.member_month TO pointsys_admin, pointsys_recorder, pointsys_reader;
 
 
@@ -1709,20 +1808,23 @@ COMMENT ON POLICY admin_all ON @extschema@.period IS '局党组 pointsys_admin s
 COMMENT ON POLICY reader_all ON @extschema@.period IS '报表工具 pointsys_reader reads every branch';
 
 CREATE POLICY recorder_branch ON @extschema@.score TO pointsys_recorder
-	USING (@extschema@.may_record(member_id)) WITH CHECK (@extschema@.may_record(member_id));
+	USING (@extschema@.may_record(member_id, month)) WITH CHECK (@extschema@.may_record(member_id, month));
 CREATE POLICY recorder_branch ON @extschema@.award TO pointsys_recorder
-	USING (@extschema@.may_record(member_id)) WITH CHECK (@extschema@.may_record(member_id));
+	USING (@extschema@.may_record(member_id, month)) WITH CHECK (@extschema@.may_record(member_id, month));
 CREATE POLICY recorder_branch ON @extschema@.member FOR SELECT TO pointsys_recorder
-	USING (@extschema@.may_record_branch(branch_id));
+	USING (@extschema@.may_record_branch(branch_id)
+		   OR EXISTS (SELECT FROM @extschema@.membership s
+					  WHERE s.member_id OPERATOR(pg_catalog.=) member.member_id
+						AND @extschema@.may_record_branch(s.branch_id)));
 CREATE POLICY recorder_branch ON @extschema@.branch FOR SELECT TO pointsys_recorder
 	USING (@extschema@.may_record_branch(branch_id));
 CREATE POLICY recorder_branch ON @extschema@.recorder FOR SELECT TO pointsys_recorder
 	USING (@extschema@.may_record_branch(branch_id));
 CREATE POLICY recorder_branch ON @extschema@.period TO pointsys_recorder
 	USING (@extschema@.may_record_branch(branch_id)) WITH CHECK (@extschema@.may_record_branch(branch_id));
-COMMENT ON POLICY recorder_branch ON @extschema@.score IS '记录员 scores of members of the recorder''s branches';
-COMMENT ON POLICY recorder_branch ON @extschema@.award IS '记录员 awards of members of the recorder''s branches';
-COMMENT ON POLICY recorder_branch ON @extschema@.member IS '记录员 members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.score IS '记录员 scores of the months members spent in the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.award IS '记录员 awards of the months members spent in the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.member IS '记录员 members who belong or belonged to one of the recorder''s branches';
 COMMENT ON POLICY recorder_branch ON @extschema@.branch IS '记录员 the recorder''s branches';
 COMMENT ON POLICY recorder_branch ON @extschema@.recorder IS '记录员 recorders of the recorder''s branches';
 COMMENT ON POLICY recorder_branch ON @extschema@.period IS '记录员 quarters of the recorder''s branches';
@@ -1809,12 +1911,20 @@ COMMENT ON TRIGGER period_publicity ON @extschema@.period IS '公示期 publicit
 -- 排名 rankings: a quarter's score, a year's total; ties share a rank
 -- (1, 1, 3); vetoed years after every other year, pending years unranked
 CREATE VIEW @extschema@.rankings WITH (security_invoker = true) AS
-SELECT q.member_id, m.branch_id, q.year, q.quarter, q.score,
-	   pg_catalog.rank() OVER (PARTITION BY m.branch_id, q.year, q.quarter ORDER BY q.score DESC) AS branch_rank,
+SELECT q.member_id, b.branch_id, q.year, q.quarter, q.score,
+	   pg_catalog.rank() OVER (PARTITION BY b.branch_id, q.year, q.quarter ORDER BY q.score DESC) AS branch_rank,
 	   pg_catalog.rank() OVER (PARTITION BY q.year, q.quarter ORDER BY q.score DESC) AS bureau_rank,
 	   NULL::pg_catalog.bool AS vetoed
 FROM @extschema@.quarterly_scores q
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
+-- the branch of the quarter's last month (looked up for the members with
+-- more than one membership row, as in annual_results)
+LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
+		   GROUP BY s.member_id
+		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
+	ON t.member_id OPERATOR(pg_catalog.=) q.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id,
+		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)), m.branch_id) AS branch_id) b
 UNION ALL
 SELECT r.member_id, r.branch_id, r.year, NULL::pg_catalog.int4, r.total,
 	   CASE WHEN r.total IS NOT NULL THEN
@@ -1828,7 +1938,7 @@ FROM @extschema@.annual_results r;
 COMMENT ON VIEW @extschema@.rankings IS
 	'排名 ranks in the branch and the bureau per quarter and per year; ties share a rank; vetoed years last, pending years unranked';
 COMMENT ON COLUMN @extschema@.rankings.member_id IS '党员 member';
-COMMENT ON COLUMN @extschema@.rankings.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.rankings.branch_id IS '所在支部 branch: the member''s branch in the quarter''s last month, or in December for the year';
 COMMENT ON COLUMN @extschema@.rankings.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.rankings.quarter IS '季度 quarter (1..4); NULL: the year';
 COMMENT ON COLUMN @extschema@.rankings.score IS '积分 quarter score, or the annual total (NULL while pending)';
@@ -1859,7 +1969,7 @@ COMMENT ON FUNCTION @extschema@.rulebook_items() IS
 	'细则顺序 the item codes in rulebook order: the shipped categories and items in the order of the rules, then added ones by code';
 
 CREATE VIEW @extschema@.record_sheet WITH (security_invoker = true) AS
-SELECT m.branch_id, mm.member_id, m.name, mm.month, r.items,
+SELECT @extschema@.branch_of(mm.member_id, mm.month) AS branch_id, mm.member_id, m.name, mm.month, r.items,
 	   ARRAY(SELECT s.points
 			 FROM pg_catalog.unnest(r.items) WITH ORDINALITY AS u(item, n)
 			 LEFT JOIN @extschema@.score s
@@ -1876,7 +1986,7 @@ CROSS JOIN (SELECT @extschema@.rulebook_items() AS items) r
 CROSS JOIN (SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward') c;
 COMMENT ON VIEW @extschema@.record_sheet IS
 	'党员积分管理记录表 the record form: one row per recorded member-month, each item''s points in rulebook order, the awards, the capped reward and the total';
-COMMENT ON COLUMN @extschema@.record_sheet.branch_id IS '支部 branch';
+COMMENT ON COLUMN @extschema@.record_sheet.branch_id IS '支部 branch: the member''s branch in that month';
 COMMENT ON COLUMN @extschema@.record_sheet.member_id IS '党员 member';
 COMMENT ON COLUMN @extschema@.record_sheet.name IS '姓名 name';
 COMMENT ON COLUMN @extschema@.record_sheet.month IS '月份 month (first day)';
@@ -1919,7 +2029,7 @@ CREATE FUNCTION @extschema@.publicity(branch_id pg_catalog.text, year pg_catalog
 	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text,
 				   m1 pg_catalog.numeric, m2 pg_catalog.numeric, m3 pg_catalog.numeric,
 				   score pg_catalog.numeric, branch_rank pg_catalog.int8, status pg_catalog.text,
-				   publicity_start pg_catalog.date, publicity_end pg_catalog.date)
+				   publicity_start pg_catalog.date, publicity_end pg_catalog.date, branches pg_catalog.text[])
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1956,17 +2066,20 @@ BEGIN
 			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date),
 		   q.score,
 		   pg_catalog.rank() OVER (ORDER BY q.score DESC),
-		   p_status, p_start, p_end
+		   p_status, p_start, p_end, l.branches
 	FROM pointsys.quarterly_scores q
 	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
-	WHERE m.branch_id OPERATOR(pg_catalog.=) publicity.branch_id
+	-- the members of the branch in at least one month of the quarter
+	CROSS JOIN LATERAL (SELECT pointsys.branches_between(q.member_id, first_month,
+			(first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date) AS branches) l
+	WHERE publicity.branch_id OPERATOR(pg_catalog.=) ANY (l.branches)
 	  AND q.year OPERATOR(pg_catalog.=) publicity.year
 	  AND q.quarter OPERATOR(pg_catalog.=) publicity.quarter
 	ORDER BY 7, 1;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.publicity(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
-	'季度公示 a branch quarter''s list to post: the three monthly totals, the quarter score, the rank in the branch, the publicity dates; 55000 before the quarter is approved';
+	'季度公示 a branch quarter''s list to post: the members of the branch in at least one month of the quarter, their three monthly totals, quarter score and rank among them, the publicity dates, their branches in the quarter; 55000 before the quarter is approved';
 
 -- 年度公示 the year's list to post, once every democratic score is in
 CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
@@ -1974,7 +2087,7 @@ CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_
 				   q1 pg_catalog.numeric, q2 pg_catalog.numeric, q3 pg_catalog.numeric, q4 pg_catalog.numeric,
 				   assessment pg_catalog.numeric, democratic pg_catalog.numeric, vetoed pg_catalog.bool,
 				   total pg_catalog.numeric, grade @extschema@.grade, branch_rank pg_catalog.int8,
-				   final pg_catalog.bool)
+				   final pg_catalog.bool, branches pg_catalog.text[])
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1985,7 +2098,7 @@ BEGIN
 	PERFORM pointsys.check_branch_documents(annual_publicity.branch_id);
 	SELECT pg_catalog.string_agg(r.member_id, ', ' ORDER BY r.member_id) INTO missing
 	FROM pointsys.annual_results r
-	WHERE r.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
+	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
 	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
 	  AND r.democratic IS NULL AND NOT r.vetoed;
 	IF missing IS NOT NULL THEN
@@ -1996,16 +2109,18 @@ BEGIN
 			DETAIL = pg_catalog.format('No democratic score for %s.', missing),
 			HINT = 'Record the democratic evaluation (pointsys.evaluation) first.';
 	END IF;
-	SELECT q.quarter INTO open_quarter
-	FROM pointsys.quarterly_scores q
-	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
+	-- the quarters of the branch with months recorded in it
+	SELECT pointsys.quarter_of(mm.month) INTO open_quarter
+	FROM pointsys.member_month mm
 	LEFT JOIN pointsys.period p
-		ON p.branch_id OPERATOR(pg_catalog.=) m.branch_id AND p.year OPERATOR(pg_catalog.=) q.year
-	   AND p.quarter OPERATOR(pg_catalog.=) q.quarter
-	WHERE m.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
-	  AND q.year OPERATOR(pg_catalog.=) annual_publicity.year
+		ON p.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
+	   AND p.year OPERATOR(pg_catalog.=) annual_publicity.year
+	   AND p.quarter OPERATOR(pg_catalog.=) pointsys.quarter_of(mm.month)
+	WHERE mm.month OPERATOR(pg_catalog.>=) pg_catalog.make_date(annual_publicity.year, 1, 1)
+	  AND mm.month OPERATOR(pg_catalog.<) pg_catalog.make_date(annual_publicity.year OPERATOR(pg_catalog.+) 1, 1, 1)
+	  AND pointsys.branch_of(mm.member_id, mm.month) OPERATOR(pg_catalog.=) annual_publicity.branch_id
 	  AND COALESCE(p.status, 'recording') OPERATOR(pg_catalog.=) 'recording'
-	ORDER BY q.quarter LIMIT 1;
+	ORDER BY 1 LIMIT 1;
 	IF open_quarter IS NOT NULL THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'object_not_in_prerequisite_state',
@@ -2014,20 +2129,22 @@ BEGIN
 			HINT = 'Every recorded quarter of the year is approved before the year''s results are posted.';
 	END IF;
 	RETURN QUERY
+	-- the members of the branch in at least one month of the year, ranked
+	-- among themselves as pointsys.rankings ranks a branch
 	SELECT r.member_id, m.name, r.q1, r.q2, r.q3, r.q4, r.assessment, r.democratic, r.vetoed,
-		   r.total, r.grade, k.branch_rank, r.final
+		   r.total, r.grade,
+		   CASE WHEN r.total IS NOT NULL THEN
+			   pg_catalog.rank() OVER (PARTITION BY r.total IS NULL ORDER BY r.vetoed, r.total DESC) END,
+		   r.final, r.branches
 	FROM pointsys.annual_results r
 	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) r.member_id
-	JOIN pointsys.rankings k
-		ON k.member_id OPERATOR(pg_catalog.=) r.member_id AND k.year OPERATOR(pg_catalog.=) r.year
-	   AND k.quarter IS NULL
-	WHERE r.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
+	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
 	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
-	ORDER BY k.branch_rank, r.member_id;
+	ORDER BY 12, 1;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.annual_publicity(pg_catalog.text, pg_catalog.int4) IS
-	'年度公示 a branch year''s results to post, ranked; 55000 while a democratic score is missing or a recorded quarter is not approved';
+	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year; 55000 while a democratic score is missing or a recorded quarter is not approved';
 
 -- 一对一帮扶 mentoring of 不合格 member-years
 CREATE TABLE @extschema@.mentoring (
@@ -2074,7 +2191,8 @@ BEGIN
 	END IF;
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
 	   AND NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
-				AND COALESCE(pointsys.may_record(NEW.member_id), false)) THEN
+				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
+							WHERE pointsys.may_record(NEW.member_id, pg_catalog.make_date(NEW.year, g.n, 1)))) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'insufficient_privilege',
 			MESSAGE = 'new row violates row-level security policy for table "mentoring"';
@@ -2085,7 +2203,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mentoring_access() IS
-	'帮扶权限 row security first (42501 for a member outside the recorder''s branches); stamps recorded_by and recorded_at';
+	'帮扶权限 row security first (42501 for a member outside the recorder''s branches that year); stamps recorded_by and recorded_at';
 -- named to fire before mentoring_check (BEFORE triggers fire in name order)
 CREATE TRIGGER mentoring_access BEFORE INSERT OR UPDATE ON @extschema@.mentoring
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.mentoring_access();
@@ -2434,7 +2552,13 @@ DECLARE
 	p_end pg_catalog.date;
 BEGIN
 	SELECT pg_catalog.string_agg(
-			'<tr><td>' || p.branch_rank || '</td><td class="nw">' || pointsys.html_escape(p.name) || '</td><td>'
+			'<tr><td>' || p.branch_rank || '</td><td class="nw">' || pointsys.html_escape(p.name)
+			-- 组织关系转接 a member transferred during the quarter: the branches, in order
+			|| CASE WHEN pg_catalog.cardinality(p.branches) OPERATOR(pg_catalog.>) 1
+					THEN '<br><small>' || pointsys.html_escape(pg_catalog.array_to_string(p.branches, '→'))
+						 || '</small>'
+					ELSE '' END
+			|| '</td><td>'
 			|| COALESCE(pg_catalog.trim_scale(p.m1)::pg_catalog.text, '') || '</td><td>'
 			|| COALESCE(pg_catalog.trim_scale(p.m2)::pg_catalog.text, '') || '</td><td>'
 			|| COALESCE(pg_catalog.trim_scale(p.m3)::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
@@ -2505,10 +2629,13 @@ ALTER TABLE @extschema@.mentoring ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_all ON @extschema@.mentoring TO pointsys_admin USING (true) WITH CHECK (true);
 CREATE POLICY reader_all ON @extschema@.mentoring FOR SELECT TO pointsys_reader USING (true);
 CREATE POLICY recorder_branch ON @extschema@.mentoring TO pointsys_recorder
-	USING (@extschema@.may_record(member_id)) WITH CHECK (@extschema@.may_record(member_id));
+	USING (EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
+				   WHERE @extschema@.may_record(mentoring.member_id, pg_catalog.make_date(mentoring.year, g.n, 1))))
+	WITH CHECK (EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
+						WHERE @extschema@.may_record(mentoring.member_id, pg_catalog.make_date(mentoring.year, g.n, 1))));
 COMMENT ON POLICY admin_all ON @extschema@.mentoring IS '局党组 pointsys_admin sees and writes every branch';
 COMMENT ON POLICY reader_all ON @extschema@.mentoring IS '报表工具 pointsys_reader reads every branch';
-COMMENT ON POLICY recorder_branch ON @extschema@.mentoring IS '记录员 mentoring of members of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.mentoring IS '记录员 mentoring of members who belonged to one of the recorder''s branches that year';
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.setting, @extschema@.mentoring TO pointsys_admin;
 GRANT SELECT ON @extschema@.rankings, @extschema@.record_sheet, @extschema@.mentoring_due TO pointsys_admin;
@@ -2525,6 +2652,246 @@ FROM PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('pointsys.setting', '');
 SELECT pg_catalog.pg_extension_config_dump('pointsys.mentoring', '');
+
+------------------------------------------------------------------------
+-- 组织关系转接 transfers between branches (issue 14): the triggers that
+-- keep pointsys.membership and member.branch_id in step, and refuse a
+-- change of membership that would move a month out of (or into) a quarter
+-- that is no longer recording; audit, row security, privileges
+------------------------------------------------------------------------
+
+-- member → membership: a new member's first row; a change of
+-- member.branch_id that the membership rows do not make yet is a transfer
+-- from the current month
+CREATE FUNCTION @extschema@.member_membership() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	this_month pg_catalog.date := CURRENT_DATE OPERATOR(pg_catalog.-)
+		(EXTRACT(DAY FROM CURRENT_DATE)::pg_catalog.int4 OPERATOR(pg_catalog.-) 1);
+	latest pg_catalog.text;
+	later pg_catalog.date;
+BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.member'::pg_catalog.regclass::pg_catalog.oid
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('member_membership: cannot fire %s %s FOR EACH %s on table "%s"',
+										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		INSERT INTO pointsys.membership (member_id, branch_id, since)
+		VALUES (NEW.member_id, NEW.branch_id,
+				COALESCE(NEW.joined_on OPERATOR(pg_catalog.-)
+						 (EXTRACT(DAY FROM NEW.joined_on)::pg_catalog.int4 OPERATOR(pg_catalog.-) 1),
+						 '1921-07-01'::pg_catalog.date));
+		RETURN NULL;
+	END IF;
+	SELECT s.branch_id INTO latest FROM pointsys.membership s
+	WHERE s.member_id OPERATOR(pg_catalog.=) NEW.member_id
+	ORDER BY s.since DESC LIMIT 1;
+	IF latest OPERATOR(pg_catalog.=) NEW.branch_id THEN
+		RETURN NULL;			-- made by the membership rows (or no change)
+	END IF;
+	SELECT pg_catalog.min(s.since) INTO later FROM pointsys.membership s
+	WHERE s.member_id OPERATOR(pg_catalog.=) NEW.member_id
+	  AND s.since OPERATOR(pg_catalog.>) this_month;
+	IF later IS NOT NULL THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = pg_catalog.format('member "%s" cannot be transferred to branch "%s" from %s',
+										NEW.member_id, NEW.branch_id, pg_catalog.to_char(this_month, 'YYYY-MM')),
+			DETAIL = pg_catalog.format('A change of member.branch_id is a transfer from the current month; the member''s membership already has a transfer in %s.',
+									   pg_catalog.to_char(later, 'YYYY-MM')),
+			HINT = 'Write the transfer in pointsys.membership.';
+	END IF;
+	IF latest IS NULL THEN
+		-- no history yet (rows a replica wrote): the months so far stay in the old branch
+		INSERT INTO pointsys.membership (member_id, branch_id, since)
+		VALUES (NEW.member_id, OLD.branch_id,
+				LEAST(this_month, COALESCE(NEW.joined_on OPERATOR(pg_catalog.-)
+						 (EXTRACT(DAY FROM NEW.joined_on)::pg_catalog.int4 OPERATOR(pg_catalog.-) 1),
+						 '1921-07-01'::pg_catalog.date)))
+		ON CONFLICT ON CONSTRAINT membership_pkey DO NOTHING;
+	END IF;
+	INSERT INTO pointsys.membership AS s (member_id, branch_id, since)
+	VALUES (NEW.member_id, NEW.branch_id, this_month)
+	ON CONFLICT ON CONSTRAINT membership_pkey DO UPDATE SET branch_id = EXCLUDED.branch_id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.member_membership() IS
+	'组织关系 a new member''s first membership row; a change of member.branch_id is a transfer from the current month';
+CREATE TRIGGER member_membership AFTER INSERT OR UPDATE OF branch_id ON @extschema@.member
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.member_membership();
+COMMENT ON TRIGGER member_membership ON @extschema@.member IS
+	'组织关系 new members and changes of member.branch_id write pointsys.membership';
+
+-- membership → member: each changed member's rows are checked as the
+-- owner, with the member's row locked (FOR UPDATE waits for the writes of
+-- score and award rows under way, which hold it FOR KEY SHARE), and the
+-- branch rows of every month that changes branch locked FOR SHARE (as a
+-- score's write does: no quarter of theirs can change status meanwhile)
+CREATE FUNCTION @extschema@.membership_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.text[];
+	id pg_catalog.text;
+	current_branch pg_catalog.text;
+	latest pg_catalog.text;
+	o_member pg_catalog.text;
+	o_since pg_catalog.date;
+	o_branch pg_catalog.text;
+	n_member pg_catalog.text;
+	n_since pg_catalog.date;
+	moved record;
+	closed_branch pg_catalog.text;
+	closed_status pg_catalog.text;
+BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.membership'::pg_catalog.regclass::pg_catalog.oid
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('membership_changed: cannot fire %s %s FOR EACH %s on table "%s"',
+										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.<>) 'INSERT' THEN
+		o_member := OLD.member_id; o_since := OLD.since; o_branch := OLD.branch_id;
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.<>) 'DELETE' THEN
+		n_member := NEW.member_id; n_since := NEW.since;
+	END IF;
+	ids := CASE WHEN o_member IS NOT DISTINCT FROM n_member THEN ARRAY[n_member]
+				ELSE ARRAY[o_member, n_member] END;
+	FOREACH id IN ARRAY ids LOOP
+		CONTINUE WHEN id IS NULL;
+		SELECT m.branch_id INTO current_branch FROM pointsys.member m
+		WHERE m.member_id OPERATOR(pg_catalog.=) id
+		FOR UPDATE;
+		CONTINUE WHEN NOT FOUND;	-- the member's deletion cascades
+		SELECT s.branch_id INTO latest FROM pointsys.membership s
+		WHERE s.member_id OPERATOR(pg_catalog.=) id
+		ORDER BY s.since DESC LIMIT 1;
+		IF latest IS NULL THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'restrict_violation',
+				MESSAGE = pg_catalog.format('member "%s" must keep a membership row', id),
+				DETAIL = pg_catalog.format('This would delete the last row of member "%s" (branch "%s" since %s).',
+										   id, o_branch, pg_catalog.to_char(o_since, 'YYYY-MM')),
+				HINT = 'A member always belongs to a branch; delete the member to delete the history.';
+		END IF;
+		-- the months recorded for the member whose branch changes: before
+		-- (the rows now, without the new row, with the old one) and after
+		FOR moved IN
+			WITH now_rows AS (
+				SELECT s.since, s.branch_id FROM pointsys.membership s
+				WHERE s.member_id OPERATOR(pg_catalog.=) id),
+			before_rows AS (
+				SELECT r.since, r.branch_id FROM now_rows r
+				WHERE NOT (id IS NOT DISTINCT FROM n_member AND r.since IS NOT DISTINCT FROM n_since)
+				UNION ALL
+				SELECT o_since, o_branch WHERE id OPERATOR(pg_catalog.=) o_member)
+			SELECT t.month, t.old_branch, t.new_branch
+			FROM (SELECT mm.month,
+						 COALESCE((SELECT r.branch_id FROM before_rows r WHERE r.since OPERATOR(pg_catalog.<=) mm.month
+								   ORDER BY r.since DESC LIMIT 1),
+								  (SELECT r.branch_id FROM before_rows r ORDER BY r.since LIMIT 1),
+								  current_branch) AS old_branch,
+						 COALESCE((SELECT r.branch_id FROM now_rows r WHERE r.since OPERATOR(pg_catalog.<=) mm.month
+								   ORDER BY r.since DESC LIMIT 1),
+								  (SELECT r.branch_id FROM now_rows r ORDER BY r.since LIMIT 1)) AS new_branch
+				  FROM pointsys.member_month mm
+				  WHERE mm.member_id OPERATOR(pg_catalog.=) id) t
+			WHERE t.old_branch OPERATOR(pg_catalog.<>) t.new_branch
+			ORDER BY t.month
+		LOOP
+			-- as a score's write does: its branches' rows, then the periods
+			PERFORM FROM pointsys.branch b
+			WHERE b.branch_id OPERATOR(pg_catalog.=) ANY (ARRAY[moved.old_branch, moved.new_branch])
+			ORDER BY b.branch_id
+			FOR SHARE;
+			SELECT p.branch_id, p.status INTO closed_branch, closed_status FROM pointsys.period p
+			WHERE p.branch_id OPERATOR(pg_catalog.=) ANY (ARRAY[moved.old_branch, moved.new_branch])
+			  AND p.year OPERATOR(pg_catalog.=) pointsys.year_of(moved.month)
+			  AND p.quarter OPERATOR(pg_catalog.=) pointsys.quarter_of(moved.month)
+			  AND p.status OPERATOR(pg_catalog.<>) 'recording'
+			ORDER BY p.branch_id OPERATOR(pg_catalog.<>) moved.old_branch
+			LIMIT 1;
+			IF FOUND THEN
+				RAISE EXCEPTION USING
+					ERRCODE = 'object_not_in_prerequisite_state',
+					MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is %s',
+												pointsys.year_of(moved.month), pointsys.quarter_of(moved.month),
+												closed_branch, closed_status),
+					DETAIL = pg_catalog.format('The month is %s: member "%s" has scores or awards in it, and this change of membership moves it from branch "%s" to branch "%s".',
+											   pg_catalog.to_char(moved.month, 'YYYY-MM'), id,
+											   moved.old_branch, moved.new_branch),
+					HINT = 'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.';
+			END IF;
+		END LOOP;
+		IF current_branch OPERATOR(pg_catalog.<>) latest THEN
+			UPDATE pointsys.member m SET branch_id = latest
+			WHERE m.member_id OPERATOR(pg_catalog.=) id;
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.membership_changed() IS
+	'组织关系 a member keeps a membership row; months with scores or awards move between branches only while recording in both; member.branch_id follows the latest row';
+CREATE TRIGGER membership_changed AFTER INSERT OR UPDATE OR DELETE ON @extschema@.membership
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.membership_changed();
+COMMENT ON TRIGGER membership_changed ON @extschema@.membership IS
+	'组织关系 the rules of a change of membership; member.branch_id follows';
+
+CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.membership
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rulebook_changed();
+COMMENT ON TRIGGER rulebook_changed ON @extschema@.membership IS '党员缓存失效 member cache invalidation';
+CREATE TRIGGER rulebook_changed_replicated AFTER INSERT OR UPDATE OR DELETE ON @extschema@.membership
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.rulebook_changed();
+ALTER TABLE @extschema@.membership ENABLE REPLICA TRIGGER rulebook_changed_replicated;
+COMMENT ON TRIGGER rulebook_changed_replicated ON @extschema@.membership IS
+	'成员缓存失效（逻辑复制） member cache invalidation for rows a subscription applies';
+
+CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.membership
+	REFERENCING NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
+CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.membership
+	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
+CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.membership
+	REFERENCING OLD TABLE AS pointsys_old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.membership
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
+COMMENT ON TRIGGER audit_insert ON @extschema@.membership IS '审计 audit trail of inserts (one row per inserted row)';
+COMMENT ON TRIGGER audit_update ON @extschema@.membership IS '审计 audit trail of updates (old and new row)';
+COMMENT ON TRIGGER audit_delete ON @extschema@.membership IS '审计 audit trail of deletes (one row per deleted row)';
+COMMENT ON TRIGGER audit_truncate ON @extschema@.membership IS '审计 audit trail of truncation';
+
+ALTER TABLE @extschema@.membership ENABLE ROW LEVEL SECURITY;
+CREATE POLICY admin_all ON @extschema@.membership TO pointsys_admin USING (true) WITH CHECK (true);
+CREATE POLICY reader_all ON @extschema@.membership FOR SELECT TO pointsys_reader USING (true);
+CREATE POLICY recorder_branch ON @extschema@.membership FOR SELECT TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id));
+COMMENT ON POLICY admin_all ON @extschema@.membership IS '局党组 pointsys_admin sees and writes every branch (组织关系转接)';
+COMMENT ON POLICY reader_all ON @extschema@.membership IS '报表工具 pointsys_reader reads every branch';
+COMMENT ON POLICY recorder_branch ON @extschema@.membership IS '记录员 membership rows of the recorder''s branches';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.membership TO pointsys_admin;
+GRANT SELECT ON @extschema@.membership TO pointsys_recorder;
+
+REVOKE EXECUTE ON FUNCTION
+	@extschema@.member_membership(),
+	@extschema@.membership_changed()
+FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('pointsys.membership', '');
 
 ------------------------------------------------------------------------
 -- 备份 pointsys_admin can pg_dump the ledger (issue 11): pg_dump reads the
@@ -2791,4 +3158,7 @@ FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	@extschema@.may_record(pg_catalog.text),
 	@extschema@.may_record_branch(pg_catalog.text)
+TO pointsys_admin, pointsys_recorder, pointsys_reader;
+REVOKE EXECUTE ON FUNCTION @extschema@.may_record(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.may_record(pg_catalog.text, pg_catalog.date)
 TO pointsys_admin, pointsys_recorder, pointsys_reader;

@@ -148,14 +148,18 @@ SELECT max(audit_id) - min(audit_id) + 1 = count(*) AS ids_consecutive FROM audi
 SELECT max(audit_id) AS audit_before FROM audit \gset
 INSERT INTO member (member_id, name, branch_id)
 SELECT 'px' || i, '临时' || i, 'pb' FROM generate_series(1, 2500) i;
+-- (each new member's first membership row is a statement of its own)
 SELECT row_count, action, jsonb_array_length(new_row) AS new_rows, old_row IS NULL AS no_old_rows
-FROM audit_log WHERE audit_id > :audit_before ORDER BY audit_id;
+FROM audit_log WHERE audit_id > :audit_before AND table_name = 'member' ORDER BY audit_id;
 SELECT count(*) AS rows_audited, count(DISTINCT audit_id) AS ids, max(audit_id) - min(audit_id) + 1 AS id_range,
        bool_and(new_row ->> 'member_id' = 'px' || (audit_id - min_id + 1)) AS in_order
-FROM audit, LATERAL (SELECT min(audit_id) AS min_id FROM audit WHERE audit_id > :audit_before) m
-WHERE audit_id > :audit_before;
+FROM audit, LATERAL (SELECT min(audit_id) AS min_id FROM audit
+                     WHERE audit_id > :audit_before AND table_name = 'member') m
+WHERE audit_id > :audit_before AND table_name = 'member';
+SELECT count(*) AS membership_rows_audited FROM audit
+WHERE audit_id > :audit_before AND table_name = 'membership' AND new_row ->> 'member_id' LIKE 'px%';
 DELETE FROM member WHERE member_id LIKE 'px%';
-SELECT row_count, action, jsonb_array_length(old_row) AS old_rows FROM audit_log
+SELECT table_name, row_count, action, jsonb_array_length(old_row) AS old_rows FROM audit_log
 WHERE audit_id > :audit_before AND action = 'DELETE' ORDER BY audit_id;
 -- a statement that changes nothing writes nothing
 SELECT max(audit_id) AS audit_before FROM audit \gset

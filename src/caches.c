@@ -7,7 +7,8 @@
  * cost several times the insert itself.  So each backend keeps:
  *
  *	- the whole rulebook (item, award_kind), loaded on first use;
- *	- the members it has looked up, one query per member.
+ *	- the members it has looked up, with their branch history
+ *	  (pointsys.membership), two queries per member.
  *
  * A statement-level trigger on those tables (rulebook_changed) sends a
  * relcache invalidation for the changed table; every backend receives it
@@ -65,9 +66,11 @@ static MemberInfo *last_member = NULL;	/* the last one looked up */
 static Oid	item_relid = InvalidOid;
 static Oid	award_kind_relid = InvalidOid;
 static Oid	member_relid = InvalidOid;
+static Oid	membership_relid = InvalidOid;
 static Oid	recorder_relid = InvalidOid;
 
 static SPIPlanPtr member_plan = NULL;
+static SPIPlanPtr membership_plan = NULL;
 
 
 /* Drop what an invalidation of relid makes stale (InvalidOid: everything) */
@@ -76,7 +79,7 @@ relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == item_relid || relid == award_kind_relid)
 		rulebook_valid = false;
-	if (relid == InvalidOid || relid == member_relid)
+	if (relid == InvalidOid || relid == member_relid || relid == membership_relid)
 		members_valid = false;
 	if (relid == InvalidOid || relid == recorder_relid)
 		recorders_valid = false;
@@ -243,7 +246,7 @@ rulebook_award_kind(const char *kind)
 	return NULL;
 }
 
-/* Fill info from pointsys.member (latest committed data) */
+/* Fill info from pointsys.member and pointsys.membership (latest committed data) */
 static void
 member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 {
@@ -251,7 +254,9 @@ member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 	Oid			argtype = TEXTOID;
 	bool		isnull;
 	OwnerSwitch saved;
+	int			i;
 
+	info->nhistory = 0;
 	spi_begin(&saved);
 	spi_keep_plan(&member_plan,
 				  "SELECT name, branch_id, joined_on, left_on FROM pointsys.member"
@@ -273,8 +278,53 @@ member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 		info->joined_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(value);
 		value = SPI_getbinval(row, desc, 4, &isnull);
 		info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
+
+		/* no history before the update script to 1.4 has run: the current branch */
+		if (!OidIsValid(membership_relid))
+			membership_relid = pointsys_relation("membership");
+		if (!OidIsValid(membership_relid))
+		{
+			spi_end(&saved);
+			return;
+		}
+		spi_keep_plan(&membership_plan,
+					  "SELECT since, branch_id FROM pointsys.membership"
+					  " WHERE member_id OPERATOR(pg_catalog.=) $1 ORDER BY since",
+					  1, &argtype);
+		if (spi_latest(membership_plan, &arg, NULL) != SPI_OK_SELECT)
+			elog(ERROR, "pointsys: membership query failed");
+		info->nhistory = (int) SPI_processed;
+		info->since = MemoryContextAlloc(cxt, sizeof(DateADT) * (info->nhistory + 1));
+		info->branches = MemoryContextAlloc(cxt, sizeof(char *) * (info->nhistory + 1));
+		for (i = 0; i < info->nhistory; i++)
+		{
+			info->since[i] = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 1, &isnull));
+			info->branches[i] = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[i],
+																	  SPI_tuptable->tupdesc, 2));
+		}
 	}
 	spi_end(&saved);
+}
+
+/*
+ * The member's branch in the month of date month (doc/contract.md §4): the
+ * branch of the latest membership row from that month or before; before
+ * the first row, the first row's branch; with no row (a subscriber that
+ * does not replicate membership), the current branch.  Allocates nothing:
+ * the write rules call it for every row.
+ */
+const char *
+member_branch_at(const MemberInfo *member, DateADT month)
+{
+	int			i;
+
+	if (member->nhistory == 0)
+		return member->branch_id;
+	for (i = member->nhistory - 1; i > 0; i--)
+		if (member->since[i] <= month)
+			break;
+	return member->branches[i];
 }
 
 /* The recorders of every branch.  Valid until the next call. */
@@ -322,6 +372,7 @@ member_info(const char *member_id)
 		members = hash_create("pointsys members", 1024, &ctl,
 							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 		member_relid = pointsys_relation("member");
+		membership_relid = pointsys_relation("membership");
 		members_valid = true;
 	}
 
@@ -347,7 +398,7 @@ member_info(const char *member_id)
 }
 
 /*
- * Statement trigger on item, award_kind, member and recorder: tell every
+ * Statement trigger on item, award_kind, member, membership and recorder: tell every
  * backend, at commit, to drop its cached copy.  Also their row triggers,
  * ENABLE REPLICA, for the rows a logical replication worker applies (it
  * fires no statement trigger).
@@ -357,7 +408,7 @@ rulebook_changed(PG_FUNCTION_ARGS)
 {
 	static const TriggerTable cached_tables[] = {
 		TRIGGER_TABLE("item"), TRIGGER_TABLE("award_kind"),
-		TRIGGER_TABLE("member"), TRIGGER_TABLE("recorder")
+		TRIGGER_TABLE("member"), TRIGGER_TABLE("membership"), TRIGGER_TABLE("recorder")
 	};
 	static const TriggerRule rule = {
 		"rulebook_changed", false, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE,

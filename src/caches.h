@@ -26,15 +26,21 @@ typedef struct RulebookAwardKind
 	int64		points;			/* micro-points */
 } RulebookAwardKind;
 
-/* A member's party membership (pointsys.member) */
+/*
+ * A member's party membership (pointsys.member) and branch history
+ * (pointsys.membership: the first month in each branch, ascending)
+ */
 typedef struct MemberInfo
 {
 	char		member_id[64];	/* hash key; longer ids are not cached */
 	bool		exists;
 	char	   *name;
-	char	   *branch_id;
+	char	   *branch_id;		/* the current branch */
 	DateADT		joined_on;		/* DATEVAL_NOBEGIN when NULL */
 	DateADT		left_on;		/* DATEVAL_NOEND when NULL */
+	int			nhistory;		/* membership rows; 0: branch_id throughout */
+	DateADT    *since;			/* nhistory first months, ascending */
+	char	  **branches;		/* the branch from each of them */
 } MemberInfo;
 
 /* A recorder's branch (pointsys.recorder), with its role resolved */
@@ -48,6 +54,7 @@ extern void caches_register_callbacks(void);
 extern const RulebookItem *rulebook_item(const char *item);
 extern const RulebookAwardKind *rulebook_award_kind(const char *kind);
 extern const MemberInfo *member_info(const char *member_id);
+extern const char *member_branch_at(const MemberInfo *member, DateADT month);
 extern const RecorderBranch *recorder_branches(int *count);
 
 #endif							/* POINTSYS_CACHES_H */

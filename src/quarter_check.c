@@ -9,6 +9,14 @@
  * pointsys.period lock the branch row FOR NO KEY UPDATE first (workflow.c).
  * So a score either commits before its quarter leaves 'recording', or sees
  * the new status and fails, whatever the isolation level.
+ *
+ * Which branch's quarter: the member's branch in that month (the member
+ * cache's history, pointsys.membership).  A write first locks the member's
+ * row FOR KEY SHARE (once per transaction and member); a change of
+ * membership locks it FOR UPDATE (membership_changed) and checks the months
+ * that have rows.  So either the change commits first, and the write, after
+ * its lock, reads the new history (its invalidation is taken in), or the
+ * write commits first, and the change sees its rows.
  */
 #include "owner_spi.h"
 #include "refusal.h"
@@ -18,6 +26,8 @@
 #include "catalog/pg_type.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -35,6 +45,16 @@ static int	nopen_quarters = 0;
 static int	open_quarters_size = 0;
 static int	last_open_quarter = 0;	/* where the last one was found */
 
+/* Members whose row this transaction has locked FOR KEY SHARE */
+typedef struct LockedMember
+{
+	char		member_id[64];	/* hash key; longer ids are locked every time */
+} LockedMember;
+
+static LocalTransactionId locked_members_lxid = InvalidLocalTransactionId;
+static HTAB *locked_members = NULL;
+static char last_locked_member[64] = "";
+
 
 /* A subtransaction's abort releases its row locks: forget what they held */
 static void
@@ -42,7 +62,10 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 				 SubTransactionId parentSubid, void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
 		nopen_quarters = 0;
+		locked_members_lxid = InvalidLocalTransactionId;
+	}
 }
 
 void
@@ -84,6 +107,59 @@ lock_branch(const char *branch_id, bool for_update)
 	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: cannot lock branch \"%s\"", branch_id);
 	spi_end(&saved);
+}
+
+/*
+ * Lock a member's row FOR KEY SHARE as the ledger's owner before the member's
+ * history is read for a write of theirs (see the top of the file), once per
+ * transaction and member; after the lock, take in the invalidations of the
+ * transactions it may have waited for.
+ */
+void
+lock_member(const char *member_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtype = TEXTOID;
+	Datum		arg;
+	OwnerSwitch saved;
+	bool		cached = strlen(member_id) < sizeof(last_locked_member);
+
+	if (locked_members_lxid != pointsys_current_lxid())
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(last_locked_member);
+		ctl.entrysize = sizeof(LockedMember);
+		ctl.hcxt = TopTransactionContext;
+		locked_members = hash_create("pointsys locked members", 256, &ctl,
+									 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		locked_members_lxid = pointsys_current_lxid();
+		last_locked_member[0] = '\0';
+	}
+	/* a sheet's rows come member by member */
+	if (cached && strcmp(last_locked_member, member_id) == 0)
+		return;
+	if (cached && hash_search(locked_members, member_id, HASH_FIND, NULL) != NULL)
+	{
+		strcpy(last_locked_member, member_id);
+		return;
+	}
+
+	arg = CStringGetTextDatum(member_id);
+	spi_begin(&saved);
+	spi_keep_plan(&plan,
+				  "SELECT FROM pointsys.member WHERE member_id OPERATOR(pg_catalog.=) $1"
+				  " FOR KEY SHARE", 1, &argtype);
+	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: cannot lock member \"%s\"", member_id);
+	spi_end(&saved);
+	AcceptInvalidationMessages();
+
+	if (cached)
+	{
+		hash_search(locked_members, member_id, HASH_ENTER, NULL);
+		strcpy(last_locked_member, member_id);
+	}
 }
 
 /*

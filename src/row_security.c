@@ -18,6 +18,7 @@
 #include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(may_record);
+PG_FUNCTION_INFO_V1(may_record_month);
 PG_FUNCTION_INFO_V1(may_record_branch);
 
 /* Is the current user a recorder of branch_id? */
@@ -47,19 +48,22 @@ is_admin(void)
 }
 
 /*
- * Refuse a new row of rel (score, award: for member_id; period: for
- * branch_id) that the current user's row-level security would refuse, and
- * say no more than PostgreSQL's own check would.  The write rules call this
- * before any other check, so that a recorder writing for a member of
+ * Refuse a new row of rel (score, award: for member_id in the month of
+ * date month; period: for branch_id) that the current user's row-level
+ * security would refuse, and say no more than PostgreSQL's own check
+ * would.  The write rules call this before any other check, so that a
+ * recorder writing for a member of
  * another branch cannot learn, from which error comes first, whether the
  * member exists, their name and dates, or the state of their quarter; and
  * before any lock is taken, so that such a write blocks nobody.  It
  * mirrors the policies of the install script: admin_all (pointsys_admin:
- * every row) and recorder_branch (pointsys_recorder: may_record,
- * may_record_branch).
+ * every row) and recorder_branch (pointsys_recorder: may_record(member_id,
+ * month), may_record_branch).  A NULL month (for NOT NULL to refuse) is
+ * tested against the member's current branch.
  */
 void
-check_row_security(Relation rel, const char *member_id, const char *branch_id)
+check_row_security(Relation rel, const char *member_id, const DateADT *month,
+				   const char *branch_id)
 {
 	Oid			recorder;
 
@@ -73,7 +77,8 @@ check_row_security(Relation rel, const char *member_id, const char *branch_id)
 		{
 			const MemberInfo *member = member_info(member_id);
 
-			if (member->exists && records_branch(member->branch_id))
+			if (member->exists &&
+				records_branch(month ? member_branch_at(member, *month) : member->branch_id))
 				return;
 		}
 		else if (branch_id != NULL && records_branch(branch_id))
@@ -95,11 +100,24 @@ may_record_branch(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(records_branch(TextDatumGetCString(PG_GETARG_DATUM(0))));
 }
 
-/* may_record(member_id): row security of score and award */
+/* may_record(member_id): is the current user a recorder of the member's current branch */
 Datum
 may_record(PG_FUNCTION_ARGS)
 {
 	const MemberInfo *member = member_info(TextDatumGetCString(PG_GETARG_DATUM(0)));
 
 	PG_RETURN_BOOL(member->exists && records_branch(member->branch_id));
+}
+
+/*
+ * may_record(member_id, month): row security of score, award and
+ * member_month: a recorder of the branch the member belonged to in that month
+ */
+Datum
+may_record_month(PG_FUNCTION_ARGS)
+{
+	const MemberInfo *member = member_info(TextDatumGetCString(PG_GETARG_DATUM(0)));
+
+	PG_RETURN_BOOL(member->exists &&
+				   records_branch(member_branch_at(member, PG_GETARG_DATEADT(1))));
 }

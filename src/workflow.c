@@ -106,7 +106,7 @@ period_check(PG_FUNCTION_ARGS)
 
 	/* row security first: a recorder's write for another branch locks nothing */
 	if (newrow != NULL)
-		check_row_security(trigdata->tg_relation, NULL, branch_id);
+		check_row_security(trigdata->tg_relation, NULL, NULL, branch_id);
 
 	/* a key left NULL is for its NOT NULL constraint to refuse (23502) */
 	if (newrow != NULL)

@@ -15,7 +15,8 @@
 /* row_security.c */
 extern bool is_admin(void);
 extern bool records_branch(const char *branch_id);
-extern void check_row_security(Relation rel, const char *member_id, const char *branch_id);
+extern void check_row_security(Relation rel, const char *member_id, const DateADT *month,
+							   const char *branch_id);
 
 /* quarter_check.c */
 extern void quarter_check_register_callbacks(void);
@@ -23,5 +24,6 @@ extern void check_quarter_recording(Relation rel, const char *branch_id, int yea
 									const char *member_id, const char *what);
 extern void forget_open_quarters(void);
 extern void lock_branch(const char *branch_id, bool for_update);
+extern void lock_member(const char *member_id);
 
 #endif							/* POINTSYS_WORKFLOW_H */

@@ -262,13 +262,17 @@ check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
  * that the refusal tells nothing (row_security.c).
  */
 static void
-check_writer(Row *row, int member_col)
+check_writer(Row *row, int member_col, int month_col)
 {
+	DateADT		month;
+
 	if (TRIGGER_FIRED_BY_DELETE(row->firing.trigdata->tg_event))
 		return;
+	month = row->nulls[month_col] ? 0 : DatumGetDateADT(row->values[month_col]);
 	check_row_security(row->firing.trigdata->tg_relation,
 					   row->nulls[member_col] ? NULL :
 					   TextDatumGetCString(row->values[member_col]),
+					   row->nulls[month_col] ? NULL : &month,
 					   NULL);
 }
 
@@ -292,7 +296,7 @@ nothing_to_check(const Row *row, int nkeys)
 /*
  * The checks common to score and award rows: a month that is not in the
  * future, of a member who belongs to the party then, in a quarter that is
- * still recording.  Returns the row as it is stored: the month moved to its
+ * still recording in the branch the member belonged to that month.  Returns the row as it is stored: the month moved to its
  * first day and, unless a superuser writes it, stamped with the current
  * user and the transaction's start.
  */
@@ -310,8 +314,10 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 
 	check_not_future(rel, month, member_id, what);
 	check_after_founding(rel, month, member_id, what);
+	lock_member(member_id);
 	member = check_member(rel, member_id, month->start, month->end, month->label, "month", what);
-	check_quarter_recording(rel, member->branch_id, month->year, month->month, member_id, what);
+	check_quarter_recording(rel, member_branch_at(member, month->start), month->year, month->month,
+							member_id, what);
 
 	if (DatumGetDateADT(row->values[month_col]) != month->start)
 	{
@@ -333,22 +339,28 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 									 n, cols, values, nulls);
 }
 
-/* A member-month's row is changed or deleted: its quarter must be recording */
+/*
+ * A member-month's row is changed or deleted: the quarter of the branch the
+ * member belonged to that month must be recording
+ */
 static void
 check_month_left(Relation rel, const char *member_id, DateADT date, const char *what)
 {
-	const MemberInfo *member = member_info(member_id);
+	const MemberInfo *member;
 	int			year;
 	int			month;
 
+	lock_member(member_id);
+	member = member_info(member_id);
 	date_year_month(date, &year, &month);
 	if (member->exists)
-		check_quarter_recording(rel, member->branch_id, year, month, member_id, what);
+		check_quarter_recording(rel, member_branch_at(member, date), year, month, member_id, what);
 }
 
 /*
  * An UPDATE or DELETE of a score or award row: the quarter the row leaves
- * must still be recording.  (Row security has already hidden the rows of
+ * (of the branch the member belonged to in its month) must still be
+ * recording.  (Row security has already hidden the rows of
  * other branches from a recorder.)
  */
 static void
@@ -390,7 +402,7 @@ score_check(PG_FUNCTION_ARGS)
 	Relation	rel;
 
 	read_row(fcinfo, &score_rule, &row);
-	check_writer(&row, SCORE_MEMBER);
+	check_writer(&row, SCORE_MEMBER, SCORE_MONTH);
 	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, _("a score"));
 	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
@@ -486,7 +498,7 @@ award_check(PG_FUNCTION_ARGS)
 	char		what[128];
 
 	read_row(fcinfo, &award_rule, &row);
-	check_writer(&row, AWARD_MEMBER);
+	check_writer(&row, AWARD_MEMBER, AWARD_MONTH);
 	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, _("an award"));
 	if (nothing_to_check(&row, AWARD_KIND + 1))
 		return PointerGetDatum(row.tuple);

@@ -148,6 +148,18 @@ SELECT grade AS "格次", monthly_total AS "每月至少 monthly total", status 
 FROM points_needed('m02', 2023, 85);
 
 \echo
+\echo '== 组织关系转接 a transfer: m07 moves from b1 to b2 in July 2025 (pointsys.membership,'
+\echo '   pointsys_admin); each month stays with the branch of that month'
+INSERT INTO membership (member_id, branch_id, since) VALUES ('m07', 'b2', '2025-07-01');
+SELECT member_id AS "党员", branch_id AS "支部", since AS "转入月份" FROM membership
+WHERE member_id = 'm07' ORDER BY since;
+SELECT member_id AS "党员", branch_id AS "现支部 member.branch_id" FROM member WHERE member_id = 'm07';
+SELECT branch_id AS "支部 (the month's)", min(month) AS "from", max(month) AS "to", count(*) AS "months"
+FROM record_sheet WHERE member_id = 'm07' AND month >= '2025-01-01' GROUP BY branch_id ORDER BY 2;
+SELECT year AS "年度", branch_id AS "支部 (December's)", branches AS "年度所在支部", total AS "年度积分"
+FROM annual_results WHERE member_id = 'm07' ORDER BY year;
+
+\echo
 \echo '== 打印 printable sheets: one call each prints a standalone A4 HTML page, e.g.'
 \echo '     psql -At -c "SELECT pointsys.publicity_html(''b1'', 2024, 1)" > 公示.html'
 \echo '     psql -At -c "SELECT pointsys.record_sheet_html(''b1'', 2024, 1)" > 记录表.html'
