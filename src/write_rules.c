@@ -341,17 +341,18 @@ check_member_month(Row *row, int member_col, int month_col, int by_col, int at_c
 
 /*
  * A member-month's row is changed or deleted: the quarter of the branch the
- * member belonged to that month must be recording
+ * member belonged to that month must be recording.  Unlike a new row, this
+ * needs no lock of the member's row: a change of membership that would
+ * move the month to another branch sees the row (committed or not yet
+ * deleted) and asks for that branch's quarter to be recording too.
  */
 static void
 check_month_left(Relation rel, const char *member_id, DateADT date, const char *what)
 {
-	const MemberInfo *member;
+	const MemberInfo *member = member_info(member_id);
 	int			year;
 	int			month;
 
-	lock_member(member_id);
-	member = member_info(member_id);
 	date_year_month(date, &year, &month);
 	if (member->exists)
 		check_quarter_recording(rel, member_branch_at(member, date), year, month, member_id, what);
