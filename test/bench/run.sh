@@ -208,7 +208,8 @@ q -c "COPY pointsys.score (member_id, month, item, points) FROM '$SCORES'"
 q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
 	-c 'ALTER TABLE pointsys.score ENABLE ALWAYS TRIGGER member_month_insert,
 		ENABLE ALWAYS TRIGGER member_month_update, ENABLE ALWAYS TRIGGER member_month_delete,
-		ENABLE ALWAYS TRIGGER member_month_truncate' \
+		ENABLE ALWAYS TRIGGER member_month_truncate,
+		ENABLE REPLICA TRIGGER member_month_replicated' \
 	-c "ALTER TABLE pointsys.score DISABLE TRIGGER baseline_check, DISABLE TRIGGER baseline_audit" \
 	-c 'VACUUM ANALYZE'
 
