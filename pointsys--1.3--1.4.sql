@@ -253,8 +253,49 @@ COMMENT ON POLICY recorder_branch ON @extschema@.mentoring IS '记录员 mentori
 -- 组织关系转接 reports by the month's branch
 ------------------------------------------------------------------------
 
+-- 组织关系 the members with more than one membership row, and their
+-- member-years: the branch in December, the year's branches, whether each
+-- recorded month's quarter is verified in that month's branch.  Functions
+-- (not inlined: their SET clause) so that the planner takes them for the
+-- few rows they are (ROWS), and the reports over every member keep plans
+-- as cheap as before transfers existed; the common member, in one branch
+-- all along, is read from member.branch_id.
+CREATE FUNCTION @extschema@.moved_members() RETURNS SETOF pg_catalog.text
+	LANGUAGE sql STABLE PARALLEL SAFE ROWS 100
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT s.member_id FROM @extschema@.membership s
+	GROUP BY s.member_id
+	HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1;
+END;
+COMMENT ON FUNCTION @extschema@.moved_members() IS
+	'转接党员 the members with more than one membership row (transferred at least once)';
+
+CREATE FUNCTION @extschema@.moved_member_years()
+	RETURNS TABLE (member_id pg_catalog.text, year pg_catalog.int4, branch_id pg_catalog.text,
+				   branches pg_catalog.text[], verified pg_catalog.bool)
+	LANGUAGE sql STABLE PARALLEL SAFE ROWS 100
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT mm.member_id, @extschema@.year_of(mm.month),
+		   @extschema@.branch_of(mm.member_id, pg_catalog.make_date(@extschema@.year_of(mm.month), 12, 1)),
+		   @extschema@.branches_between(mm.member_id, pg_catalog.make_date(@extschema@.year_of(mm.month), 1, 1),
+										pg_catalog.make_date(@extschema@.year_of(mm.month), 12, 1)),
+		   pg_catalog.bool_and(p.branch_id IS NOT NULL)
+	FROM @extschema@.member_month mm
+	JOIN @extschema@.moved_members() t (member_id) ON t.member_id OPERATOR(pg_catalog.=) mm.member_id
+	LEFT JOIN @extschema@.period p
+		ON p.branch_id OPERATOR(pg_catalog.=) @extschema@.branch_of(mm.member_id, mm.month)
+	   AND p.year OPERATOR(pg_catalog.=) @extschema@.year_of(mm.month)
+	   AND p.quarter OPERATOR(pg_catalog.=) @extschema@.quarter_of(mm.month)
+	   AND p.status OPERATOR(pg_catalog.=) 'verified'
+	GROUP BY mm.member_id, @extschema@.year_of(mm.month);
+END;
+COMMENT ON FUNCTION @extschema@.moved_member_years() IS
+	'转接党员年度 the member-years of transferred members: December''s branch, the year''s branches, every recorded month verified in its own branch';
+
 CREATE OR REPLACE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
-SELECT y.member_id, b.branch_id, y.year,
+SELECT y.member_id, COALESCE(t.branch_id, m.branch_id) AS branch_id, y.year,
 	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
 	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
 	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
@@ -270,33 +311,13 @@ SELECT y.member_id, b.branch_id, y.year,
 						(f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
 						AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4)
 					-- a transferred member: each recorded month in its own branch's quarter
-					ELSE NOT EXISTS (
-						SELECT FROM @extschema@.member_month mm
-						WHERE mm.member_id OPERATOR(pg_catalog.=) y.member_id
-						  AND mm.month OPERATOR(pg_catalog.>=) pg_catalog.make_date(y.year, 1, 1)
-						  AND mm.month OPERATOR(pg_catalog.<) pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)
-						  AND NOT EXISTS (
-							  SELECT FROM @extschema@.period p
-							  WHERE p.branch_id OPERATOR(pg_catalog.=) @extschema@.branch_of(mm.member_id, mm.month)
-								AND p.year OPERATOR(pg_catalog.=) y.year
-								AND p.quarter OPERATOR(pg_catalog.=) @extschema@.quarter_of(mm.month)
-								AND p.status OPERATOR(pg_catalog.=) 'verified')) END,
+					ELSE t.verified END,
 				false) AS final,
-	   b.branches
+	   COALESCE(t.branches, ARRAY[m.branch_id]) AS branches
 FROM @extschema@.member_years y
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
--- 组织关系 the members with more than one membership row: their year's
--- branches are looked up; every other member's year is all in
--- member.branch_id (the common case: one aggregate of membership)
-LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
-		   GROUP BY s.member_id
-		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
-	ON t.member_id OPERATOR(pg_catalog.=) y.member_id
-CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id, pg_catalog.make_date(y.year, 12, 1)),
-									m.branch_id) AS branch_id,
-						   COALESCE(@extschema@.branches_between(t.member_id, pg_catalog.make_date(y.year, 1, 1),
-																 pg_catalog.make_date(y.year, 12, 1)),
-									ARRAY[m.branch_id]) AS branches) b
+LEFT JOIN @extschema@.moved_member_years() t
+	ON t.member_id OPERATOR(pg_catalog.=) y.member_id AND t.year OPERATOR(pg_catalog.=) y.year
 CROSS JOIN LATERAL @extschema@.year_figures(
 	y.ledger,
 	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
@@ -338,9 +359,7 @@ FROM @extschema@.quarterly_scores q
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
 -- the branch of the quarter's last month (looked up for the members with
 -- more than one membership row, as in annual_results)
-LEFT JOIN (SELECT s.member_id FROM @extschema@.membership s
-		   GROUP BY s.member_id
-		   HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) t
+LEFT JOIN @extschema@.moved_members() t (member_id)
 	ON t.member_id OPERATOR(pg_catalog.=) q.member_id
 CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id,
 		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)), m.branch_id) AS branch_id) b
