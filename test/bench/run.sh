@@ -214,10 +214,6 @@ q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
 		ENABLE REPLICA TRIGGER member_month_replicated' \
 	-c "ALTER TABLE pointsys.score DISABLE TRIGGER baseline_check, DISABLE TRIGGER baseline_audit" \
 	-c 'VACUUM ANALYZE'
-# The ingest phase emptied and refilled the month ledger once per contender
-# and repetition, which no bureau does: give it the size one load leaves
-# (its bloat had tripled the cost of a DELETE's month rows)
-q -c 'VACUUM (FULL, ANALYZE) pointsys.member_month'
 
 # --- corrections ----------------------------------------------------------
 
