@@ -13,6 +13,24 @@
 ALTER TABLE @extschema@.audit RENAME TO audit_log;
 ALTER INDEX @extschema@.audit_pkey RENAME TO audit_log_pkey;
 ALTER SEQUENCE @extschema@.audit_audit_id_seq RENAME TO audit_log_audit_id_seq;
+-- PostgreSQL 18 names NOT NULL constraints after their table, and a renamed
+-- table keeps them: give them the names a fresh install's have
+DO LANGUAGE plpgsql $$
+DECLARE
+	old_name pg_catalog.name;
+BEGIN
+	FOR old_name IN
+		SELECT c.conname FROM pg_catalog.pg_constraint c
+		WHERE c.conrelid OPERATOR(pg_catalog.=) 'pointsys.audit_log'::pg_catalog.regclass
+		  AND c.contype OPERATOR(pg_catalog.=) 'n'
+		  AND pg_catalog.starts_with(c.conname::pg_catalog.text, 'audit_')
+		  AND NOT pg_catalog.starts_with(c.conname::pg_catalog.text, 'audit_log_')
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE pointsys.audit_log RENAME CONSTRAINT %I TO %I', old_name,
+								  'audit_log_' OPERATOR(pg_catalog.||) pg_catalog.substr(old_name::pg_catalog.text, 7));
+	END LOOP;
+END
+$$;
 ALTER TABLE @extschema@.audit_log ADD COLUMN row_count pg_catalog.int4 NOT NULL DEFAULT 1
 	CONSTRAINT audit_log_row_count_range CHECK (row_count OPERATOR(pg_catalog.>=) 1 AND row_count OPERATOR(pg_catalog.<=) 1000);
 COMMENT ON TABLE @extschema@.audit_log IS
@@ -110,7 +128,11 @@ $$;
 ------------------------------------------------------------------------
 -- The quarter of each member-month a DELETE leaves is checked once, over
 -- the deleted rows, by a statement trigger; the BEFORE ROW triggers made
--- PostgreSQL fetch every row again before deleting it.
+-- PostgreSQL fetch every row again before deleting it.  The trigger is
+-- named to fire before audit_delete (AFTER triggers fire in name order), so
+-- that a delete's audit ids are taken after it holds its quarters' branch
+-- rows, as every other write's are: the trail's order is the order of the
+-- locks.
 
 CREATE FUNCTION @extschema@.ledger_delete_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'ledger_delete_check' LANGUAGE C;
@@ -123,16 +145,16 @@ CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
 CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
-CREATE TRIGGER score_delete_check AFTER DELETE ON @extschema@.score
+CREATE TRIGGER allow_delete AFTER DELETE ON @extschema@.score
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
-CREATE TRIGGER award_delete_check AFTER DELETE ON @extschema@.award
+CREATE TRIGGER allow_delete AFTER DELETE ON @extschema@.award
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
 COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score write rules';
 COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
-COMMENT ON TRIGGER score_delete_check ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
-COMMENT ON TRIGGER award_delete_check ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';
+COMMENT ON TRIGGER allow_delete ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
+COMMENT ON TRIGGER allow_delete ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';
 
 ------------------------------------------------------------------------
 -- 组织关系 branch membership history (issue 14, transfers): the branch of

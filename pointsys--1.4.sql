@@ -804,11 +804,14 @@ CREATE TRIGGER score_check BEFORE INSERT OR UPDATE ON @extschema@.score
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.score_check();
 CREATE TRIGGER award_check BEFORE INSERT OR UPDATE ON @extschema@.award
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.award_check();
--- a delete is checked once per member-month, over the deleted rows
-CREATE TRIGGER score_delete_check AFTER DELETE ON @extschema@.score
+-- a delete is checked once per member-month, over the deleted rows; named
+-- to fire before audit_delete (AFTER triggers fire in name order), so that
+-- a delete's audit ids are taken after it holds its quarters' branch rows,
+-- as every other write's are: the trail's order is the order of the locks
+CREATE TRIGGER allow_delete AFTER DELETE ON @extschema@.score
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
-CREATE TRIGGER award_delete_check AFTER DELETE ON @extschema@.award
+CREATE TRIGGER allow_delete AFTER DELETE ON @extschema@.award
 	REFERENCING OLD TABLE AS pointsys_old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.ledger_delete_check();
 CREATE TRIGGER evaluation_check BEFORE INSERT OR UPDATE ON @extschema@.evaluation
@@ -834,8 +837,8 @@ CREATE TRIGGER rulebook_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 
 COMMENT ON TRIGGER score_check ON @extschema@.score IS '积分写入规则 score write rules';
 COMMENT ON TRIGGER award_check ON @extschema@.award IS '奖励写入规则 award write rules';
-COMMENT ON TRIGGER score_delete_check ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
-COMMENT ON TRIGGER award_delete_check ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';
+COMMENT ON TRIGGER allow_delete ON @extschema@.score IS '积分删除规则 deleted scores: their quarters recording';
+COMMENT ON TRIGGER allow_delete ON @extschema@.award IS '奖励删除规则 deleted awards: their quarters recording';
 COMMENT ON TRIGGER evaluation_check ON @extschema@.evaluation IS '民主评议写入规则 evaluation write rules';
 COMMENT ON TRIGGER sanction_check ON @extschema@.sanction IS '处分写入规则 sanction write rules';
 COMMENT ON TRIGGER rulebook_guard ON @extschema@.item IS '细则一致性 exact maximum and step, consistent with recorded points';
