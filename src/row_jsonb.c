@@ -142,7 +142,7 @@ container_child(Container *c, int i, uint32 type)
 	if (end > JENTRY_OFFLENMASK)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pointsys: a row is too large for the audit trail")));
+				 errmsg("a row is too large for the audit trail")));
 	entry = type | ((i % JB_OFFSET_STRIDE) == 0 ? (end | JENTRY_HAS_OFF) : (end - c->end));
 	memcpy(c->buf->data + c->entries + i * sizeof(JEntry), &entry, sizeof(JEntry));
 	c->end = end;
@@ -380,7 +380,7 @@ row_objects_jsonb(const RowObjects *rows)
 			if (end > JENTRY_OFFLENMASK)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("pointsys: a statement's rows are too large for the audit trail")));
+						 errmsg("a statement's rows are too large for the audit trail")));
 			entry = JENTRY_ISCONTAINER |
 				((i % JB_OFFSET_STRIDE) == 0 ? (end | JENTRY_HAS_OFF) :
 				 (end - (i == 0 ? 0 : rows->ends[i - 1])));
