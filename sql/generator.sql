@@ -21,3 +21,25 @@ FROM annual_results WHERE member_id LIKE 'gm%' GROUP BY year ORDER BY year;
 SELECT count(*) AS out_of_rule
 FROM score s JOIN item i USING (item)
 WHERE s.member_id LIKE 'gm%' AND (s.points < 0 OR s.points > i.max_points OR s.points % i.step <> 0);
+
+-- a statement that reads many members loads them all at once (caches.c):
+-- in a new session, a DELETE of a month of every generated member, then an
+-- INSERT of theirs with a member the load did not find, which does not exist
+\c
+SET search_path = pointsys, public;
+BEGIN;
+DELETE FROM score WHERE member_id LIKE 'gm%' AND month = (SELECT max(month) FROM score WHERE member_id LIKE 'gm%');
+SELECT count(*) AS month_rows_wrong
+FROM member_month m
+CROSS JOIN LATERAL (SELECT count(*) AS scores, coalesce(sum(s.points), 0) AS points
+                    FROM score s WHERE (s.member_id, s.month) = (m.member_id, m.month)) s
+WHERE m.member_id LIKE 'gm%' AND (m.scores, m.points) IS DISTINCT FROM (s.scores, s.points);
+SELECT count(*) AS months_without_rows
+FROM member_month m
+WHERE m.member_id LIKE 'gm%' AND m.awards = 0
+  AND NOT EXISTS (SELECT FROM score s WHERE (s.member_id, s.month) = (m.member_id, m.month));
+INSERT INTO score (member_id, month, item, points)
+SELECT member_id, (SELECT max(month) FROM member_month WHERE member_id LIKE 'gm%'), 'role', 1
+FROM member WHERE member_id LIKE 'gm%'
+UNION ALL SELECT 'nobody', (SELECT max(month) FROM member_month WHERE member_id LIKE 'gm%'), 'role', 1;
+ROLLBACK;

@@ -169,6 +169,15 @@ UPDATE score SET month = '2024-02-01' WHERE member_id = 'm03' AND month = '2024-
 DELETE FROM score WHERE member_id = 'm06' AND month IN ('2024-03-01', '2024-04-01');
 UPDATE score SET member_id = 'm06', month = '2024-03-01'
 WHERE member_id = 'm04' AND month = '2024-06-01' AND item <> 'role';
+-- a DELETE of a month: the month rows it empties go, m01's January keeps
+-- its awards with no score left, m02's keeps the rows not deleted
+DELETE FROM score WHERE month = '2024-01-01' AND (member_id <> 'm02' OR item = 'role');
+SELECT count(*) FILTER (WHERE member_id NOT IN ('m01', 'm02') AND awards = 0) AS emptied_left,
+       min(scores) FILTER (WHERE member_id = 'm01') AS m01_scores,
+       min(awards) FILTER (WHERE member_id = 'm01') AS m01_awards,
+       min(scores) FILTER (WHERE member_id = 'm02') AS m02_scores,
+       (SELECT count(*) FROM score WHERE month = '2024-01-01' AND member_id = 'm02') AS m02_rows
+FROM member_month WHERE month = '2024-01-01';
 DELETE FROM award WHERE member_id = 'm01';
 INSERT INTO award (member_id, month, kind) VALUES ('m07', '2024-01-01', 'county');
 SELECT (SELECT count(*) FROM member_month WHERE member_id = 'm06' AND month = '2024-04-01') AS m06_april,

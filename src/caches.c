@@ -8,7 +8,9 @@
  *
  *	- the whole rulebook (item, award_kind), loaded on first use;
  *	- the members it has looked up, with their branch history
- *	  (pointsys.membership), two queries per member.
+ *	  (pointsys.membership), a query per member; once a cache has fetched
+ *	  a thirty-second of the members that way (a COPY of a city's sheets,
+ *	  a DELETE of a month), every member at once, in one query.
  *
  * A statement-level trigger on those tables (rulebook_changed) sends a
  * relcache invalidation for the changed table; every backend receives it
@@ -28,6 +30,7 @@
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "replication/logicalworker.h"
@@ -37,6 +40,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(rulebook_changed);
 
@@ -59,8 +63,12 @@ static MemoryContext member_context = NULL;
 static HTAB *members = NULL;
 static bool members_valid = false;
 static MemberInfo *last_member = NULL;	/* the last one looked up */
+static int	member_misses = 0;	/* members fetched one by one into it */
+static int	member_preload_misses = 0;	/* at which all are loaded */
+static bool members_complete = false;	/* it holds every member */
 
 #define MEMBER_CACHE_LIMIT 200000
+#define MEMBER_PRELOAD_LIMIT 100000 /* rows of member ⟕ membership */
 
 /* the tables whose invalidations concern us; InvalidOid until known */
 static Oid	item_relid = InvalidOid;
@@ -69,8 +77,6 @@ static Oid	member_relid = InvalidOid;
 static Oid	membership_relid = InvalidOid;
 static Oid	recorder_relid = InvalidOid;
 
-static SPIPlanPtr member_plan = NULL;
-static SPIPlanPtr membership_plan = NULL;
 
 
 /* Drop what an invalidation of relid makes stale (InvalidOid: everything) */
@@ -102,13 +108,17 @@ spi_latest_query(const char *query)
 	return SPI_processed;
 }
 
-/* Column col of row of the current SPI result, as text in cxt */
+/* Text column col of row of the current SPI result, in cxt ("" for NULL) */
 static char *
 spi_text(MemoryContext cxt, uint64 row, int col)
 {
-	char	   *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+	bool		isnull;
+	Datum		value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	char	   *result = isnull ? pstrdup("") : TextDatumGetCString(value);
 
-	return MemoryContextStrdup(cxt, value ? value : "");
+	MemoryContextSwitchTo(old);
+	return result;
 }
 
 /* Column col of row of the current SPI result, in micro-points */
@@ -246,65 +256,118 @@ rulebook_award_kind(const char *kind)
 	return NULL;
 }
 
+/*
+ * A member's rows: the member, with each of their membership rows in
+ * turn (one row, with NULL since and branch, when they have none)
+ */
+#define MEMBER_ROWS \
+	"SELECT m.member_id, m.name, m.branch_id, m.joined_on, m.left_on, h.since, h.branch_id" \
+	" FROM pointsys.member m LEFT JOIN pointsys.membership h" \
+	"   ON h.member_id OPERATOR(pg_catalog.=) m.member_id"
+#define MEMBER_ROWS_LEGACY \
+	"SELECT member_id, name, branch_id, joined_on, left_on, NULL::pg_catalog.date, NULL::pg_catalog.text" \
+	" FROM pointsys.member"
+
+/*
+ * Fill info from rows first..last-1 of the current SPI result, the rows of
+ * one member (MEMBER_ROWS) in order of since
+ */
+static void
+member_from_rows(MemberInfo *info, uint64 first, uint64 last, MemoryContext cxt)
+{
+	HeapTuple	row = SPI_tuptable->vals[first];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+	Datum		value;
+	uint64		i;
+
+	info->exists = true;
+	info->name = spi_text(cxt, first, 2);
+	info->branch_id = spi_text(cxt, first, 3);
+	value = SPI_getbinval(row, desc, 4, &isnull);
+	info->joined_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(value);
+	value = SPI_getbinval(row, desc, 5, &isnull);
+	info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
+
+	/* no history (before the update script to 1.4 has run): the current branch */
+	SPI_getbinval(row, desc, 6, &isnull);
+	info->nhistory = isnull ? 0 : (int) (last - first);
+	info->since = MemoryContextAlloc(cxt, sizeof(DateADT) * (info->nhistory + 1));
+	info->branches = MemoryContextAlloc(cxt, sizeof(char *) * (info->nhistory + 1));
+	for (i = 0; i < info->nhistory; i++)
+	{
+		info->since[i] = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[first + i], desc, 6, &isnull));
+		info->branches[i] = spi_text(cxt, first + i, 7);
+	}
+}
+
 /* Fill info from pointsys.member and pointsys.membership (latest committed data) */
 static void
 member_fetch(const char *member_id, MemberInfo *info, MemoryContext cxt)
 {
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr legacy_plan = NULL;
 	Datum		arg = CStringGetTextDatum(member_id);
 	Oid			argtype = TEXTOID;
-	bool		isnull;
 	OwnerSwitch saved;
-	int			i;
 
-	info->nhistory = 0;
 	spi_begin(&saved);
-	spi_keep_plan(&member_plan,
-				  "SELECT name, branch_id, joined_on, left_on FROM pointsys.member"
-				  " WHERE member_id OPERATOR(pg_catalog.=) $1",
-				  1, &argtype);
-	if (spi_latest(member_plan, &arg, NULL) != SPI_OK_SELECT)
+	if (spi_latest(OidIsValid(membership_relid) ?
+				   spi_keep_plan(&plan, MEMBER_ROWS " WHERE m.member_id OPERATOR(pg_catalog.=) $1"
+								 " ORDER BY h.since", 1, &argtype) :
+				   spi_keep_plan(&legacy_plan, MEMBER_ROWS_LEGACY " WHERE member_id OPERATOR(pg_catalog.=) $1",
+								 1, &argtype),
+				   &arg, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "pointsys: member query failed");
+	info->exists = false;
+	info->nhistory = 0;
+	if (SPI_processed > 0)
+		member_from_rows(info, 0, SPI_processed, cxt);
+	spi_end(&saved);
+}
 
-	info->exists = SPI_processed > 0;
-	if (info->exists)
+/*
+ * Load every member and their history into the cache, in one query (latest
+ * committed data), unless member ⟕ membership has more than
+ * MEMBER_PRELOAD_LIMIT rows; true when loaded: the cache then holds every
+ * member, and a member_id it does not hold does not exist.
+ */
+static bool
+members_preload(void)
+{
+	OwnerSwitch saved;
+	uint64		n;
+	uint64		first;
+	uint64		next;
+
+	spi_begin(&saved);
+	n = spi_latest_query(OidIsValid(membership_relid) ?
+						 MEMBER_ROWS " ORDER BY m.member_id COLLATE pg_catalog.\"C\", h.since"
+						 " LIMIT " CppAsString2(MEMBER_PRELOAD_LIMIT) " + 1" :
+						 MEMBER_ROWS_LEGACY " LIMIT " CppAsString2(MEMBER_PRELOAD_LIMIT) " + 1");
+	if (n > MEMBER_PRELOAD_LIMIT)
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		Datum		value;
+		spi_end(&saved);
+		return false;
+	}
+	for (first = 0; first < n; first = next)
+	{
+		char	   *member_id = spi_text(CurrentMemoryContext, first, 1);
+		MemberInfo *info;
+		bool		found;
 
-		info->name = MemoryContextStrdup(cxt, SPI_getvalue(row, desc, 1));
-		info->branch_id = MemoryContextStrdup(cxt, SPI_getvalue(row, desc, 2));
-		value = SPI_getbinval(row, desc, 3, &isnull);
-		info->joined_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(value);
-		value = SPI_getbinval(row, desc, 4, &isnull);
-		info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
-
-		/* no history before the update script to 1.4 has run: the current branch */
-		if (!OidIsValid(membership_relid))
-			membership_relid = pointsys_relation("membership");
-		if (!OidIsValid(membership_relid))
-		{
-			spi_end(&saved);
-			return;
-		}
-		spi_keep_plan(&membership_plan,
-					  "SELECT since, branch_id FROM pointsys.membership"
-					  " WHERE member_id OPERATOR(pg_catalog.=) $1 ORDER BY since",
-					  1, &argtype);
-		if (spi_latest(membership_plan, &arg, NULL) != SPI_OK_SELECT)
-			elog(ERROR, "pointsys: membership query failed");
-		info->nhistory = (int) SPI_processed;
-		info->since = MemoryContextAlloc(cxt, sizeof(DateADT) * (info->nhistory + 1));
-		info->branches = MemoryContextAlloc(cxt, sizeof(char *) * (info->nhistory + 1));
-		for (i = 0; i < info->nhistory; i++)
-		{
-			info->since[i] = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[i],
-														   SPI_tuptable->tupdesc, 1, &isnull));
-			info->branches[i] = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[i],
-																	  SPI_tuptable->tupdesc, 2));
-		}
+		/* the rows of one member */
+		for (next = first + 1; next < n; next++)
+			if (strcmp(member_id, spi_text(CurrentMemoryContext, next, 1)) != 0)
+				break;
+		if (strlen(member_id) >= sizeof(info->member_id))
+			continue;			/* not cached: looked up every time */
+		info = hash_search(members, member_id, HASH_ENTER, &found);
+		if (!found)
+			member_from_rows(info, first, next, member_context);
 	}
 	spi_end(&saved);
+	return true;
 }
 
 /*
@@ -338,6 +401,71 @@ recorder_branches(int *count)
 }
 
 /*
+ * After how many members fetched one by one a statement is taken to be
+ * reading many, and all are loaded at once: a thirty-second of them (at
+ * least 32).  A query per member costs about five times a member's share
+ * of loading them all, so this wastes at most a sixth of a load.
+ */
+static int
+preload_misses(void)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(member_relid));
+	float4		members = -1;
+
+	if (HeapTupleIsValid(tuple))
+	{
+		members = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
+		ReleaseSysCache(tuple);
+	}
+	return Max(32, (int) Min(members / 32, (float4) INT_MAX));
+}
+
+/*
+ * Add a member that is not in the cache: from the whole table loaded at the
+ * member_preload_misses-th such member, else by a query of its own.
+ */
+static MemberInfo *
+member_add(const char *member_id)
+{
+	MemberInfo *info;
+
+	if (!members_complete && ++member_misses == member_preload_misses)
+	{
+		PG_TRY();
+		{
+			members_complete = members_preload();
+		}
+		PG_CATCH();
+		{
+			members_valid = false;	/* some members may be half-filled */
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		info = hash_search(members, member_id, HASH_FIND, NULL);
+		if (info != NULL)
+			return info;
+	}
+	info = hash_search(members, member_id, HASH_ENTER, NULL);
+	if (members_complete)
+	{
+		info->exists = false;
+		info->nhistory = 0;
+		return info;
+	}
+	PG_TRY();
+	{
+		member_fetch(member_id, info, member_context);
+	}
+	PG_CATCH();
+	{
+		hash_search(members, member_id, HASH_REMOVE, NULL);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return info;
+}
+
+/*
  * A member's membership; info->exists is false for an unknown member.
  * Valid until the next call.
  */
@@ -345,15 +473,6 @@ const MemberInfo *
 member_info(const char *member_id)
 {
 	MemberInfo *info;
-	bool		found;
-
-	if (strlen(member_id) >= sizeof(info->member_id))
-	{
-		/* too long to be a hash key: look it up every time */
-		info = palloc0(sizeof(MemberInfo));
-		member_fetch(member_id, info, CurrentMemoryContext);
-		return info;
-	}
 
 	if (!members_valid || members == NULL ||
 		hash_get_num_entries(members) >= MEMBER_CACHE_LIMIT)
@@ -374,25 +493,25 @@ member_info(const char *member_id)
 		member_relid = pointsys_relation("member");
 		membership_relid = pointsys_relation("membership");
 		members_valid = true;
+		member_misses = 0;
+		member_preload_misses = preload_misses();
+		members_complete = false;
+	}
+
+	if (strlen(member_id) >= sizeof(info->member_id))
+	{
+		/* too long to be a hash key: look it up every time */
+		info = palloc0(sizeof(MemberInfo));
+		member_fetch(member_id, info, CurrentMemoryContext);
+		return info;
 	}
 
 	/* a sheet's rows come member by member */
 	if (last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
 		return last_member;
-	info = hash_search(members, member_id, HASH_ENTER, &found);
-	if (!found)
-	{
-		PG_TRY();
-		{
-			member_fetch(member_id, info, member_context);
-		}
-		PG_CATCH();
-		{
-			hash_search(members, member_id, HASH_REMOVE, NULL);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-	}
+	info = hash_search(members, member_id, HASH_FIND, NULL);
+	if (info == NULL)
+		info = member_add(member_id);
 	last_member = info;
 	return info;
 }

@@ -93,6 +93,27 @@ PG_FUNCTION_INFO_V1(member_month_changed);
 	"  points = m.points OPERATOR(pg_catalog.+) EXCLUDED.points," \
 	"  scores = m.scores OPERATOR(pg_catalog.+) EXCLUDED.scores"
 
+/*
+ * Take a DELETE's sums, given as arrays of member-months and of the
+ * (negative) sums of their deleted score rows, off their month rows: delete
+ * those left with nothing, update the others.  One write per month row, in
+ * key order: the order in which UPSERT_SUMS locks them, so that concurrent
+ * statements do not deadlock (a generic plan: a nested loop over the sorted
+ * sums).
+ */
+#define MERGE_DELETED \
+	"MERGE INTO pointsys.member_month m" \
+	" USING (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.date[])," \
+	"                                 pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.int8[]))" \
+	"             AS d (member_id, month, points, scores)" \
+	"        ORDER BY d.member_id, d.month) AS d" \
+	" ON m.member_id OPERATOR(pg_catalog.=) d.member_id AND m.month OPERATOR(pg_catalog.=) d.month" \
+	" WHEN MATCHED AND m.scores OPERATOR(pg_catalog.+) d.scores OPERATOR(pg_catalog.=) 0" \
+	"              AND m.awards OPERATOR(pg_catalog.=) 0 THEN DELETE" \
+	" WHEN MATCHED THEN UPDATE SET" \
+	"  points = m.points OPERATOR(pg_catalog.+) d.points," \
+	"  scores = m.scores OPERATOR(pg_catalog.+) d.scores"
+
 /* Delete the month rows, given as arrays, that have nothing left */
 #define DELETE_EMPTY_SUMS \
 	"DELETE FROM pointsys.member_month m" \
@@ -103,6 +124,7 @@ PG_FUNCTION_INFO_V1(member_month_changed);
 
 static SPIPlanPtr upsert_sums_plan = NULL;
 static SPIPlanPtr delete_empty_sums_plan = NULL;
+static SPIPlanPtr merge_deleted_plan = NULL;
 
 static const TriggerTable ledger_tables[] = {
 	{"score", 3, {{"member_id", TEXTOID}, {"month", DATEOID}, {"points", NUMERICOID}}},
@@ -156,6 +178,21 @@ month_key_match(const void *a, const void *b, Size keysize)
 }
 
 /*
+ * Is key the member-month of a row's member_id (text) and month?  Compares
+ * without copying: a statement's rows come member-month by member-month, so
+ * most rows have the key of the row before.
+ */
+bool
+month_key_is(const MonthKey *key, Datum member_id, DateADT month)
+{
+	text	   *id = DatumGetTextPP(member_id);
+	size_t		len = VARSIZE_ANY_EXHDR(id);
+
+	return key->month == month && strncmp(key->member_id, VARDATA_ANY(id), len) == 0 &&
+		key->member_id[len] == '\0';
+}
+
+/*
  * Add sign × each score row of a transition table to the sums; false (with
  * sums incomplete) at a row whose points are not exact in micro-points.
  */
@@ -167,12 +204,13 @@ sum_rows(HTAB *sums, const TriggerFiring *firing, Tuplestorestate *rows, int sig
 	AttrNumber	last = Max(Max(firing->attnums[SCORE_MEMBER], firing->attnums[SCORE_MONTH]),
 						   firing->attnums[SCORE_POINTS]);
 	bool		exact = true;
+	MonthSums  *entry = NULL;
 
 	trigger_rows_rewind(rows);
 	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
 		MonthKey	key;
-		MonthSums  *entry;
+		Datum		member_id;
 		int64		points;
 		int			dscale;
 		bool		found;
@@ -188,17 +226,21 @@ sum_rows(HTAB *sums, const TriggerFiring *firing, Tuplestorestate *rows, int sig
 			exact = false;
 			break;
 		}
-		key.member_id = TextDatumGetCString(slot->tts_values[firing->attnums[SCORE_MEMBER] - 1]);
+		member_id = slot->tts_values[firing->attnums[SCORE_MEMBER] - 1];
 		key.month = DatumGetDateADT(slot->tts_values[firing->attnums[SCORE_MONTH] - 1]);
-		entry = hash_search(sums, &key, HASH_ENTER, &found);
-		if (!found)
+		if (entry == NULL || !month_key_is(&entry->key, member_id, key.month))
 		{
-			entry->points = 0;
-			entry->scores = 0;
-			entry->dscale = 0;
+			key.member_id = TextDatumGetCString(member_id);
+			entry = hash_search(sums, &key, HASH_ENTER, &found);
+			if (!found)
+			{
+				entry->points = 0;
+				entry->scores = 0;
+				entry->dscale = 0;
+			}
+			else
+				pfree((char *) key.member_id);
 		}
-		else
-			pfree((char *) key.member_id);
 		entry->points += sign * points;
 		entry->scores += sign;
 		entry->dscale = Max(entry->dscale, dscale);
@@ -226,7 +268,8 @@ array_of(Datum *values, int n, Oid type)
  * Bring the month rows of a statement's score rows up to date from their
  * sums in C; false, having changed nothing, when a row's points are not
  * exact in micro-points.  All the month rows are upserted in key order,
- * then those that lost rows and have nothing left are deleted.
+ * then those that lost rows and have nothing left are deleted; a DELETE
+ * merges its sums into them instead (MERGE_DELETED).
  */
 static bool
 upsert_score_sums(const TriggerFiring *firing)
@@ -301,6 +344,14 @@ upsert_score_sums(const TriggerFiring *firing)
 	args[1] = array_of(months, n, DATEOID);
 	args[2] = array_of(points, n, NUMERICOID);
 	args[3] = array_of(scores, n, INT8OID);
+	if (trigdata->tg_newtable == NULL)
+	{
+		/* a DELETE: one write per month row, where the upsert and delete write two */
+		if (SPI_execute_plan(spi_keep_generic_plan(&merge_deleted_plan, MERGE_DELETED, 4, argtypes),
+							 args, NULL, false, 0) != SPI_OK_MERGE)
+			elog(ERROR, "pointsys: cannot maintain the month ledger");
+		return true;
+	}
 	if (SPI_execute_plan(spi_keep_plan(&upsert_sums_plan, UPSERT_SUMS, 4, argtypes),
 						 args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "pointsys: cannot maintain the month ledger");

@@ -20,6 +20,7 @@ typedef struct MonthKey
 
 extern uint32 month_key_hash(const void *key, Size keysize);
 extern int	month_key_match(const void *a, const void *b, Size keysize);
+extern bool month_key_is(const MonthKey *key, Datum member_id, DateADT month);
 
 extern bool month_ledger_subscribed(void);
 extern void award_kind_missing(Datum kind, Datum member_id, Datum month);

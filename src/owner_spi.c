@@ -85,19 +85,37 @@ spi_end(const OwnerSwitch *saved)
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
-/* Prepare a query once for the life of the backend */
-SPIPlanPtr
-spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+/* Prepare a query once for the life of the backend, with cursor options */
+static SPIPlanPtr
+keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes, int options)
 {
 	if (*plan == NULL)
 	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+		SPIPlanPtr	p = SPI_prepare_cursor(sql, nargs, argtypes, options);
 
 		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "pointsys: cannot prepare: %s", sql);
 		*plan = p;
 	}
 	return *plan;
+}
+
+/* Prepare a query once for the life of the backend */
+SPIPlanPtr
+spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	return keep_plan(plan, sql, nargs, argtypes, 0);
+}
+
+/*
+ * The same, always planned for any arguments: a join with the elements of
+ * array arguments is then planned for a hundred of them, as a nested loop
+ * over them in the order the query gives, whatever their number.
+ */
+SPIPlanPtr
+spi_keep_generic_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	return keep_plan(plan, sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
 }
 
 /* OID of a table of schema pointsys */

@@ -21,6 +21,7 @@ extern void owner_spi_register_callbacks(void);
 extern void spi_begin(OwnerSwitch *saved);
 extern void spi_end(const OwnerSwitch *saved);
 extern SPIPlanPtr spi_keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes);
+extern SPIPlanPtr spi_keep_generic_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes);
 extern int	spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls);
 extern Oid	pointsys_relation(const char *name);
 

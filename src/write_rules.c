@@ -623,6 +623,7 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	const char *what;
 	HASHCTL		ctl;
 	HTAB	   *checked;
+	MonthKey   *last = NULL;
 
 	trigger_check(fcinfo, &delete_rule, &firing);
 	trigdata = firing.trigdata;
@@ -651,11 +652,12 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 		MonthKey	key;
 		bool		found;
 
-		if (member_null || month_null)
+		if (member_null || month_null ||
+			(last != NULL && month_key_is(last, member, DatumGetDateADT(month))))
 			continue;
 		key.member_id = TextDatumGetCString(member);
 		key.month = DatumGetDateADT(month);
-		hash_search(checked, &key, HASH_ENTER, &found);
+		last = hash_search(checked, &key, HASH_ENTER, &found);
 		if (!found)
 			check_month_left(rel, key.member_id, key.month, what);
 	}
