@@ -32,6 +32,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
+#include "utils/pg_locale.h"
 #include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(score_check);
@@ -398,13 +399,23 @@ score_check(PG_FUNCTION_ARGS)
 	int64		points;
 	static char what[128];
 	static char what_item[128];	/* the item what names */
-	static const char *what_format;	/* in the language it was written in */
-	const char *format;
+	static char words_locale[64];	/* the lc_messages of the words below */
+	static const char *a_score;
+	static const char *item_format;
+	const char *locale = locale_messages ? locale_messages : "";
 	Relation	rel;
 
+	/* translated again only when lc_messages changes: gettext locks per call */
+	if (a_score == NULL || strcmp(words_locale, locale) != 0)
+	{
+		a_score = _("a score");
+		item_format = _("item \"%s\"");
+		strlcpy(words_locale, locale, sizeof(words_locale));
+		what_item[0] = '\0';
+	}
 	read_row(fcinfo, &score_rule, &row);
 	check_writer(&row, SCORE_MEMBER, SCORE_MONTH);
-	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, _("a score"));
+	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, a_score);
 	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
 
@@ -471,16 +482,11 @@ score_check(PG_FUNCTION_ARGS)
 						   item->title),
 				 errfield(rel, "points", "score_points_step")));
 
-	/*
-	 * formatted once per item (and language), not per row: a sheet's rows
-	 * come item by item
-	 */
-	format = _("item \"%s\"");
-	if (strcmp(what_item, item->item) != 0 || what_format != format)
+	/* formatted once per item (and language), not per row */
+	if (strcmp(what_item, item->item) != 0)
 	{
-		snprintf(what, sizeof(what), format, item->item);
+		snprintf(what, sizeof(what), item_format, item->item);
 		strlcpy(what_item, item->item, sizeof(what_item));
-		what_format = format;
 	}
 	row.tuple = check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
 								   SCORE_AT, what, &month);
