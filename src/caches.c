@@ -78,7 +78,6 @@ static Oid	membership_relid = InvalidOid;
 static Oid	recorder_relid = InvalidOid;
 
 
-
 /* Drop what an invalidation of relid makes stale (InvalidOid: everything) */
 static void
 relcache_callback(Datum arg, Oid relid)
@@ -417,7 +416,7 @@ preload_misses(void)
 		members = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
 		ReleaseSysCache(tuple);
 	}
-	return Max(32, (int) Min(members / 32, (float4) INT_MAX));
+	return (int) Max(32, Min(members / 32, MEMBER_CACHE_LIMIT));
 }
 
 /*

@@ -7,9 +7,10 @@
  *
  * The annual and quarterly reports aggregate these month rows instead of
  * the score rows, a dozen per member-year instead of two hundred.  Each
- * trigger firing costs one INSERT … ON CONFLICT DO UPDATE of the changed
- * rows' sums, grouped by member-month and written in key order, so that a
- * COPY of a year's scores costs one aggregation of its transition table.
+ * trigger firing costs one INSERT … ON CONFLICT DO UPDATE (a DELETE: one
+ * MERGE) of the changed rows' sums, grouped by member-month and written in
+ * key order, so that a COPY of a year's scores costs one aggregation of its
+ * transition table.
  * Key order is member_id in bytes (COLLATE "C", whatever the database's
  * collation: cheaper to sort), then month, in every statement that writes
  * month rows, so that concurrent statements take their locks in one order
