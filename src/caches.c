@@ -359,7 +359,7 @@ members_preload(void)
 		for (next = first + 1; next < n; next++)
 			if (strcmp(member_id, spi_text(CurrentMemoryContext, next, 1)) != 0)
 				break;
-		if (strlen(member_id) >= sizeof(info->member_id))
+		if (strlen(member_id) >= MEMBER_ID_CACHED)
 			continue;			/* not cached: looked up every time */
 		info = hash_search(members, member_id, HASH_ENTER, &found);
 		if (!found)
@@ -419,6 +419,22 @@ preload_misses(void)
 	return (int) Max(32, Min(members / 32, MEMBER_CACHE_LIMIT));
 }
 
+/* members_preload, leaving the cache invalid if it fails half-way */
+static void
+members_load_all(void)
+{
+	PG_TRY();
+	{
+		members_complete = members_preload();
+	}
+	PG_CATCH();
+	{
+		members_valid = false;	/* some members may be half-filled */
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
 /*
  * Add a member that is not in the cache: from the whole table loaded at the
  * member_preload_misses-th such member, else by a query of its own.
@@ -430,16 +446,7 @@ member_add(const char *member_id)
 
 	if (!members_complete && ++member_misses == member_preload_misses)
 	{
-		PG_TRY();
-		{
-			members_complete = members_preload();
-		}
-		PG_CATCH();
-		{
-			members_valid = false;	/* some members may be half-filled */
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
+		members_load_all();
 		info = hash_search(members, member_id, HASH_FIND, NULL);
 		if (info != NULL)
 			return info;
@@ -464,6 +471,44 @@ member_add(const char *member_id)
 	return info;
 }
 
+/* An empty member cache, if it was invalidated or has grown too large */
+static void
+members_ready(void)
+{
+	HASHCTL		ctl;
+
+	if (members_valid && members != NULL && hash_get_num_entries(members) < MEMBER_CACHE_LIMIT)
+		return;
+	if (member_context == NULL)
+		member_context = AllocSetContextCreate(CacheMemoryContext, "pointsys members",
+											   ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(member_context);
+	last_member = NULL;
+	ctl.keysize = MEMBER_ID_CACHED;
+	ctl.entrysize = sizeof(MemberInfo);
+	ctl.hcxt = member_context;
+	members = hash_create("pointsys members", 1024, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	member_relid = pointsys_relation("member");
+	membership_relid = pointsys_relation("membership");
+	members_valid = true;
+	member_misses = 0;
+	member_preload_misses = preload_misses();
+	members_complete = false;
+}
+
+/*
+ * A statement is about to look up n distinct members: if that is as many
+ * as would make member_info load them all anyway, load them now, without
+ * the queries for single members before.
+ */
+void
+member_cache_expect(int n)
+{
+	members_ready();
+	if (!members_complete && member_misses + n >= member_preload_misses)
+		members_load_all();
+}
+
 /*
  * A member's membership; info->exists is false for an unknown member.
  * Valid until the next call.
@@ -473,31 +518,9 @@ member_info(const char *member_id)
 {
 	MemberInfo *info;
 
-	if (!members_valid || members == NULL ||
-		hash_get_num_entries(members) >= MEMBER_CACHE_LIMIT)
-	{
-		HASHCTL		ctl;
+	members_ready();
 
-		if (member_context == NULL)
-			member_context = AllocSetContextCreate(CacheMemoryContext,
-												   "pointsys members",
-												   ALLOCSET_DEFAULT_SIZES);
-		MemoryContextReset(member_context);
-		last_member = NULL;
-		ctl.keysize = sizeof(info->member_id);
-		ctl.entrysize = sizeof(MemberInfo);
-		ctl.hcxt = member_context;
-		members = hash_create("pointsys members", 1024, &ctl,
-							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-		member_relid = pointsys_relation("member");
-		membership_relid = pointsys_relation("membership");
-		members_valid = true;
-		member_misses = 0;
-		member_preload_misses = preload_misses();
-		members_complete = false;
-	}
-
-	if (strlen(member_id) >= sizeof(info->member_id))
+	if (strlen(member_id) >= MEMBER_ID_CACHED)
 	{
 		/* too long to be a hash key: look it up every time */
 		info = palloc0(sizeof(MemberInfo));

@@ -26,13 +26,16 @@ typedef struct RulebookAwardKind
 	int64		points;			/* micro-points */
 } RulebookAwardKind;
 
+/* The longest member_id the member cache holds, with its terminating zero */
+#define MEMBER_ID_CACHED 64
+
 /*
  * A member's party membership (pointsys.member) and branch history
  * (pointsys.membership: the first month in each branch, ascending)
  */
 typedef struct MemberInfo
 {
-	char		member_id[64];	/* hash key; longer ids are not cached */
+	char		member_id[MEMBER_ID_CACHED];	/* hash key; longer ids are not cached */
 	bool		exists;
 	char	   *name;
 	char	   *branch_id;		/* the current branch */
@@ -54,6 +57,7 @@ extern void caches_register_callbacks(void);
 extern const RulebookItem *rulebook_item(const char *item);
 extern const RulebookAwardKind *rulebook_award_kind(const char *kind);
 extern const MemberInfo *member_info(const char *member_id);
+extern void member_cache_expect(int n);
 extern const char *member_branch_at(const MemberInfo *member, DateADT month);
 extern const RecorderBranch *recorder_branches(int *count);
 

@@ -24,6 +24,7 @@
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 /* Can a column of this type be written into the audit trail? */
 bool
@@ -306,6 +307,7 @@ row_objects_init(RowObjects *rows, int capacity)
 	rows->ends = palloc(capacity * sizeof(uint32));
 	rows->capacity = capacity;
 	rows->n = 0;
+	rows->nkeys = -1;
 }
 
 /* Forget the rows written, keeping the memory */
@@ -331,11 +333,27 @@ row_objects_add(RowObjects *rows, TupleTableSlot *slot, const int *order, int n)
 	Assert(rows->n < rows->capacity);
 	slot_getallattrs(slot);
 	container_begin(&object, buf, (uint32) n | JB_FOBJECT, 2 * n);
-	for (i = 0; i < n; i++)
+	if (rows->nkeys == n)
 	{
-		const char *key = NameStr(TupleDescAttr(desc, order[i])->attname);
+		/* the keys as the first row wrote them: their offsets are the same */
+		memcpy(buf->data + object.entries, rows->keys, n * sizeof(JEntry));
+		appendBinaryStringInfo(buf, rows->keys + n * sizeof(JEntry), rows->keys_len);
+		object.end = rows->keys_len;
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+		{
+			const char *key = NameStr(TupleDescAttr(desc, order[i])->attname);
 
-		container_child(&object, i, append_string(buf, key, strlen(key)));
+			container_child(&object, i, append_string(buf, key, strlen(key)));
+		}
+		rows->nkeys = n;
+		rows->keys_len = buf->len - object.data;
+		rows->keys = MemoryContextAlloc(GetMemoryChunkContext(rows->ends),
+										n * sizeof(JEntry) + rows->keys_len);
+		memcpy(rows->keys, buf->data + object.entries, n * sizeof(JEntry));
+		memcpy(rows->keys + n * sizeof(JEntry), buf->data + object.data, rows->keys_len);
 	}
 	for (i = 0; i < n; i++)
 	{

@@ -14,7 +14,9 @@
 
 /*
  * Rows as jsonb objects, written one after another into data, each on a
- * 4-byte boundary; ends[i] is where row i ends
+ * 4-byte boundary; ends[i] is where row i ends.  The rows are of one table:
+ * their keys, the same in each, are kept from the first row (their
+ * JEntries, then their bytes).
  */
 typedef struct RowObjects
 {
@@ -22,6 +24,9 @@ typedef struct RowObjects
 	uint32	   *ends;
 	int			n;
 	int			capacity;
+	char	   *keys;
+	int			nkeys;			/* -1 before the first row */
+	int			keys_len;		/* the keys' bytes */
 } RowObjects;
 
 extern bool row_jsonb_supports(Oid type);

@@ -629,7 +629,12 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	const char *what;
 	HASHCTL		ctl;
 	HTAB	   *checked;
+	HTAB	   *members;
+	MonthKey  **months;			/* the member-months, in the order of the rows */
+	int			nmonths = 0;
+	int			size = 256;
 	MonthKey   *last = NULL;
+	int			i;
 
 	trigger_check(fcinfo, &delete_rule, &firing);
 	trigdata = firing.trigdata;
@@ -647,6 +652,10 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	ctl.hcxt = CurrentMemoryContext;
 	checked = hash_create("pointsys deleted member-months", 256, &ctl,
 						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	ctl.keysize = MEMBER_ID_CACHED;
+	ctl.entrysize = MEMBER_ID_CACHED;
+	members = hash_create("pointsys deleted members", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	months = palloc(size * sizeof(MonthKey *));
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
 	trigger_rows_rewind(trigdata->tg_oldtable);
 	while (tuplestore_gettupleslot(trigdata->tg_oldtable, true, false, slot))
@@ -664,10 +673,21 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 		key.member_id = TextDatumGetCString(member);
 		key.month = DatumGetDateADT(month);
 		last = hash_search(checked, &key, HASH_ENTER, &found);
-		if (!found)
-			check_month_left(rel, key.member_id, key.month, what);
+		if (found)
+			continue;
+		if (nmonths == size)
+			months = repalloc(months, (size *= 2) * sizeof(MonthKey *));
+		months[nmonths++] = last;
+		if (strlen(key.member_id) < MEMBER_ID_CACHED)
+			hash_search(members, key.member_id, HASH_ENTER, NULL);
 	}
+
+	/* many members: the member cache loads them all at once */
+	member_cache_expect((int) hash_get_num_entries(members));
+	for (i = 0; i < nmonths; i++)
+		check_month_left(rel, months[i]->member_id, months[i]->month, what);
 	ExecDropSingleTupleTableSlot(slot);
+	hash_destroy(members);
 	hash_destroy(checked);
 	return PointerGetDatum(NULL);
 }
