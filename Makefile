@@ -55,6 +55,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies (Debian's server is built without
+# --enable-depend): a changed header rebuilds every object
+$(OBJS): $(wildcard src/*.h)
+
 # Message catalogs (issue 11): po/<lang>.po compiled with msgfmt and
 # installed as <localedir>/<lang>/LC_MESSAGES/pointsys-<major>.mo, the text
 # domain PG_TEXTDOMAIN("pointsys") that _PG_init binds.  `make po-check`
