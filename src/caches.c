@@ -278,7 +278,7 @@ member_from_rows(MemberInfo *info, uint64 first, uint64 last, MemoryContext cxt)
 	TupleDesc	desc = SPI_tuptable->tupdesc;
 	bool		isnull;
 	Datum		value;
-	uint64		i;
+	int			i;
 
 	info->exists = true;
 	info->name = spi_text(cxt, first, 2);
@@ -435,6 +435,22 @@ members_load_all(void)
 	PG_END_TRY();
 }
 
+/* member_fetch into a new entry of the cache, which a failure removes */
+static void
+member_fetch_entry(MemberInfo *info)
+{
+	PG_TRY();
+	{
+		member_fetch(info->member_id, info, member_context);
+	}
+	PG_CATCH();
+	{
+		hash_search(members, info->member_id, HASH_REMOVE, NULL);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
 /*
  * Add a member that is not in the cache: from the whole table loaded at the
  * member_preload_misses-th such member, else by a query of its own.
@@ -456,18 +472,9 @@ member_add(const char *member_id)
 	{
 		info->exists = false;
 		info->nhistory = 0;
-		return info;
 	}
-	PG_TRY();
-	{
-		member_fetch(member_id, info, member_context);
-	}
-	PG_CATCH();
-	{
-		hash_search(members, member_id, HASH_REMOVE, NULL);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	else
+		member_fetch_entry(info);
 	return info;
 }
 
