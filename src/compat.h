@@ -61,4 +61,10 @@
 	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL)
 #endif
 
+/*
+ * lc_messages's value, declared in utils/pg_locale.h, which from 17 on
+ * includes ICU's headers (a build would need libicu-dev): declared here.
+ */
+extern PGDLLIMPORT char *locale_messages;
+
 #endif							/* POINTSYS_COMPAT_H */

@@ -32,7 +32,6 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
-#include "utils/pg_locale.h"
 #include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(score_check);
