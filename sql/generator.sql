@@ -23,11 +23,11 @@ FROM score s JOIN item i USING (item)
 WHERE s.member_id LIKE 'gm%' AND (s.points < 0 OR s.points > i.max_points OR s.points % i.step <> 0);
 
 -- a statement that reads many members loads them all at once (caches.c):
--- in a new session, a DELETE of a month of every generated member, then an
--- INSERT of theirs with a member the load did not find, which does not exist
-\c
-SET search_path = pointsys, public;
+-- after a change to member has emptied the member cache, a DELETE of a
+-- month of every generated member, then an INSERT of theirs with a member
+-- the load did not find, which does not exist
 BEGIN;
+UPDATE member SET name = name WHERE false;
 DELETE FROM score WHERE member_id LIKE 'gm%' AND month = (SELECT max(month) FROM score WHERE member_id LIKE 'gm%');
 SELECT count(*) AS month_rows_wrong
 FROM member_month m
