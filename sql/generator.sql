@@ -25,7 +25,9 @@ WHERE s.member_id LIKE 'gm%' AND (s.points < 0 OR s.points > i.max_points OR s.p
 -- a statement that reads many members loads them all at once (caches.c):
 -- after a change to member has emptied the member cache, a DELETE of a
 -- month of every generated member, then an INSERT of theirs with a member
--- the load did not find, which does not exist
+-- the load did not find, which does not exist (test/data/generate.sql
+-- stops at errors: this one is expected)
+\unset ON_ERROR_STOP
 BEGIN;
 UPDATE member SET name = name WHERE false;
 DELETE FROM score WHERE member_id LIKE 'gm%' AND month = (SELECT max(month) FROM score WHERE member_id LIKE 'gm%');
