@@ -419,7 +419,10 @@ preload_misses(void)
 	return (int) Max(32, Min(members / 32, MEMBER_CACHE_LIMIT));
 }
 
-/* members_preload, leaving the cache invalid if it fails half-way */
+/*
+ * members_preload, leaving the cache invalid if it fails half-way; a
+ * bureau too large to load is not tried again until the cache is rebuilt
+ */
 static void
 members_load_all(void)
 {
@@ -433,6 +436,8 @@ members_load_all(void)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	if (!members_complete)
+		member_preload_misses = INT_MAX;
 }
 
 /* member_fetch into a new entry of the cache, which a failure removes */

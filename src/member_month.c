@@ -86,30 +86,32 @@ PG_FUNCTION_INFO_V1(member_month_changed);
 	"UPDATE pointsys.member_month SET award_points = 0, awards = 0 WHERE awards OPERATOR(pg_catalog.<>) 0;" \
 	"DELETE FROM pointsys.member_month WHERE scores OPERATOR(pg_catalog.=) 0 AND awards OPERATOR(pg_catalog.=) 0"
 
-/* Add the sums of member-months, given as arrays, to their month rows */
+/*
+ * The sums of member-months, given as arrays ($1 member_id, $2 month,
+ * $3 points, $4 scores), in key order
+ */
+#define SUMS \
+	"SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.date[])," \
+	"                         pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.int8[]))" \
+	"     AS d (member_id, month, points, scores)" \
+	" ORDER BY d.member_id COLLATE pg_catalog.\"C\", d.month"
+
+/* Add the sums of member-months to their month rows */
 #define UPSERT_SUMS \
 	"INSERT INTO pointsys.member_month AS m (member_id, month, points, scores, award_points, awards)" \
-	" SELECT d.member_id, d.month, d.points, d.scores, 0, 0" \
-	" FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.date[])," \
-	"                 pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.int8[]))" \
-	"      AS d (member_id, month, points, scores)" \
-	" ORDER BY d.member_id COLLATE pg_catalog.\"C\", d.month" \
+	" SELECT d.member_id, d.month, d.points, d.scores, 0, 0 FROM (" SUMS ") AS d" \
 	" ON CONFLICT (member_id, month) DO UPDATE SET" \
 	"  points = m.points OPERATOR(pg_catalog.+) EXCLUDED.points," \
 	"  scores = m.scores OPERATOR(pg_catalog.+) EXCLUDED.scores"
 
 /*
- * Take a DELETE's sums, given as arrays of member-months and of the
- * (negative) sums of their deleted score rows, off their month rows: delete
- * those left with nothing, update the others.  One write per month row, in
- * key order (a generic plan: a nested loop over the sorted sums).
+ * Take a DELETE's sums (SUMS: the negative sums of its deleted score rows)
+ * off their month rows: delete those left with nothing, update the others.
+ * One write per month row, in key order (a generic plan: a nested loop over
+ * the sorted sums).
  */
 #define MERGE_DELETED \
-	"MERGE INTO pointsys.member_month m" \
-	" USING (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.date[])," \
-	"                                 pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.int8[]))" \
-	"             AS d (member_id, month, points, scores)" \
-	"        ORDER BY d.member_id COLLATE pg_catalog.\"C\", d.month) AS d" \
+	"MERGE INTO pointsys.member_month m USING (" SUMS ") AS d" \
 	" ON m.member_id OPERATOR(pg_catalog.=) d.member_id AND m.month OPERATOR(pg_catalog.=) d.month" \
 	" WHEN MATCHED AND m.scores OPERATOR(pg_catalog.+) d.scores OPERATOR(pg_catalog.=) 0" \
 	"              AND m.awards OPERATOR(pg_catalog.=) 0 THEN DELETE" \
