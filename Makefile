@@ -12,6 +12,7 @@ OBJS = \
 	src/ledger.o \
 	src/ledger_state.o \
 	src/member_month.o \
+	src/membership.o \
 	src/month_ledger_rows.o \
 	src/numeric_points.o \
 	src/owner_spi.o \
@@ -23,6 +24,7 @@ OBJS = \
 	src/rulebook_guard.o \
 	src/rules.o \
 	src/scoring.o \
+	src/text_limits.o \
 	src/trigger_check.o \
 	src/workflow.o \
 	src/write_rules.o
@@ -30,7 +32,7 @@ OBJS = \
 EXTENSION = pointsys
 DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql pointsys--1.2.sql \
 	pointsys--1.2--1.3.sql pointsys--1.3.sql \
-	pointsys--1.3--1.4.sql pointsys--1.4.sql
+	pointsys--1.3--1.4.sql pointsys--1.4.sql pointsys--1.4--1.5.sql pointsys--1.5.sql
 PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import

@@ -22,8 +22,9 @@
 #include "caches.h"
 #include "month_ledger.h"
 #include "refusal.h"
-#include "workflow.h"
+#include "text_limits.h"
 #include "trigger_check.h"
+#include "workflow.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -43,11 +44,11 @@ PG_FUNCTION_INFO_V1(ledger_delete_check);
 /* The columns each trigger reads, in this order */
 enum
 {
-	SCORE_MEMBER, SCORE_MONTH, SCORE_ITEM, SCORE_POINTS, SCORE_BY, SCORE_AT
+	SCORE_MEMBER, SCORE_MONTH, SCORE_ITEM, SCORE_POINTS, SCORE_BY, SCORE_AT, SCORE_NOTE
 };
 enum
 {
-	AWARD_MEMBER, AWARD_MONTH, AWARD_KIND, AWARD_BY, AWARD_AT
+	AWARD_MEMBER, AWARD_MONTH, AWARD_KIND, AWARD_BY, AWARD_AT, AWARD_DESCRIPTION
 };
 enum
 {
@@ -55,13 +56,14 @@ enum
 };
 enum
 {
-	SANCTION_MEMBER, SANCTION_KIND
+	SANCTION_MEMBER, SANCTION_KIND, SANCTION_NOTE
 };
 
 static const TriggerTable score_table = {
-	"score", 6, {
+	"score", 7, {
 		{"member_id", TEXTOID}, {"month", DATEOID}, {"item", TEXTOID},
-		{"points", NUMERICOID}, {"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID}
+		{"points", NUMERICOID}, {"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID},
+		{"note", TEXTOID}
 	}
 };
 static const TriggerRule score_rule = {
@@ -71,9 +73,9 @@ static const TriggerRule score_rule = {
 };
 
 static const TriggerTable award_table = {
-	"award", 5, {
+	"award", 6, {
 		{"member_id", TEXTOID}, {"month", DATEOID}, {"kind", TEXTOID},
-		{"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID}
+		{"recorded_by", NAMEOID}, {"recorded_at", TIMESTAMPTZOID}, {"description", TEXTOID}
 	}
 };
 static const TriggerRule award_rule = {
@@ -93,7 +95,7 @@ static const TriggerRule evaluation_rule = {
 };
 
 static const TriggerTable sanction_table = {
-	"sanction", 2, {{"member_id", TEXTOID}, {"kind", TEXTOID}}
+	"sanction", 3, {{"member_id", TEXTOID}, {"kind", TEXTOID}, {"note", TEXTOID}}
 };
 static const TriggerRule sanction_rule = {
 	"sanction_check", true, TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE, 0,
@@ -294,6 +296,27 @@ nothing_to_check(const Row *row, int nkeys)
 }
 
 /*
+ * The row's note (or description) within its limit (text_limits.c); month
+ * and what, when given, name the row in the message with its member.
+ */
+static void
+check_note(Row *row, int note_col, const char *member_id, const char *month, const char *what)
+{
+	TriggerData *trigdata = row->firing.trigdata;
+	Datum		old = (Datum) 0;
+	bool		old_null = true;
+
+	if (row->nulls[note_col] || text_over_limit(row->values[note_col], NOTE_MAX_CHARS) < 0)
+		return;
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		old = trigger_column(&row->firing, trigdata->tg_trigtuple, note_col, &old_null);
+	check_text_limit(trigdata->tg_relation, row->firing.table->columns[note_col].name,
+					 NOTE_MAX_CHARS, row->values[note_col], false, old_null ? NULL : &old,
+					 month == NULL ? psprintf(_("member \"%s\""), member_id) :
+					 psprintf(_("member \"%s\", %s, %s"), member_id, month, what));
+}
+
+/*
  * The checks common to score and award rows: a month that is not in the
  * future, of a member who belongs to the party then, in a quarter that is
  * still recording in the branch the member belonged to that month.  Returns the row as it is stored: the month moved to its
@@ -487,6 +510,7 @@ score_check(PG_FUNCTION_ARGS)
 		snprintf(what, sizeof(what), item_format, item->item);
 		strlcpy(what_item, item->item, sizeof(what_item));
 	}
+	check_note(&row, SCORE_NOTE, member_id, month.label, what);
 	row.tuple = check_member_month(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_BY,
 								   SCORE_AT, what, &month);
 	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
@@ -521,6 +545,8 @@ award_check(PG_FUNCTION_ARGS)
 				 errfield(row.firing.trigdata->tg_relation, "kind", "award_kind_fkey")));
 
 	snprintf(what, sizeof(what), _("award \"%s\""), kind);
+	check_note(&row, AWARD_DESCRIPTION, TextDatumGetCString(row.values[AWARD_MEMBER]),
+			   month.label, what);
 	return PointerGetDatum(check_member_month(&row, AWARD_MEMBER, AWARD_MONTH, AWARD_BY,
 											  AWARD_AT, what, &month));
 }
@@ -605,6 +631,7 @@ sanction_check(PG_FUNCTION_ARGS)
 				 errdetail("The kind is \"%s\".", text_to_cstring(kind)),
 				 errhint(SANCTION_KINDS_HINT),
 				 errfield(row.firing.trigdata->tg_relation, "kind", "sanction_kind_valid")));
+	check_note(&row, SANCTION_NOTE, TextDatumGetCString(row.values[SANCTION_MEMBER]), NULL, NULL);
 	return PointerGetDatum(row.tuple);
 }
 
