@@ -128,6 +128,30 @@ SELECT member_id, branch_id FROM member WHERE member_id = 'ta2';
 SELECT branch_id, month FROM record_sheet WHERE member_id = 'ta2' ORDER BY month;
 -- but not August (ta's Q3 approved)
 SELECT pg_temp.try($$UPDATE pointsys.membership SET since = '2017-08-01' WHERE member_id = 'ta2' AND since = '2017-10-01'$$);
+-- nor by a statement of several rows, each harmless beside the others
+-- (issue 22): July has no score, and in 1.4 each row saw August already in
+-- tb through the other.  The branch of every month is compared before and
+-- after the statement as a whole, whatever its shape and row order.
+SELECT pg_temp.try($$INSERT INTO pointsys.membership VALUES ('ta2', 'tb', '2017-07-01'), ('ta2', 'tb', '2017-08-01')$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.membership VALUES ('ta2', 'tb', '2017-08-01'), ('ta2', 'tb', '2017-07-01')$$);
+SELECT pg_temp.try($$MERGE INTO pointsys.membership s
+	USING (VALUES ('ta2', 'tb', date '2017-07-01'), ('ta2', 'tb', date '2017-08-01')) v (member_id, branch_id, since)
+	ON s.member_id = v.member_id AND s.since = v.since
+	WHEN NOT MATCHED THEN INSERT VALUES (v.member_id, v.branch_id, v.since)$$);
+SELECT pg_temp.try($$WITH d AS (DELETE FROM pointsys.membership WHERE member_id = 'ta2' AND since = '2017-10-01' RETURNING member_id)
+	INSERT INTO pointsys.membership SELECT 'ta2', 'tb', m::date FROM generate_series(date '2017-07-01', '2017-08-01', '1 month') m$$);
+-- an UPDATE of two rows: tb from October and from November (nothing
+-- recorded moves) shifted three months back together
+INSERT INTO membership VALUES ('ta2', 'tb', '2017-11-01');
+SELECT pg_temp.try($$UPDATE pointsys.membership SET since = since - interval '3 months' WHERE member_id = 'ta2' AND since >= '2017-10-01'$$);
+DELETE FROM membership WHERE member_id = 'ta2' AND since = '2017-11-01';
+-- accepted when every quarter a recorded month leaves or enters records:
+-- October (Q4 recording in both) back to ta and to tb again, one statement each
+SELECT pg_temp.try($$WITH d AS (DELETE FROM pointsys.membership WHERE member_id = 'ta2' AND since = '2017-10-01' RETURNING member_id)
+	INSERT INTO pointsys.membership VALUES ('ta2', 'tb', '2017-11-01')$$);
+SELECT branch_id, month FROM record_sheet WHERE member_id = 'ta2' ORDER BY month;
+SELECT pg_temp.try($$UPDATE pointsys.membership SET since = '2017-10-01' WHERE member_id = 'ta2' AND since = '2017-11-01'$$);
+SELECT since, branch_id FROM membership WHERE member_id = 'ta2' ORDER BY since;
 -- months without scores or awards move freely, locked or not: tb2 (May
 -- only) to ta from June, and back
 INSERT INTO membership VALUES ('tb2', 'ta', '2017-06-01');
@@ -222,6 +246,17 @@ WHERE table_name = 'member' AND new_row ->> 'member_id' = 'tx1' AND action = 'UP
 SELECT bool_and(r::text = to_jsonb(jsonb_populate_record(NULL::pointsys.membership, r))::text) AS as_to_jsonb
 FROM audit a, LATERAL (VALUES (a.old_row), (a.new_row)) v (r)
 WHERE a.table_name = 'membership' AND r IS NOT NULL;
+-- the rows pointsys writes for a writer's statement are hers (issue 22): a
+-- new member's first membership row, the rows of a change of
+-- member.branch_id, and member.branch_id following a membership row
+SET ROLE regress_t_admin;
+INSERT INTO member (member_id, name, branch_id, joined_on) VALUES ('tc9', '丙九', 'ta', '2017-01-01');
+UPDATE member SET branch_id = 'tb' WHERE member_id = 'tc9';
+INSERT INTO membership VALUES ('tc9', 'ta', date_trunc('month', current_date)::date + interval '1 month');
+RESET ROLE;
+SELECT table_name, action, actor, acting_as, count(*) FROM audit
+WHERE table_name IN ('member', 'membership') AND coalesce(new_row, old_row) ->> 'member_id' = 'tc9'
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2;
 
 -- clean up: the ledger rows of 2017 stay (audited); the roles go
 REVOKE pointsys_recorder FROM regress_ta_rec, regress_tb_rec;
