@@ -135,6 +135,37 @@ SELECT pg_temp.refusal($$UPDATE pointsys.category SET category = 'rewards' WHERE
 SELECT pg_temp.refusal($$UPDATE pointsys.member SET joined_on = '2024-05-01' WHERE member_id = 'f01'$$);
 SELECT pg_temp.refusal($$UPDATE pointsys.member SET left_on = '2024-03-31' WHERE member_id = 'f01'$$);
 
+--
+-- free text (issue 22): notes and descriptions at most 500 characters,
+-- names and titles 100, counted in characters; 22001 naming the row, before
+-- the row and its audit row are written.  A longer value stored before 1.5
+-- stays while an UPDATE leaves it as it is.
+--
+SELECT count(*) AS audit_before FROM audit \gset
+SET ROLE regress_clerk;
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-02-01', 'study_notes', 1, pg_catalog.repeat('记', 501))$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-02-01', 'study_notes', 1, pg_catalog.repeat('x', 10000000))$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind, description) VALUES ('f01', '2024-02-01', 'county', pg_catalog.repeat('事', 501))$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-02-01', 'study_notes', 1, pg_catalog.repeat('记', 500))$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.score SET note = note || '!' WHERE member_id = 'f01' AND month = '2024-02-01'$$);
+RESET ROLE;
+SELECT count(*) - :audit_before AS audit_rows_written FROM audit;
+SET ROLE regress_bureau;
+SELECT pg_temp.refusal($$INSERT INTO pointsys.sanction (member_id, kind, effective_on, note) VALUES ('f01', 'warning', '2024-02-01', pg_catalog.repeat('处', 501))$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET name = pg_catalog.repeat('名', 101) WHERE member_id = 'f01'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.branch SET name = pg_catalog.repeat('支', 101) WHERE branch_id = 'fa'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.item SET title = pg_catalog.repeat('项', 101) WHERE item = 'fx_item'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET name = pg_catalog.repeat('名', 100) WHERE member_id = 'f01'$$);
+RESET ROLE;
+-- a name stored longer before 1.5 (written here with the trigger off) stays
+-- through an UPDATE of another column, and cannot grow
+ALTER TABLE member DISABLE TRIGGER text_limits;
+UPDATE member SET name = repeat('旧', 150) WHERE member_id = 'f02';
+ALTER TABLE member ENABLE TRIGGER text_limits;
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET left_on = '2025-12-31' WHERE member_id = 'f02'$$);
+SELECT pg_temp.refusal($$UPDATE pointsys.member SET name = name || '新' WHERE member_id = 'f02'$$);
+UPDATE member SET name = '乙', left_on = NULL WHERE member_id = 'f02';
+
 -- the constraint names, one per cause, are those README's error table lists
 -- (each name above; 23503 has three for score)
 
