@@ -209,6 +209,33 @@ SET ROLE regress_nobody;
 SELECT pg_temp.try($$DROP EXTENSION pointsys$$);
 RESET ROLE;
 
+-- 7. every role reads and writes pointsys's types (issue 22): their I/O
+-- functions are PUBLIC's, as every built-in type's, so that run-time casts,
+-- a text parameter, COPY and drivers work for every role that may use the
+-- schema (a role without USAGE on it cannot name the type at all)
+SELECT t.typname, p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may
+FROM pg_type t
+JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pointsys'
+JOIN pg_proc p ON p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend)
+ORDER BY 1, 2;
+SET ROLE regress_report;
+SELECT '优秀'::varchar::pointsys.grade AS from_varchar, 'qualified'::text::pointsys.grade AS from_text;
+PREPARE grade_param(text) AS SELECT $1::pointsys.grade AS grade;
+EXECUTE grade_param('合格');
+DEALLOCATE grade_param;
+SELECT pointsys.grade_out('优秀'::pointsys.grade), pointsys.grade_in('不合格'::cstring);
+SELECT pg_temp.try($$SELECT pointsys.grade_in('甲等'::cstring)$$);
+SELECT pg_temp.try($$SELECT pointsys.year_state_in('garbage'::cstring)$$);
+CREATE TEMP TABLE grades (g pointsys.grade);
+COPY grades FROM stdin;
+优秀
+unqualified
+\.
+SELECT g::text FROM grades ORDER BY g;
+DROP TABLE grades;
+RESET ROLE;
+
 -- clean up
 SET pointsys.reason = 'regression cleanup';
 DELETE FROM period WHERE branch_id IN ('oa', 'ob');
