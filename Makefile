@@ -15,7 +15,7 @@ OBJS = \
 	src/month_ledger_rows.o \
 	src/numeric_points.o \
 	src/owner_spi.o \
-	src/pointsys.o \
+	src/module.o \
 	src/quarter_check.o \
 	src/refusal.o \
 	src/row_jsonb.o \
@@ -23,6 +23,7 @@ OBJS = \
 	src/rulebook_guard.o \
 	src/rules.o \
 	src/scoring.o \
+	src/settings.o \
 	src/trigger_check.o \
 	src/workflow.o \
 	src/write_rules.o

@@ -22,8 +22,11 @@
  * rows are written with the ledger's owner's rights: recorders can cause
  * audit rows but cannot write or read them.
  */
+#include "pointsys.h"
+
 #include "owner_spi.h"
 #include "row_jsonb.h"
+#include "settings.h"
 #include "trigger_check.h"
 
 #include "access/heapam.h"

@@ -25,7 +25,11 @@
  * The recorders (pointsys.recorder) are cached the same way, for the
  * row-security policies (row_security.c).
  */
+#include "pointsys.h"
+
 #include "caches.h"
+
+#include "numeric_points.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
 

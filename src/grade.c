@@ -12,6 +12,11 @@
  */
 #include "pointsys.h"
 
+#include "grade.h"
+
+#include "rules.h"
+#include "settings.h"
+
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"

@@ -25,7 +25,11 @@
  * month ledger from the score and award rows it loads (the table itself is
  * not dumped).
  */
+#include "pointsys.h"
+
+#include "fixedpoint.h"
 #include "month_ledger.h"
+#include "numeric_points.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
 

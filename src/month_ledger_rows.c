@@ -21,6 +21,8 @@
  * subscriber is an error, never a silent zero: the initial copy of award
  * fails and is retried until award_kind has been copied.
  */
+#include "pointsys.h"
+
 #include "month_ledger.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
@@ -32,6 +34,7 @@
 #include "replication/worker_internal.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/numeric.h"
 
 PG_FUNCTION_INFO_V1(member_month_replicated);
 

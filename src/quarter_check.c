@@ -18,9 +18,12 @@
  * its lock, reads the new history (its invalidation is taken in), or the
  * write commits first, and the change sees its rows.
  */
+#include "pointsys.h"
+
+#include "quarter_check.h"
+
 #include "owner_spi.h"
 #include "refusal.h"
-#include "workflow.h"
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"

@@ -16,6 +16,8 @@
  * refuses a table with any other (row_jsonb_supports).  sql/process_roles.sql
  * checks that every audit row equals to_jsonb of the row it records.
  */
+#include "pointsys.h"
+
 #include "row_jsonb.h"
 
 #include "catalog/pg_type.h"

@@ -7,9 +7,13 @@
  * A quarter moves one step at a time, recording → approved → publicized →
  * filed → verified; a quarter without a period row is recording.
  */
+#include "pointsys.h"
+
+#include "quarter_check.h"
 #include "refusal.h"
+#include "row_security.h"
+#include "settings.h"
 #include "trigger_check.h"
-#include "workflow.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"

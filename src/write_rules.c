@@ -19,10 +19,17 @@
  * the current user and the transaction's start, whatever the writer gave
  * (a superuser's values are kept: pg_restore brings the original stamps).
  */
+#include "pointsys.h"
+
 #include "caches.h"
+#include "dates.h"
+#include "fixedpoint.h"
 #include "month_ledger.h"
+#include "numeric_points.h"
+#include "quarter_check.h"
 #include "refusal.h"
-#include "workflow.h"
+#include "row_security.h"
+#include "rules.h"
 #include "trigger_check.h"
 
 #include "access/htup_details.h"
