@@ -12,10 +12,12 @@ OBJS = \
 	src/ledger.o \
 	src/ledger_state.o \
 	src/member_month.o \
-	src/month_ledger_rows.o \
+	src/member_month_replicated.o \
+	src/module.o \
+	src/month_key.o \
 	src/numeric_points.o \
 	src/owner_spi.o \
-	src/module.o \
+	src/period.o \
 	src/quarter_check.o \
 	src/refusal.o \
 	src/row_jsonb.o \
@@ -25,7 +27,6 @@ OBJS = \
 	src/scoring.o \
 	src/settings.o \
 	src/trigger_check.o \
-	src/workflow.o \
 	src/write_rules.o
 
 EXTENSION = pointsys

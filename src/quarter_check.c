@@ -6,7 +6,7 @@
  * The check is race-free: a write locks its branch's row FOR SHARE (once
  * per transaction and quarter) and then reads the quarter's status from the
  * latest committed data; pointsys.advance and every direct write to
- * pointsys.period lock the branch row FOR NO KEY UPDATE first (workflow.c).
+ * pointsys.period lock the branch row FOR NO KEY UPDATE first (period.c).
  * So a score either commits before its quarter leaves 'recording', or sees
  * the new status and fails, whatever the isolation level.
  *

@@ -24,7 +24,7 @@
 #include "caches.h"
 #include "dates.h"
 #include "fixedpoint.h"
-#include "month_ledger.h"
+#include "month_key.h"
 #include "numeric_points.h"
 #include "quarter_check.h"
 #include "refusal.h"
@@ -651,15 +651,10 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	member_att = firing.attnums[DELETED_MEMBER];
 	month_att = firing.attnums[DELETED_MONTH];
 
-	ctl.keysize = sizeof(MonthKey);
-	ctl.entrysize = sizeof(MonthKey);
-	ctl.hash = month_key_hash;
-	ctl.match = month_key_match;
-	ctl.hcxt = CurrentMemoryContext;
-	checked = hash_create("pointsys deleted member-months", 256, &ctl,
-						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	checked = month_key_table("pointsys deleted member-months", 256, sizeof(MonthKey));
 	ctl.keysize = MEMBER_ID_CACHED;
 	ctl.entrysize = MEMBER_ID_CACHED;
+	ctl.hcxt = CurrentMemoryContext;
 	members = hash_create("pointsys deleted members", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	months = palloc(size * sizeof(MonthKey *));
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);

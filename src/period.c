@@ -1,6 +1,6 @@
 /*
- * workflow.c
- *		The quarter's state machine (doc/contract.md §4):
+ * period.c
+ *		The period: the quarter's state machine (doc/contract.md §4),
  *		period_check, the trigger on pointsys.period behind advance() and
  *		reopen().
  *
@@ -33,7 +33,7 @@ static const char *const statuses[] = {
 #define STATUS_COUNT lengthof(statuses)
 #define STATUS_FILED 3
 
-/* Position of a status in the process, or -1 */
+/* Position of a status in the period's order, or -1 */
 static int
 status_rank(const char *status)
 {

@@ -1,5 +1,5 @@
 /*
- * month_ledger_rows.c
+ * member_month_replicated.c
  *		The month ledger (member_month.c) on a logical replication
  *		subscriber: the rows of score and award that a replication worker
  *		applies, one by one.
@@ -23,7 +23,8 @@
  */
 #include "pointsys.h"
 
-#include "month_ledger.h"
+#include "member_month_replicated.h"
+
 #include "owner_spi.h"
 #include "trigger_check.h"
 
@@ -73,7 +74,7 @@ enum
  * pointsys.member_month itself?
  */
 bool
-month_ledger_subscribed(void)
+member_month_subscribed(void)
 {
 	XLogRecPtr	lsn;
 
@@ -172,7 +173,7 @@ member_month_replicated(PG_FUNCTION_ARGS)
 	OwnerSwitch saved;
 
 	trigger_check(fcinfo, &replicated_rule, &firing);
-	if (!IsLogicalWorker() || month_ledger_subscribed())
+	if (!IsLogicalWorker() || member_month_subscribed())
 		return PointerGetDatum(NULL);
 	trigdata = firing.trigdata;
 
