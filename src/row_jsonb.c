@@ -63,7 +63,7 @@ typedef struct DateMemo
 	Oid			type;
 	int64		value;
 	pg_tz	   *zone;
-	char		text[MAXDATELEN + 1];
+	char		json[MAXDATELEN + 1];	/* as to_jsonb writes it */
 } DateMemo;
 static DateMemo memos[MEMO_COLUMNS];
 
@@ -79,12 +79,12 @@ date_text_of(int column, Oid type, Datum value)
 	memo = &memos[column];
 	if (memo->type != type || memo->value != key || memo->zone != session_timezone)
 	{
-		JsonEncodeDateTime(memo->text, value, type, NULL);
+		JsonEncodeDateTime(memo->json, value, type, NULL);
 		memo->type = type;
 		memo->value = key;
 		memo->zone = session_timezone;
 	}
-	return memo->text;
+	return memo->json;
 }
 
 /*
