@@ -64,7 +64,11 @@ labels_hint(void)
 	{
 		case PG_UTF8:
 		case PG_EUC_CN:
-			/* a translation comes in the database encoding, the original in UTF-8 */
+
+			/*
+			 * a translation comes in the database encoding, the original in
+			 * UTF-8
+			 */
 			translated = _(hint);
 			if (translated != hint)
 				return translated;

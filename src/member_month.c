@@ -314,7 +314,10 @@ upsert_score_sums(const TriggerFiring *firing)
 	args[3] = array_of(scores, n, INT8OID);
 	if (trigdata->tg_newtable == NULL)
 	{
-		/* a DELETE: one write per month row, where the upsert and delete write two */
+		/*
+		 * a DELETE: one write per month row, where the upsert and delete
+		 * write two
+		 */
 		if (SPI_execute_plan(spi_keep_generic_plan(&merge_deleted_plan, MERGE_DELETED, 4, argtypes),
 							 args, NULL, false, 0) != SPI_OK_MERGE)
 			elog(ERROR, "pointsys: cannot maintain the month ledger");
@@ -387,8 +390,8 @@ member_month_changed(PG_FUNCTION_ARGS)
 	/*
 	 * A logical replication worker applies rows one by one: the row trigger
 	 * member_month_replicated counts them (member_month_replicated.c); only a
-	 * replicated TRUNCATE is for this trigger, unless the subscription
-	 * brings the month ledger itself.
+	 * replicated TRUNCATE is for this trigger, unless the subscription brings
+	 * the month ledger itself.
 	 */
 	if (IsLogicalWorker() && (!TRIGGER_FIRED_BY_TRUNCATE(event) || member_month_subscribed()))
 		return PointerGetDatum(NULL);

@@ -138,4 +138,3 @@ spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls)
 								GetLatestSnapshot(), InvalidSnapshot,
 								true, false, 0);
 }
-

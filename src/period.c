@@ -231,4 +231,3 @@ period_check(PG_FUNCTION_ARGS)
 	}
 	return PointerGetDatum(newrow ? newrow : oldrow);
 }
-

@@ -389,7 +389,10 @@ row_objects_jsonb(const RowObjects *rows)
 		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
 	else
 	{
-		/* each object starts on a 4-byte boundary of rows->data: copy them whole */
+		/*
+		 * each object starts on a 4-byte boundary of rows->data: copy them
+		 * whole
+		 */
 		container_begin(&array, &out, (uint32) rows->n | JB_FARRAY, rows->n);
 		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
 		for (i = 0; i < rows->n; i++)

@@ -404,7 +404,7 @@ score_check(PG_FUNCTION_ARGS)
 	const RulebookItem *item;
 	int64		points;
 	static char what[128];
-	static char what_item[128];	/* the item what names */
+	static char what_item[128]; /* the item what names */
 	static char words_locale[64];	/* the lc_messages of the words below */
 	static const char *a_score;
 	static const char *item_format;
