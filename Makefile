@@ -12,11 +12,13 @@ OBJS = \
 	src/ledger.o \
 	src/ledger_state.o \
 	src/member_month.o \
+	src/member_month_replicated.o \
 	src/membership.o \
-	src/month_ledger_rows.o \
+	src/module.o \
+	src/month_key.o \
 	src/numeric_points.o \
 	src/owner_spi.o \
-	src/pointsys.o \
+	src/period.o \
 	src/quarter_check.o \
 	src/refusal.o \
 	src/row_jsonb.o \
@@ -24,9 +26,9 @@ OBJS = \
 	src/rulebook_guard.o \
 	src/rules.o \
 	src/scoring.o \
+	src/settings.o \
 	src/text_limits.o \
 	src/trigger_check.o \
-	src/workflow.o \
 	src/write_rules.o
 
 EXTENSION = pointsys

@@ -10,6 +10,13 @@
  */
 #include "pointsys.h"
 
+#include "aggregates.h"
+
+#include "dates.h"
+#include "fixedpoint.h"
+#include "ledger_state.h"
+#include "numeric_points.h"
+
 #include "datatype/timestamp.h"
 #include "utils/builtins.h"
 #include "utils/date.h"

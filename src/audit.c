@@ -22,8 +22,11 @@
  * rows are written with the ledger's owner's rights: recorders can cause
  * audit rows but cannot write or read them.
  */
+#include "pointsys.h"
+
 #include "owner_spi.h"
 #include "row_jsonb.h"
+#include "settings.h"
 #include "trigger_check.h"
 
 #include "access/heapam.h"
@@ -60,7 +63,8 @@ static const TriggerTable audited_tables[] = {
 	TRIGGER_TABLE("setting"), TRIGGER_TABLE("membership")
 };
 static const TriggerRule audit_rule = {
-	"audit_changes", false, TRIGGER_TYPE_UPDATE,	/* row-level: releases before 1.3 */
+	"audit_changes", false, TRIGGER_TYPE_UPDATE,	/* row-level: releases
+													 * before 1.3 */
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
 	row_jsonb_supports, lengthof(audited_tables), audited_tables
 };
@@ -127,9 +131,11 @@ typedef struct AuditWriter
 	EState	   *estate;
 	ResultRelInfo *result;
 	int			attnums[AUDIT_GIVEN];	/* 0-based; -1: not in pointsys.audit */
-	Datum		values[AUDIT_GIVEN];	/* the same for every row, up to reason */
+	Datum		values[AUDIT_GIVEN];	/* the same for every row, up to
+										 * reason */
 	bool		nulls[AUDIT_GIVEN];
-	ExprState **defaults;		/* of the other columns, by attribute; NULL: none */
+	ExprState **defaults;		/* of the other columns, by attribute; NULL:
+								 * none */
 	TupleTableSlot *slots[AUDIT_BATCH];
 	int			nslots;			/* made so far */
 	int			n;				/* holding a row */
@@ -375,9 +381,9 @@ audit_rows(AuditWriter *w, TriggerData *trigdata)
 	for (;;)
 	{
 		bool		have_old = old_table != NULL &&
-			tuplestore_gettupleslot(old_table, true, false, old_slot);
+		tuplestore_gettupleslot(old_table, true, false, old_slot);
 		bool		have_new = new_table != NULL &&
-			tuplestore_gettupleslot(new_table, true, false, new_slot);
+		tuplestore_gettupleslot(new_table, true, false, new_slot);
 
 		if (!have_old && !have_new)
 			break;

@@ -25,7 +25,11 @@
  * The recorders (pointsys.recorder) are cached the same way, for the
  * row-security policies (row_security.c).
  */
+#include "pointsys.h"
+
 #include "caches.h"
+
+#include "numeric_points.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
 
@@ -288,7 +292,10 @@ member_from_rows(MemberInfo *info, uint64 first, uint64 last, MemoryContext cxt)
 	value = SPI_getbinval(row, desc, 5, &isnull);
 	info->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(value);
 
-	/* no history (before the update script to 1.4 has run): the current branch */
+	/*
+	 * no history (before the update script to 1.4 has run): the current
+	 * branch
+	 */
 	SPI_getbinval(row, desc, 6, &isnull);
 	info->nhistory = isnull ? 0 : (int) (last - first);
 	info->since = MemoryContextAlloc(cxt, sizeof(DateADT) * (info->nhistory + 1));

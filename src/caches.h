@@ -35,7 +35,8 @@ typedef struct RulebookAwardKind
  */
 typedef struct MemberInfo
 {
-	char		member_id[MEMBER_ID_CACHED];	/* hash key; longer ids are not cached */
+	char		member_id[MEMBER_ID_CACHED];	/* hash key; longer ids are
+												 * not cached */
 	bool		exists;
 	char	   *name;
 	char	   *branch_id;		/* the current branch */

@@ -7,6 +7,8 @@
  */
 #include "pointsys.h"
 
+#include "dates.h"
+
 #include "access/xact.h"
 #include "pgtime.h"
 #include "utils/builtins.h"

@@ -7,7 +7,10 @@
  * would silently take a bureau's whole record with it.  An event trigger
  * on ddl_command_start sees the statement before anything is dropped.
  */
+#include "pointsys.h"
+
 #include "owner_spi.h"
+#include "settings.h"
 
 #include "catalog/namespace.h"
 #include "commands/event_trigger.h"

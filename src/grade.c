@@ -12,6 +12,11 @@
  */
 #include "pointsys.h"
 
+#include "grade.h"
+
+#include "rules.h"
+#include "settings.h"
+
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -59,7 +64,11 @@ labels_hint(void)
 	{
 		case PG_UTF8:
 		case PG_EUC_CN:
-			/* a translation comes in the database encoding, the original in UTF-8 */
+
+			/*
+			 * a translation comes in the database encoding, the original in
+			 * UTF-8
+			 */
 			translated = _(hint);
 			if (translated != hint)
 				return translated;

@@ -11,6 +11,12 @@
  */
 #include "pointsys.h"
 
+#include "aggregates.h"
+#include "dates.h"
+#include "fixedpoint.h"
+#include "ledger_state.h"
+#include "numeric_points.h"
+
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "utils/builtins.h"

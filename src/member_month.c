@@ -25,7 +25,12 @@
  * month ledger from the score and award rows it loads (the table itself is
  * not dumped).
  */
-#include "month_ledger.h"
+#include "pointsys.h"
+
+#include "fixedpoint.h"
+#include "member_month_replicated.h"
+#include "month_key.h"
+#include "numeric_points.h"
 #include "owner_spi.h"
 #include "trigger_check.h"
 
@@ -139,7 +144,7 @@ enum
 {
 	SCORE_MEMBER, SCORE_MONTH, SCORE_POINTS
 };
-static const TriggerRule month_ledger_rule = {
+static const TriggerRule member_month_rule = {
 	"member_month_changed", false, 0,
 	TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE | TRIGGER_TYPE_TRUNCATE,
 	NULL, lengthof(ledger_tables), ledger_tables
@@ -161,41 +166,6 @@ typedef struct MonthSums
 	int64		scores;
 	int			dscale;			/* the most decimals of its rows' points */
 } MonthSums;
-
-/* Hash a member-month (MonthKey, month_ledger.h) */
-uint32
-month_key_hash(const void *key, Size keysize)
-{
-	const MonthKey *k = key;
-
-	return hash_combine(string_hash(k->member_id, strlen(k->member_id) + 1),
-						murmurhash32((uint32) k->month));
-}
-
-/* Compare two member-months: 0 when equal */
-int
-month_key_match(const void *a, const void *b, Size keysize)
-{
-	const MonthKey *x = a;
-	const MonthKey *y = b;
-
-	return x->month != y->month || strcmp(x->member_id, y->member_id) != 0;
-}
-
-/*
- * Is key the member-month of a row's member_id (text) and month?  Compares
- * without copying: a statement's rows come member-month by member-month, so
- * most rows have the key of the row before.
- */
-bool
-month_key_is(const MonthKey *key, Datum member_id, DateADT month)
-{
-	text	   *id = DatumGetTextPP(member_id);
-	size_t		len = VARSIZE_ANY_EXHDR(id);
-
-	return key->month == month && strncmp(key->member_id, VARDATA_ANY(id), len) == 0 &&
-		key->member_id[len] == '\0';
-}
 
 /*
  * Add sign × each score row of a transition table to the sums; false (with
@@ -280,7 +250,6 @@ static bool
 upsert_score_sums(const TriggerFiring *firing)
 {
 	TriggerData *trigdata = firing->trigdata;
-	HASHCTL		ctl;
 	HTAB	   *sums;
 	HASH_SEQ_STATUS seq;
 	MonthSums  *entry;
@@ -295,13 +264,7 @@ upsert_score_sums(const TriggerFiring *firing)
 	int			more;
 	static Oid	argtypes[4] = {TEXTARRAYOID, DATEARRAYOID, NUMERICARRAYOID, INT8ARRAYOID};
 
-	ctl.keysize = sizeof(MonthKey);
-	ctl.entrysize = sizeof(MonthSums);
-	ctl.hash = month_key_hash;
-	ctl.match = month_key_match;
-	ctl.hcxt = CurrentMemoryContext;
-	sums = hash_create("pointsys month sums", 1024, &ctl,
-					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	sums = month_key_table("pointsys month sums", 1024, sizeof(MonthSums));
 	if ((trigdata->tg_newtable != NULL && !sum_rows(sums, firing, trigdata->tg_newtable, 1)) ||
 		(trigdata->tg_oldtable != NULL && !sum_rows(sums, firing, trigdata->tg_oldtable, -1)))
 	{
@@ -351,7 +314,10 @@ upsert_score_sums(const TriggerFiring *firing)
 	args[3] = array_of(scores, n, INT8OID);
 	if (trigdata->tg_newtable == NULL)
 	{
-		/* a DELETE: one write per month row, where the upsert and delete write two */
+		/*
+		 * a DELETE: one write per month row, where the upsert and delete
+		 * write two
+		 */
 		if (SPI_execute_plan(spi_keep_generic_plan(&merge_deleted_plan, MERGE_DELETED, 4, argtypes),
 							 args, NULL, false, 0) != SPI_OK_MERGE)
 			elog(ERROR, "pointsys: cannot maintain the month ledger");
@@ -415,7 +381,7 @@ member_month_changed(PG_FUNCTION_ARGS)
 	StringInfoData sql;
 	OwnerSwitch saved;
 
-	trigger_check(fcinfo, &month_ledger_rule, &firing);
+	trigger_check(fcinfo, &member_month_rule, &firing);
 	trigdata = firing.trigdata;
 	event = trigdata->tg_event;
 	scores = trigger_fired_on(&firing, "score");
@@ -423,11 +389,11 @@ member_month_changed(PG_FUNCTION_ARGS)
 
 	/*
 	 * A logical replication worker applies rows one by one: the row trigger
-	 * member_month_replicated counts them (month_ledger_rows.c); only a
-	 * replicated TRUNCATE is for this trigger, unless the subscription
-	 * brings the month ledger itself.
+	 * member_month_replicated counts them (member_month_replicated.c); only a
+	 * replicated TRUNCATE is for this trigger, unless the subscription brings
+	 * the month ledger itself.
 	 */
-	if (IsLogicalWorker() && (!TRIGGER_FIRED_BY_TRUNCATE(event) || month_ledger_subscribed()))
+	if (IsLogicalWorker() && (!TRIGGER_FIRED_BY_TRUNCATE(event) || member_month_subscribed()))
 		return PointerGetDatum(NULL);
 
 	spi_begin(&saved);

@@ -90,9 +90,9 @@ check_member_history(const char *member_id, CommandId statement_cid)
 	nulls[1] = isnull ? 'n' : ' ';
 
 	/*
-	 * The history before the statement: the latest committed rows, seen
-	 * with the statement's command id.  (GetLatestSnapshot's result is
-	 * static and taken afresh by each call; SPI copies it when it runs.)
+	 * The history before the statement: the latest committed rows, seen with
+	 * the statement's command id.  (GetLatestSnapshot's result is static and
+	 * taken afresh by each call; SPI copies it when it runs.)
 	 */
 	spi_keep_plan(&before_plan,
 				  "SELECT pg_catalog.array_agg(s.since ORDER BY s.since),"
@@ -182,7 +182,7 @@ membership_changed(PG_FUNCTION_ARGS)
 	if (!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
 		HeapTuple	new = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
-			trigdata->tg_newtuple : trigdata->tg_trigtuple;
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
 
 		value = trigger_column(&firing, new, MEMBERSHIP_MEMBER, &isnull);
 		if (!isnull)

@@ -4,6 +4,10 @@
  */
 #include "pointsys.h"
 
+#include "numeric_points.h"
+
+#include "fixedpoint.h"
+
 #include "utils/builtins.h"
 
 /*

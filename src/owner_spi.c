@@ -9,6 +9,8 @@
  * do.  The owner is a superuser: see spi_begin() for what keeps user code
  * out of that switch (README, Security).
  */
+#include "pointsys.h"
+
 #include "owner_spi.h"
 
 #include "access/htup_details.h"
@@ -136,4 +138,3 @@ spi_latest(SPIPlanPtr plan, Datum *values, const char *nulls)
 								GetLatestSnapshot(), InvalidSnapshot,
 								true, false, 0);
 }
-

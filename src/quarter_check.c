@@ -6,7 +6,7 @@
  * The check is race-free: a write locks its branch's row FOR SHARE (once
  * per transaction and quarter) and then reads the quarter's status from the
  * latest committed data; pointsys.advance and every direct write to
- * pointsys.period lock the branch row FOR NO KEY UPDATE first (workflow.c).
+ * pointsys.period lock the branch row FOR NO KEY UPDATE first (period.c).
  * So a score either commits before its quarter leaves 'recording', or sees
  * the new status and fails, whatever the isolation level.
  *
@@ -18,9 +18,12 @@
  * its lock, reads the new history (its invalidation is taken in), or the
  * write commits first, and the change sees its rows.
  */
+#include "pointsys.h"
+
+#include "quarter_check.h"
+
 #include "owner_spi.h"
 #include "refusal.h"
-#include "workflow.h"
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"

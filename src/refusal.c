@@ -18,7 +18,11 @@
  * PL/pgSQL is not reported, so an exception handler sees no detail; the
  * bulk import reports its rows itself.)
  */
+#include "pointsys.h"
+
 #include "refusal.h"
+
+#include "dates.h"
 
 #include "storage/proc.h"
 #include "utils/elog.h"

@@ -16,6 +16,8 @@
  * refuses a table with any other (row_jsonb_supports).  sql/process_roles.sql
  * checks that every audit row equals to_jsonb of the row it records.
  */
+#include "pointsys.h"
+
 #include "row_jsonb.h"
 
 #include "catalog/pg_type.h"
@@ -61,7 +63,7 @@ typedef struct DateMemo
 	Oid			type;
 	int64		value;
 	pg_tz	   *zone;
-	char		text[MAXDATELEN + 1];
+	char		json[MAXDATELEN + 1];	/* as to_jsonb writes it */
 } DateMemo;
 static DateMemo memos[MEMO_COLUMNS];
 
@@ -77,12 +79,12 @@ date_text_of(int column, Oid type, Datum value)
 	memo = &memos[column];
 	if (memo->type != type || memo->value != key || memo->zone != session_timezone)
 	{
-		JsonEncodeDateTime(memo->text, value, type, NULL);
+		JsonEncodeDateTime(memo->json, value, type, NULL);
 		memo->type = type;
 		memo->value = key;
 		memo->zone = session_timezone;
 	}
-	return memo->text;
+	return memo->json;
 }
 
 /*
@@ -387,7 +389,10 @@ row_objects_jsonb(const RowObjects *rows)
 		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
 	else
 	{
-		/* each object starts on a 4-byte boundary of rows->data: copy them whole */
+		/*
+		 * each object starts on a 4-byte boundary of rows->data: copy them
+		 * whole
+		 */
 		container_begin(&array, &out, (uint32) rows->n | JB_FARRAY, rows->n);
 		appendBinaryStringInfo(&out, rows->data.data, rows->data.len);
 		for (i = 0; i < rows->n; i++)

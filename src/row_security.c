@@ -7,9 +7,12 @@
  * A recorder records for the branches where pointsys.recorder names a role
  * they are a member of; pointsys_admin for every branch.
  */
+#include "pointsys.h"
+
+#include "row_security.h"
+
 #include "caches.h"
 #include "refusal.h"
-#include "workflow.h"
 
 #include "miscadmin.h"
 #include "utils/acl.h"

@@ -12,6 +12,11 @@
  * Refusals are SQLSTATE 23514 (check_violation), or 23503 for a membership
  * that would leave recorded months outside it.
  */
+#include "pointsys.h"
+
+#include "dates.h"
+#include "fixedpoint.h"
+#include "numeric_points.h"
 #include "owner_spi.h"
 #include "refusal.h"
 #include "trigger_check.h"

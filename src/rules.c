@@ -7,35 +7,49 @@
 #include "fixedpoint.h"
 #include "rules.h"
 
-static const struct
+/*
+ * The Chinese texts are macros: pgindent's pg_bsd_indent (2.1.1, Debian's)
+ * rewrites the byte 0x80 inside a string literal of C code, and 一 and 秀
+ * hold one in UTF-8; it copies preprocessor lines as they stand.
+ */
+#define ZH_UNQUALIFIED			"不合格"
+#define ZH_QUALIFIED			"合格"
+#define ZH_GOOD					"良好"
+#define ZH_EXCELLENT			"优秀"
+#define ZH_USE_UNQUALIFIED		"取消一切评先树优资格，列入帮扶教育对象"
+#define ZH_USE_QUALIFIED		"取消参加评先树优资格"
+#define ZH_USE_GOOD				"可参加评先树优"
+#define ZH_USE_EXCELLENT		"优先推荐参加市级以上评先树优"
+
+/* A grade's labels and the use of its results */
+typedef struct GradeTexts
 {
 	const char *zh;
 	const char *en;
 	const char *eligibility;
-	const char *eligibility_zh;	/* what the code means, for people */
+	const char *eligibility_zh; /* what the code means, for people */
 	const char *eligibility_en;
-}			grades[GRADE_COUNT] =
-{
-	[GRADE_UNQUALIFIED] = {"不合格", "unqualified", "mentoring",
-		"取消一切评先树优资格，列入帮扶教育对象",
+} GradeTexts;
+
+static const GradeTexts grades[GRADE_COUNT] = {
+	[GRADE_UNQUALIFIED] = {ZH_UNQUALIFIED, "unqualified", "mentoring", ZH_USE_UNQUALIFIED,
 	"not eligible for any commendation; one-to-one mentoring"},
-	[GRADE_QUALIFIED] = {"合格", "qualified", "ineligible",
-		"取消参加评先树优资格",
+	[GRADE_QUALIFIED] = {ZH_QUALIFIED, "qualified", "ineligible", ZH_USE_QUALIFIED,
 	"not eligible for commendation"},
-	[GRADE_GOOD] = {"良好", "good", "eligible",
-		"可参加评先树优",
+	[GRADE_GOOD] = {ZH_GOOD, "good", "eligible", ZH_USE_GOOD,
 	"eligible for commendation"},
-	[GRADE_EXCELLENT] = {"优秀", "excellent", "priority",
-		"优先推荐参加市级以上评先树优",
+	[GRADE_EXCELLENT] = {ZH_EXCELLENT, "excellent", "priority", ZH_USE_EXCELLENT,
 	"recommended first for commendations at city level and above"},
 };
 
-static const struct
+/* A sanction kind's code, and whether it vetoes (一票否决) */
+typedef struct SanctionText
 {
 	const char *code;
-	int			vetoes;			/* 一票否决 */
-}			sanctions[SANCTION_COUNT] =
-{
+	int			vetoes;
+} SanctionText;
+
+static const SanctionText sanctions[SANCTION_COUNT] = {
 	[SANCTION_WARNING] = {"warning", 0},
 	[SANCTION_SERIOUS_WARNING] = {"serious_warning", 0},
 	[SANCTION_REMOVAL_FROM_POST] = {"removal_from_post", 1},

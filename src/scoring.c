@@ -9,6 +9,14 @@
  */
 #include "pointsys.h"
 
+#include "scoring.h"
+
+#include "fixedpoint.h"
+#include "grade.h"
+#include "numeric_points.h"
+#include "rules.h"
+#include "settings.h"
+
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 

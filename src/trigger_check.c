@@ -16,6 +16,8 @@
  * The result of the table check is kept in the function's fn_extra, so it
  * costs a few catalog cache look-ups per statement, not per row.
  */
+#include "pointsys.h"
+
 #include "trigger_check.h"
 
 #include "access/htup_details.h"

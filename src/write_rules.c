@@ -19,12 +19,19 @@
  * the current user and the transaction's start, whatever the writer gave
  * (a superuser's values are kept: pg_restore brings the original stamps).
  */
+#include "pointsys.h"
+
 #include "caches.h"
-#include "month_ledger.h"
+#include "dates.h"
+#include "fixedpoint.h"
+#include "month_key.h"
+#include "numeric_points.h"
+#include "quarter_check.h"
 #include "refusal.h"
+#include "row_security.h"
+#include "rules.h"
 #include "text_limits.h"
 #include "trigger_check.h"
-#include "workflow.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -420,7 +427,7 @@ score_check(PG_FUNCTION_ARGS)
 	const RulebookItem *item;
 	int64		points;
 	static char what[128];
-	static char what_item[128];	/* the item what names */
+	static char what_item[128]; /* the item what names */
 	static char words_locale[64];	/* the lc_messages of the words below */
 	static const char *a_score;
 	static const char *item_format;
@@ -671,15 +678,10 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	member_att = firing.attnums[DELETED_MEMBER];
 	month_att = firing.attnums[DELETED_MONTH];
 
-	ctl.keysize = sizeof(MonthKey);
-	ctl.entrysize = sizeof(MonthKey);
-	ctl.hash = month_key_hash;
-	ctl.match = month_key_match;
-	ctl.hcxt = CurrentMemoryContext;
-	checked = hash_create("pointsys deleted member-months", 256, &ctl,
-						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	checked = month_key_table("pointsys deleted member-months", 256, sizeof(MonthKey));
 	ctl.keysize = MEMBER_ID_CACHED;
 	ctl.entrysize = MEMBER_ID_CACHED;
+	ctl.hcxt = CurrentMemoryContext;
 	members = hash_create("pointsys deleted members", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	months = palloc(size * sizeof(MonthKey *));
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);

@@ -1,9 +1,9 @@
 /*
  * test/fuzz/fuzz.h
  *		Shared by the fuzz harnesses, the standalone driver and the property
- *		test: the check macro, a byte reader, and the reference
- *		implementations (reference.c) that the harnesses compare the
- *		pure-C core of pointsys against.
+ *		test: the check macro, a byte reader, a random generator, and the
+ *		reference implementations (reference.c) that the harnesses compare
+ *		the pure-C core of pointsys against.
  *
  * Each harness is a libFuzzer target (LLVMFuzzerTestOneInput).  Built with
  * clang -fsanitize=fuzzer it runs under libFuzzer; built with gcc and
@@ -64,6 +64,20 @@ take_u64(Bytes *b, int nbytes)
 	for (i = 0; i < nbytes; i++)
 		v = (v << 8) | take_u8(b);
 	return v;
+}
+
+/*
+ * The next of a sequence of pseudo-random numbers (splitmix64), from its
+ * state; the property test and the standalone driver each keep their own
+ */
+static inline uint64_t
+fuzz_random(uint64_t *state)
+{
+	uint64_t	z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
 /* --- reference.c: independent implementations --- */

@@ -3,7 +3,7 @@
 # The bureau publishes its ledger; two city databases subscribe:
 #   - city_ledger: the ledger tables and the rulebook (not the month ledger
 #     or the audit trail): its own triggers keep member_month from the rows
-#     the apply worker applies (month_ledger_rows.c);
+#     the apply worker applies (member_month_replicated.c);
 #   - city_schema: all of schema pointsys, member_month and audit included:
 #     its triggers leave member_month to the publisher's rows.
 # After the initial copy and after inserts (COPY), updates, deletes, an

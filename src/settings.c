@@ -1,18 +1,15 @@
 /*
- * pointsys.c
- *		Module entry point: settings and cache invalidation callbacks.
+ * settings.c
+ *		pointsys's settings: their variables and their definitions
+ *		(DefineCustom*Variable), made once by _PG_init (module.c).
  */
 #include "pointsys.h"
 
-#include "miscadmin.h"
+#include "settings.h"
+
+#include "rules.h"
+
 #include "utils/guc.h"
-
-#include "caches.h"
-#include "owner_spi.h"
-#include "refusal.h"
-#include "workflow.h"
-
-PG_MODULE_MAGIC;
 
 int			pointsys_language = LANGUAGE_ZH;
 char	   *pointsys_reason = NULL;
@@ -24,12 +21,10 @@ static const struct config_enum_entry language_options[] = {
 	{NULL, 0, false}
 };
 
-void		_PG_init(void);
-
+/* Define the settings and reserve their prefix "pointsys." */
 void
-_PG_init(void)
+settings_define(void)
 {
-	pg_bindtextdomain(TEXTDOMAIN);
 	DefineCustomEnumVariable("pointsys.language",
 							 "Language of grade labels in output: zh (Chinese) or en (English).",
 							 NULL,
@@ -56,8 +51,4 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pointsys");
-	owner_spi_register_callbacks();
-	caches_register_callbacks();
-	quarter_check_register_callbacks();
-	refusal_register_hook();
 }

@@ -1,15 +1,19 @@
 /*
- * workflow.c
- *		The quarter's state machine (doc/contract.md §4):
+ * period.c
+ *		The period: the quarter's state machine (doc/contract.md §4),
  *		period_check, the trigger on pointsys.period behind advance() and
  *		reopen().
  *
  * A quarter moves one step at a time, recording → approved → publicized →
  * filed → verified; a quarter without a period row is recording.
  */
+#include "pointsys.h"
+
+#include "quarter_check.h"
 #include "refusal.h"
+#include "row_security.h"
+#include "settings.h"
 #include "trigger_check.h"
-#include "workflow.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -29,7 +33,7 @@ static const char *const statuses[] = {
 #define STATUS_COUNT lengthof(statuses)
 #define STATUS_FILED 3
 
-/* Position of a status in the process, or -1 */
+/* Position of a status in the period's order, or -1 */
 static int
 status_rank(const char *status)
 {
@@ -227,4 +231,3 @@ period_check(PG_FUNCTION_ARGS)
 	}
 	return PointerGetDatum(newrow ? newrow : oldrow);
 }
-

@@ -1,5 +1,5 @@
 /*
- * month_ledger_rows.c
+ * member_month_replicated.c
  *		The month ledger (member_month.c) on a logical replication
  *		subscriber: the rows of score and award that a replication worker
  *		applies, one by one.
@@ -21,7 +21,10 @@
  * subscriber is an error, never a silent zero: the initial copy of award
  * fails and is retried until award_kind has been copied.
  */
-#include "month_ledger.h"
+#include "pointsys.h"
+
+#include "member_month_replicated.h"
+
 #include "owner_spi.h"
 #include "trigger_check.h"
 
@@ -32,6 +35,7 @@
 #include "replication/worker_internal.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/numeric.h"
 
 PG_FUNCTION_INFO_V1(member_month_replicated);
 
@@ -70,7 +74,7 @@ enum
  * pointsys.member_month itself?
  */
 bool
-month_ledger_subscribed(void)
+member_month_subscribed(void)
 {
 	XLogRecPtr	lsn;
 
@@ -169,7 +173,7 @@ member_month_replicated(PG_FUNCTION_ARGS)
 	OwnerSwitch saved;
 
 	trigger_check(fcinfo, &replicated_rule, &firing);
-	if (!IsLogicalWorker() || month_ledger_subscribed())
+	if (!IsLogicalWorker() || member_month_subscribed())
 		return PointerGetDatum(NULL);
 	trigdata = firing.trigdata;
 

@@ -1,0 +1,18 @@
+/*
+ * row_security.h
+ *		Who may write which rows (row_security.c): the test the write rules
+ *		make before row-level security's own.
+ */
+#ifndef POINTSYS_ROW_SECURITY_H
+#define POINTSYS_ROW_SECURITY_H
+
+#include "pointsys.h"
+
+#include "utils/relcache.h"
+
+extern bool is_admin(void);
+extern bool records_branch(const char *branch_id);
+extern void check_row_security(Relation rel, const char *member_id, const DateADT *month,
+							   const char *branch_id);
+
+#endif							/* POINTSYS_ROW_SECURITY_H */
