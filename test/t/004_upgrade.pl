@@ -133,8 +133,9 @@ is($node->safe_psql('bureau', q{SELECT count(*) FROM pointsys.annual_results WHE
 # The extension's objects, each with its definition, owner, privileges and
 # comment; columns, constraints, indexes, triggers and policies of its
 # tables; the tables pg_dump keeps the rows of.  A fresh install runs
-# pointsys--<latest>.sql, the update runs pointsys--1.0.sql and the update
-# scripts: the two must agree.
+# pointsys--<latest>.sql (built from src/sql/*.sql), the update runs
+# pointsys--1.0.sql and the update scripts (src/sql/updates/): the two must
+# agree.
 my $catalog = q{SET search_path = pg_catalog;
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'pointsys'),
 member AS (
