@@ -32,9 +32,16 @@ OBJS = \
 	src/write_rules.o
 
 EXTENSION = pointsys
-DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql pointsys--1.1--1.2.sql pointsys--1.2.sql \
-	pointsys--1.2--1.3.sql pointsys--1.3.sql \
-	pointsys--1.3--1.4.sql pointsys--1.4.sql pointsys--1.4--1.5.sql pointsys--1.5.sql
+# The version is written once, in pointsys.control
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pointsys.control)
+# The install script of the current release is built (rule below) from the
+# SQL source files src/sql/NN_concept.sql, one concept each, concatenated in
+# name order.  The scripts of older releases are not kept whole: release
+# 1.0's script and every update script, src/sql/updates/*.sql, take a
+# database to any later release (PGXS installs them by their base name).
+SQL_SOURCES = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(sort $(wildcard src/sql/updates/*.sql))
 PGFILEDESC = "pointsys - party-member points ledger"
 
 REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import
@@ -99,10 +106,15 @@ po-check: po/pointsys.pot
 	done
 .PHONY: install-po uninstall-po po-check
 
-# The release tarball, from what is committed: `make dist`
-EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pointsys.control)
-dist:
-	git archive --format=tar.gz --prefix=pointsys-$(EXTVERSION)/ -o pointsys-$(EXTVERSION).tar.gz HEAD
+# The install script: the source files with a blank line between them
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES)
+	awk 'FNR == 1 && NR > 1 { print "" } { print }' $^ >$@.tmp && mv $@.tmp $@
+
+# The release tarball, from what is committed, with the built install
+# script beside the sources (PGXN's META.json names it): `make dist`
+dist: $(DATA_built)
+	git archive --format=tar.gz --prefix=pointsys-$(EXTVERSION)/ \
+		--add-file=$(DATA_built) -o pointsys-$(EXTVERSION).tar.gz HEAD
 .PHONY: dist
 
 # The benchmark (BENCHMARKS.md): as root, `make bench [MEMBERS=n] [REPS=n]`

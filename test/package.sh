@@ -76,15 +76,16 @@ if git -C "$GIT" rev-parse --verify -q "$PREVIOUS_COMMIT^{commit}" >/dev/null 2>
 	mkdir -p "$WORK/previous/pointsys-$previous"
 	git -C "$GIT" archive "$PREVIOUS_COMMIT" | tar -C "$WORK/previous/pointsys-$previous" -xf -
 else
-	# a shallow clone: the previous release's scripts are in this tree too
-	# (only its C library is this release's)
+	# a shallow clone: the previous release's scripts are in this tree too,
+	# in src/sql/updates (only its C library is this release's)
 	previous=1.1
 	log "build postgresql-$PG_MAJOR-pointsys $previous from this tree's $previous scripts ($PREVIOUS_COMMIT is not in this clone)"
 	mkdir -p "$WORK/previous"
 	cp -a "$WORK/current/pointsys-$version" "$WORK/previous/pointsys-$previous"
 	(cd "$WORK/previous/pointsys-$previous" && make -s clean >/dev/null 2>&1;
 		sed -i "s/^default_version = .*/default_version = '$previous'/" pointsys.control &&
-		sed -i "s/^DATA = .*/DATA = pointsys--1.0.sql pointsys--1.0--1.1.sql/" Makefile &&
+		sed -i -e "s|^DATA = .*|DATA = src/sql/updates/pointsys--1.0.sql src/sql/updates/pointsys--1.0--1.1.sql|" \
+			-e "s|^DATA_built = .*|DATA_built =|" Makefile &&
 		rm -rf debian)
 fi
 cp -r "$ROOT/debian" "$WORK/previous/pointsys-$previous/"

@@ -133,8 +133,9 @@ is($node->safe_psql('bureau', q{SELECT count(*) FROM pointsys.annual_results WHE
 # The extension's objects, each with its definition, owner, privileges and
 # comment; columns, constraints, indexes, triggers and policies of its
 # tables; the tables pg_dump keeps the rows of.  A fresh install runs
-# pointsys--<latest>.sql, the update runs pointsys--1.0.sql and the update
-# scripts: the two must agree.
+# pointsys--<latest>.sql (built from src/sql/*.sql), the update runs
+# pointsys--1.0.sql and the update scripts (src/sql/updates/): the two must
+# agree.
 my $catalog = q{SET search_path = pg_catalog;
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'pointsys'),
 member AS (
@@ -149,7 +150,12 @@ SELECT pg_describe_object(m.classid, m.objid, 0) || ': ' || coalesce(
 									   a.aggtranstype::regtype, a.agginitval)
 						   FROM pg_aggregate a WHERE a.aggfnoid = p.oid)
 					 ELSE pg_get_functiondef(p.oid) END
-				|| ' acl ' || coalesce(p.proacl::text, '-')
+				-- the privileges in effect, however written: a function
+				-- revoked from PUBLIC and granted back (the update to 1.5)
+				-- equals one never revoked
+				|| ' acl ' || (SELECT string_agg(x.grantee::regrole::text || ':' || x.privilege_type, ','
+												 ORDER BY x.grantee::regrole::text, x.privilege_type)
+							   FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x)
 		 FROM pg_proc p WHERE p.oid = m.objid)
 	WHEN 'pg_class'::regclass THEN
 		(SELECT c.relkind::text || ' acl ' || coalesce(c.relacl::text, '-') || ' rls ' || c.relrowsecurity

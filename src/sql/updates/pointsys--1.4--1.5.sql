@@ -116,7 +116,6 @@ COMMENT ON COLUMN @extschema@.mentor_turn.mentor_id IS '帮扶人 the mentor';
 COMMENT ON COLUMN @extschema@.mentor_turn.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.mentor_turn.turns IS '次数 assignments checked so far';
 COMMENT ON INDEX @extschema@.mentor_turn_pkey IS '帮扶轮次主键 one row per mentor-year';
-REVOKE ALL ON @extschema@.mentor_turn FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION @extschema@.mentoring_access() RETURNS trigger
 	LANGUAGE plpgsql
