@@ -412,8 +412,8 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 {
 	my ($state, $msg, $detail, $hint) = sqlstate_of($admin, qq{
 		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$own_good', 2024, '$note_mentor')});
-	like(fields($msg, $detail, $hint), qr/\Q$grade{2024}{$own_good}[0]\E/,
-		"2. $admin: a member-year not 不合格 is refused with its grade ($grade{2024}{$own_good}[0])");
+	my $g = $grade{2024}{$own_good}[0];
+	like(fields($msg, $detail, $hint), qr/\Q$g\E/, "2. $admin: a member-year not 不合格 is refused with its grade ($g)");
 	($state, $msg, $detail, $hint) = sqlstate_of($admin, qq{
 		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$mentee', 2024, 'm41')});
 	like(fields($msg, $detail, $hint), qr/2025-03-01|03-01-2025/, "2. $admin: a mentor not a member that year is refused with the date he joined");
