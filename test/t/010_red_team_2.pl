@@ -631,9 +631,12 @@ for my $c ([ $admin, '', 'm50', 'm51' ], [ $admin2, "SET ROLE $admin2;", 'm52', 
 		push @calls, [ "$in of a good text", "SELECT $out($in('$g'::cstring))::text", undef, $good ];
 		push @calls, [ "$in of a bad text (" . substr($_, 0, 12) . ")", "SELECT $in('" . s/'/''/gr . "'::cstring)::text", qr/^22/ ]
 		  for @bad;
-		push @calls, [ "$out of NULL", "SELECT $out(NULL) IS NULL", undef, 't' ];
+		# a NULL the planner cannot fold away (a strict function of a NULL
+		# constant is never called, nor its privilege checked)
+		push @calls, [ "$out of NULL", "SELECT $out((SELECT NULL::pointsys.$typname)) IS NULL", undef, 't' ];
 		push @calls, [ "$send of a good value", "SELECT length($send($in('$g'::cstring))) > 0", undef, 't' ] if $send;
-		push @calls, [ "$recv of NULL", "SELECT $recv(NULL) IS NULL", undef, 't' ] if $recv;
+		# a receive function takes internal, which SQL cannot make: binary
+		# COPY below calls it with good and bad bytes
 	}
 	my $dir = PostgreSQL::Test::Utils::tempdir;
 	chmod 0777, $dir;
