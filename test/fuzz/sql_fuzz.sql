@@ -632,11 +632,12 @@ DECLARE
 	rows4 text[] := '{}';			-- (member, branch, since, old since)
 	m text;
 	b text;
+	b0 text := CASE WHEN chance(0.6) THEN code('{b1,b2,b3}') END;	-- one branch for every row
 	sn text;
 BEGIN
 	FOR i IN 1 .. ri(1, 4) LOOP
 		m := CASE WHEN chance(0.8) THEN m1 ELSE m2 END;
-		b := code('{b1,b2,b3}');
+		b := coalesce(b0, code('{b1,b2,b3}'));
 		sn := ms_since(m);
 		rows3 := rows3 || format('(%L, %L, %L::date)', m, b, sn);
 		rows4 := rows4 || format('(%L, %L, %L::date, %L::date)', m, b, sn, ms_since(m));
