@@ -393,6 +393,10 @@ BEGIN
 	RETURN s;
 END $$;
 
+-- s, mutated with probability p
+CREATE FUNCTION maybe_mutate(s text, p float8) RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT CASE WHEN chance(p) THEN mutate(s) ELSE s END';
+
 -- Random text: short strings of random characters
 CREATE FUNCTION rand_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -423,10 +427,7 @@ BEGIN
 	WHEN 9 THEN s := ri(-5, 105)::text;
 	ELSE s := (random() * hi)::text;			-- a float8's digits
 	END CASE;
-	IF chance(0.35) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.35);
 END $$;
 
 -- A date as text: the sample years, around today, the whole range of
@@ -456,10 +457,7 @@ BEGIN
 		s := ((m + interval '1 month')::date - 1)::text;
 	ELSE s := (current_date + ri(-400, 400)::int)::text;
 	END CASE;
-	IF chance(0.15) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.15);
 END $$;
 
 -- A whole number as text
@@ -473,10 +471,7 @@ BEGIN
 	WHEN 5 THEN s := ri(-2147483648, 2147483647)::text;
 	ELSE s := (extract(year FROM current_date)::int + ri(-2, 2))::text;
 	END CASE;
-	IF chance(0.1) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.1);
 END $$;
 
 -- Codes: a known one 80% of the time, else mutated, random or NULL
@@ -521,10 +516,7 @@ BEGIN
 	ELSE
 		s := c::text || ' ' || round((random() * c * 100)::numeric, 6)::text;
 	END IF;
-	IF chance(0.4) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.4);
 END $$;
 
 -- A year_state text: empty, "totals <year> <m>:<total> ...",
@@ -555,10 +547,7 @@ BEGIN
 				 ELSE round((random() * 100)::numeric, ri(0, 6)::int)::text END;
 		END LOOP;
 	END IF;
-	IF chance(0.4) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.4);
 END $$;
 
 -- Bytes as bytea text ('\x...'): mostly one byte, also none, several,
@@ -1088,6 +1077,27 @@ BEGIN
 END $$;
 
 ------------------------------------------------------------------------
+-- A state's text form reads back as itself (PZINV otherwise)
+CREATE FUNCTION check_reads_back(v anyelement) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	back text;
+BEGIN
+	EXECUTE format('SELECT $1::%s::text', pg_typeof(v)) INTO back USING v::text;
+	IF back IS DISTINCT FROM v::text THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s %L reads back as %L', pg_typeof(v), v::text, back);
+	END IF;
+END $$;
+
+-- The month d1 written to a score or award row was stored as d2, its
+-- first day (PZINV otherwise)
+CREATE FUNCTION check_stored_month(d1 date, d2 date) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
+			CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
+	END IF;
+END $$;
+
 -- exec(target, args): one input, in its own subtransaction
 ------------------------------------------------------------------------
 
@@ -1174,25 +1184,19 @@ BEGIN
 			stage := 'call';
 			got_r := g1::text;
 
-		WHEN 'quarter_state_in' THEN
+		-- a state's text form reads back unchanged
+		WHEN 'quarter_state_in', 'year_state_in' THEN
 			stage := 'call';
-			q1 := a[1]::pointsys.quarter_state;
-			got_r := q1::text;
-			stage := 'check';
-			IF got_r::pointsys.quarter_state::text IS DISTINCT FROM got_r THEN
-				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter_state %L reads back as %L',
-															   got_r, got_r::pointsys.quarter_state::text);
-			END IF;
-			stage := 'call';
-
-		WHEN 'year_state_in' THEN
-			stage := 'call';
-			y1 := a[1]::pointsys.year_state;
-			got_r := y1::text;
-			stage := 'check';
-			IF got_r::pointsys.year_state::text IS DISTINCT FROM got_r THEN
-				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_state %L reads back as %L',
-															   got_r, got_r::pointsys.year_state::text);
+			IF p_target = 'quarter_state_in' THEN
+				q1 := a[1]::pointsys.quarter_state;
+				got_r := q1::text;
+				stage := 'check';
+				PERFORM check_reads_back(q1);
+			ELSE
+				y1 := a[1]::pointsys.year_state;
+				got_r := y1::text;
+				stage := 'check';
+				PERFORM check_reads_back(y1);
 			END IF;
 			stage := 'call';
 
@@ -1312,9 +1316,7 @@ BEGIN
 									 WHERE f.months > 0) THEN
 					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_quarters and year_figures disagree on %s', y1);
 				END IF;
-				IF y1::text::pointsys.year_state::text IS DISTINCT FROM y1::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('ledger_year state %L does not read back', y1::text);
-				END IF;
+				PERFORM check_reads_back(y1);
 				stage := 'call';
 			END IF;
 
@@ -1359,9 +1361,7 @@ BEGIN
 			IF op <> 'final' THEN
 				stage := 'check';
 				got_r := qs_norm(qr);
-				IF qr::text::pointsys.quarter_state::text IS DISTINCT FROM qr::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter state %L does not read back', qr::text);
-				END IF;
+				PERFORM check_reads_back(qr);
 				stage := 'call';
 			END IF;
 
@@ -1397,9 +1397,7 @@ BEGIN
 			END IF;
 			IF yr IS NOT NULL THEN
 				got_r := yr::text;
-				IF yr::text::pointsys.year_state::text IS DISTINCT FROM yr::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year state %L does not read back', yr::text);
-				END IF;
+				PERFORM check_reads_back(yr);
 			END IF;
 			stage := 'call';
 
@@ -1494,18 +1492,14 @@ BEGIN
 				stage := 'oracle';
 				expect := o_score_ins(t1, d1, t2, n1);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.score (member_id, month, item, points) VALUES (t1, d1, t2, n1)
 				RETURNING month INTO d2;
 				stage := 'check';
 				PERFORM set_config('role', 'none', true);
-				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
-						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
-				END IF;
+				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
 			WHEN 'upd' THEN
 				UPDATE pointsys.score SET
@@ -1520,17 +1514,13 @@ BEGIN
 
 		WHEN 'award' THEN
 			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; i1 := a[6]::int; msk := a[7]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.award (member_id, month, kind) VALUES (t1, d1, t2) RETURNING month INTO d2;
 				stage := 'check';
 				PERFORM set_config('role', 'none', true);
-				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
-						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
-				END IF;
+				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
 			WHEN 'upd' THEN
 				UPDATE pointsys.award SET
@@ -1548,8 +1538,7 @@ BEGIN
 				stage := 'oracle';
 				expect := o_evaluation_ins(t1, i1, n1);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES (t1, i1, n1);
@@ -1569,8 +1558,7 @@ BEGIN
 				stage := 'oracle';
 				expect := o_sanction_ins(t1, t2, d1, d2);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES (t1, t2, d1, d2);
@@ -1591,8 +1579,7 @@ BEGIN
 			IF t3 IS NOT NULL AND op <> 'reopen' THEN
 				PERFORM set_config('pointsys.reason', t3, true);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES (t1, i1, i2, t2);
@@ -1613,8 +1600,7 @@ BEGIN
 
 		WHEN 'paperwork' THEN
 			t1 := a[3]; i1 := a[4]::int; i2 := a[5]::int; t2 := a[6]; n1 := a[7]::numeric; t3 := a[8];
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'publicity' THEN
 				PERFORM count(*) FROM pointsys.publicity(t1, i1, i2);
@@ -1642,8 +1628,7 @@ BEGIN
 				   coalesce(array_agg(pointsys.branch_of(mm.member_id, mm.month) ORDER BY mm.member_id, mm.month), '{}')
 			INTO mem_arr, mon_arr, br_arr
 			FROM pointsys.member_month mm WHERE mm.member_id = ANY (mems);
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			FOR i IN 4 .. cardinality(a) LOOP
 				EXECUTE a[i];
 			END LOOP;
@@ -1688,8 +1673,7 @@ BEGIN
 							 THEN '42501'
 						   WHEN length(t1) <= CASE WHEN a[1] LIKE '%.name' OR a[1] LIKE '%.title' THEN 100 ELSE 500 END THEN '00000'
 						   ELSE '22001' END;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE a[1] || ' ' || a[3]
 			WHEN 'score.note ins' THEN
 				INSERT INTO pointsys.score (member_id, month, item, points, note) VALUES ('m01', '2024-05-01', 'fuzz_item', 1, t1);
@@ -1731,8 +1715,7 @@ BEGIN
 
 		WHEN 'member' THEN
 			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			IF op = 'upd' THEN
 				UPDATE pointsys.member SET
 					joined_on = CASE WHEN msk & 1 <> 0 THEN d1 ELSE joined_on END,
@@ -1746,8 +1729,7 @@ BEGIN
 
 		WHEN 'rulebook' THEN
 			t1 := a[3]; t2 := a[4]; n1 := a[5]::numeric; n2 := a[6]::numeric; t3 := a[7]; msk := a[8]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'item_upd' THEN
 				UPDATE pointsys.item SET
@@ -1834,11 +1816,12 @@ END $$;
 -- subtransaction (the error or PZOK0 that ends it switches back)
 CREATE FUNCTION call_stage(who text) RETURNS text LANGUAGE sql IMMUTABLE AS
 	$$SELECT CASE who WHEN 'super' THEN 'call' ELSE 'call:' || who END$$;
-CREATE FUNCTION as_role(who text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION as_role(who text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	IF who <> 'super' THEN
 		PERFORM set_config('role', 'fuzz_' || who, true);
 	END IF;
+	RETURN call_stage(who);
 END $$;
 GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody;
 
