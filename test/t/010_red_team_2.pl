@@ -152,6 +152,7 @@ $node->safe_psql($db, q{
 	UPDATE pointsys.membership SET branch_id = 'b3' WHERE member_id = 'm19' AND since = '1921-07-01';
 	SELECT pointsys.advance(b, 2024, 1) FROM (VALUES ('b1'), ('b3')) v(b), generate_series(1, 4);
 	INSERT INTO pointsys.member (member_id, name, branch_id, joined_on) VALUES ('m41', '晚入', 'b2', '2025-03-01');
+	INSERT INTO pointsys.item (item, category, title, max_points, step) VALUES ('red_item', 'study', '红队', 3, 0.5);
 });
 is($node->safe_psql($db, q{SELECT string_agg(branch_id || ':' || status, ' ' ORDER BY branch_id)
 						   FROM pointsys.period WHERE year = 2024 AND quarter = 1}),
@@ -483,14 +484,14 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 	# stored value as it was.
 	my @texts = (
 		[ 'score.note', $rec, 500,
-		  q{INSERT INTO pointsys.score (member_id, month, item, points, note) VALUES ('m01', '2026-0__K__-01', 'study_notes', 1, __TEXT__)},
-		  q{SELECT length(note) FROM pointsys.score WHERE member_id = 'm01' AND month = '2026-0__K__-01' AND item = 'study_notes'} ],
+		  q{INSERT INTO pointsys.score (member_id, month, item, points, note) VALUES ('m01', '2025-0__K__-01', 'red_item', 1, __TEXT__)},
+		  q{SELECT length(note) FROM pointsys.score WHERE member_id = 'm01' AND month = '2025-0__K__-01' AND item = 'red_item'} ],
 		[ 'score.note (UPDATE)', $rec, 500,
-		  q{UPDATE pointsys.score SET note = __TEXT__ WHERE member_id = 'm01' AND month = '2026-01-01' AND item = 'study_notes'},
-		  q{SELECT length(note) FROM pointsys.score WHERE member_id = 'm01' AND month = '2026-01-01' AND item = 'study_notes'} ],
+		  q{UPDATE pointsys.score SET note = __TEXT__ WHERE member_id = 'm01' AND month = '2025-01-01' AND item = 'red_item'},
+		  q{SELECT length(note) FROM pointsys.score WHERE member_id = 'm01' AND month = '2025-01-01' AND item = 'red_item'} ],
 		[ 'award.description', $rec, 500,
-		  q{INSERT INTO pointsys.award (member_id, month, kind, description) VALUES ('m01', '2026-0__K__-01', 'county', __TEXT__)},
-		  q{SELECT length(description) FROM pointsys.award WHERE member_id = 'm01' AND month = '2026-0__K__-01'} ],
+		  q{INSERT INTO pointsys.award (member_id, month, kind, description) VALUES ('m01', '2025-0__K__-01', 'county', __TEXT__)},
+		  q{SELECT length(description) FROM pointsys.award WHERE member_id = 'm01' AND month = '2025-0__K__-01' AND kind = 'county'} ],
 		[ 'mentoring.note', $rec, 500,
 		  qq{INSERT INTO pointsys.mentoring (member_id, year, mentor_id, note) VALUES ('__MENTEE__', 2024, '__MENTOR__', __TEXT__)},
 		  qq{SELECT length(note) FROM pointsys.mentoring WHERE member_id = '__MENTEE__' AND year = 2024} ],
@@ -556,11 +557,11 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 	my $audit_before = audit_count();
 	my $t0 = time;
 	my ($state, $msg) = sqlstate_of($rec, q{INSERT INTO pointsys.score (member_id, month, item, points, note)
-											VALUES ('m01', '2026-03-01', 'study_notes', 1, repeat('x', 10 * 1024 * 1024))});
+											VALUES ('m01', '2025-03-01', 'red_item', 1, repeat('x', 10 * 1024 * 1024))});
 	my $took = time - $t0;
 	is($state, '22001', "3. a 10 MB score.note ($rec): 22001") or diag(substr($msg, 0, 300));
 	cmp_ok($took, '<', 5, '3. a 10 MB score.note is refused quickly (under 5 s)');
-	is($node->safe_psql($db, q{SELECT count(*) FROM pointsys.score WHERE member_id = 'm01' AND month = '2026-03-01'}),
+	is($node->safe_psql($db, q{SELECT count(*) FROM pointsys.score WHERE member_id = 'm01' AND month = '2025-03-01' AND item = 'red_item'}),
 		'0', '3. a 10 MB score.note: nothing written');
 	is(audit_count(), $audit_before, '3. a 10 MB score.note: no audit row');
 }
