@@ -32,7 +32,11 @@
 -- another role to a table of their own with random columns (see the table
 -- "target"), and the paperwork of release 1.3 (publicity, annual_publicity,
 -- points_needed, the HTML sheets, mentoring's rules), SQL and PL/pgSQL
--- that take user data.  The aggregates have no
+-- that take user data; changes of membership of several rows and
+-- statements (issue 22: INSERT, UPDATE, DELETE, upsert, MERGE, writable
+-- CTEs, in random row order, against quarters in every status) and free
+-- text of 0..2000 characters in every note, description, name and title
+-- column.  The aggregates have no
 -- serialize/deserialize functions (fixed-length state types), so there is
 -- no bytea state input to fuzz.
 --
@@ -42,7 +46,12 @@
 -- the grade operators, year_of, quarter_start)
 -- and INSERTs into score, evaluation and sanction as the superuser are
 -- checked against an independent SQL statement of README's rules: the
--- expected SQLSTATE, and the result when it succeeds.  A state produced by
+-- expected SQLSTATE, and the result when it succeeds.  A change of
+-- membership that succeeds must leave every recorded month of the members
+-- it names in its branch unless the month's quarter records in both the old
+-- and the new branch, and member.branch_id the latest row's; free text is
+-- accepted exactly when its length is within its column's limit (else
+-- 22001).  A state produced by
 -- any function must read back from its text form unchanged.
 
 SET client_min_messages = warning;
@@ -83,7 +92,9 @@ INSERT INTO target VALUES
 	(25, 'rulebook', 'INSERT/UPDATE/DELETE of item, award_kind, category (rulebook_guard, rulebook_upsert)'),
 	(26, 'grade_ops', 'grade comparison, hash and send functions, min/max(grade)'),
 	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired'),
-	(28, 'paperwork', 'publicity, annual_publicity, points_needed, record_sheet_html, publicity_html, INSERT into mentoring (period_publicity, mentoring_check)');
+	(28, 'paperwork', 'publicity, annual_publicity, points_needed, record_sheet_html, publicity_html, INSERT into mentoring (period_publicity, mentoring_check)'),
+	(29, 'membership', 'changes of membership of several rows and statements: INSERT, UPDATE, DELETE, upsert, MERGE, writable CTEs, member.branch_id (member_membership, membership_changed)'),
+	(30, 'text_length', 'free text of 0..2000 characters of random scripts written to every note, description, name and title column');
 
 ------------------------------------------------------------------------
 -- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
@@ -188,6 +199,19 @@ SELECT allow('{paperwork}', '{call:recorder,call:nobody}', '{42501}',
 -- pointsys_recorder write nothing (README, roles table)
 SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call:recorder,call:nobody}', '{42501}',
 			 'permission denied, or a row outside the recorder''s branches (row-level security)');
+-- transfers (README, Transfers): a month with records moved out of or into a
+-- quarter not recording (55000, also a member.branch_id transfer with a
+-- later row); since not the first of a month or before July 1921 (23514);
+-- an unknown member or branch (23503); a member's last row deleted (23001);
+-- the same key twice (23505); NULL (23502); an upsert or MERGE touching a
+-- row twice (21000).  Only pointsys_admin writes membership (42501).
+SELECT allow('{membership}', '{call,call:admin}', '{55000,23514,23503,23001,23505,23502,21000}',
+			 'transfers: the rules of a change of membership, keys and constraints');
+SELECT allow('{membership}', '{call:recorder,call:nobody}', '{42501}', 'only pointsys_admin writes membership');
+-- free text (README, Errors): longer than its column's limit, 22001; the
+-- oracle says which (accepted exactly when the length is within the limit)
+SELECT allow('{text_length}', '{call,call:admin,call:recorder}', '{22001}', 'text longer than its column''s limit');
+SELECT allow('{text_length}', '{call:recorder,call:nobody}', '{42501}', 'a table the role may not write');
 
 ------------------------------------------------------------------------
 -- The corpus: test/fuzz/sql_corpus.txt, one input per line:
@@ -257,9 +281,17 @@ END $$;
 GRANT pointsys_admin TO fuzz_admin;
 GRANT pointsys_recorder TO fuzz_recorder;
 INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
--- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed
--- (no publicity period to wait for before filing)
+-- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed;
+-- b1 2024 Q1 and b3 2025 Q2 verified (no publicity period to wait for
+-- before filing)
 INSERT INTO pointsys.setting VALUES ('publicity_days', 0);
+-- transfers, before the quarters close: m07 (b1) to b2 from 2024-07; m08
+-- (b2) to b1 from 2025-03; m09 (b3) to b2 for 2024-04 .. 2024-09
+INSERT INTO pointsys.membership VALUES ('m07', 'b2', '2024-07-01'), ('m08', 'b1', '2025-03-01'),
+	('m09', 'b2', '2024-04-01'), ('m09', 'b3', '2024-10-01');
+-- b1 2024: Q1 verified; b3 2025: Q2 verified
+SELECT pointsys.advance('b1', 2024, 1) FROM generate_series(1, 4);
+SELECT pointsys.advance('b3', 2025, 2) FROM generate_series(1, 4);
 SELECT pointsys.advance('b2', 2024, q) FROM generate_series(1, 4) q, generate_series(1, 4) s WHERE s <= q ORDER BY q, s;
 SELECT pointsys.advance('b1', 2025, 4) FROM generate_series(1, 3);
 INSERT INTO pointsys.item (item, category, title, max_points, step)
@@ -361,6 +393,10 @@ BEGIN
 	RETURN s;
 END $$;
 
+-- s, mutated with probability p
+CREATE FUNCTION maybe_mutate(s text, p float8) RETURNS text LANGUAGE sql VOLATILE AS
+	'SELECT CASE WHEN chance(p) THEN mutate(s) ELSE s END';
+
 -- Random text: short strings of random characters
 CREATE FUNCTION rand_text() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -391,10 +427,7 @@ BEGIN
 	WHEN 9 THEN s := ri(-5, 105)::text;
 	ELSE s := (random() * hi)::text;			-- a float8's digits
 	END CASE;
-	IF chance(0.35) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.35);
 END $$;
 
 -- A date as text: the sample years, around today, the whole range of
@@ -424,10 +457,7 @@ BEGIN
 		s := ((m + interval '1 month')::date - 1)::text;
 	ELSE s := (current_date + ri(-400, 400)::int)::text;
 	END CASE;
-	IF chance(0.15) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.15);
 END $$;
 
 -- A whole number as text
@@ -441,10 +471,7 @@ BEGIN
 	WHEN 5 THEN s := ri(-2147483648, 2147483647)::text;
 	ELSE s := (extract(year FROM current_date)::int + ri(-2, 2))::text;
 	END CASE;
-	IF chance(0.1) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.1);
 END $$;
 
 -- Codes: a known one 80% of the time, else mutated, random or NULL
@@ -489,10 +516,7 @@ BEGIN
 	ELSE
 		s := c::text || ' ' || round((random() * c * 100)::numeric, 6)::text;
 	END IF;
-	IF chance(0.4) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.4);
 END $$;
 
 -- A year_state text: empty, "totals <year> <m>:<total> ...",
@@ -523,10 +547,7 @@ BEGIN
 				 ELSE round((random() * 100)::numeric, ri(0, 6)::int)::text END;
 		END LOOP;
 	END IF;
-	IF chance(0.4) THEN
-		s := mutate(s);
-	END IF;
-	RETURN s;
+	RETURN maybe_mutate(s, 0.4);
 END $$;
 
 -- Bytes as bytea text ('\x...'): mostly one byte, also none, several,
@@ -565,6 +586,102 @@ CREATE FUNCTION mask(n int) RETURNS text LANGUAGE sql VOLATILE AS
 -- NULL with probability p, else v
 CREATE FUNCTION orn(v text, p float8 DEFAULT 0.03) RETURNS text LANGUAGE sql VOLATILE AS
 	'SELECT CASE WHEN random() < p THEN NULL ELSE v END';
+
+-- membership: a member of the fixture's transfers and their neighbours
+-- (an unknown one or NULL now and then)
+CREATE FUNCTION ms_member() RETURNS text LANGUAGE sql VOLATILE AS
+	$$SELECT code('{m01,m02,m03,m04,m05,m06,m07,m08,m09}', 0.02)$$;
+
+-- A since: the first of a month of 2023..2026, one of the member's rows
+-- (to update or delete it), one the CHECKs refuse (not the first of the
+-- month, before July 1921), or NULL
+CREATE FUNCTION ms_since(m text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+	CASE ri(1, 20)
+	WHEN 1 THEN RETURN NULL;
+	WHEN 2 THEN RETURN make_date(ri(2023, 2026)::int, ri(1, 12)::int, ri(2, 28)::int)::text;
+	WHEN 3 THEN RETURN pick('{1921-06-01,1921-07-01,1900-01-01}');
+	WHEN 4, 5, 6, 7, 8, 9 THEN
+		RETURN coalesce((SELECT s.since::text FROM pointsys.membership s WHERE s.member_id = m
+						 ORDER BY s.since OFFSET ri(0, 2) LIMIT 1), '2024-01-01');
+	ELSE RETURN make_date(ri(2023, 2026)::int, ri(1, 12)::int, 1)::text;
+	END CASE;
+END $$;
+
+-- One statement changing membership: op ins (a multi-row INSERT), upd
+-- (UPDATE ... FROM VALUES of several rows), shift (UPDATE moving a
+-- member's later rows by some months), del (DELETE of several rows, or of a
+-- member's later rows), upsert (ON CONFLICT DO UPDATE / NOTHING), merge
+-- (MERGE inserting, updating and deleting), cte (a DELETE or UPDATE in a
+-- WITH, then an INSERT), member (UPDATE member.branch_id).  The rows name
+-- m1 mostly and m2 sometimes; their order is random.
+CREATE FUNCTION ms_stmt(op text, m1 text, m2 text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	rows3 text[] := '{}';			-- (member, branch, since)
+	rows4 text[] := '{}';			-- (member, branch, since, old since)
+	m text;
+	b text;
+	b0 text := CASE WHEN chance(0.6) THEN code('{b1,b2,b3}') END;	-- one branch for every row
+	sn text;
+BEGIN
+	FOR i IN 1 .. ri(1, 4) LOOP
+		m := CASE WHEN chance(0.8) THEN m1 ELSE m2 END;
+		b := coalesce(b0, code('{b1,b2,b3}'));
+		sn := ms_since(m);
+		rows3 := rows3 || format('(%L, %L, %L::date)', m, b, sn);
+		rows4 := rows4 || format('(%L, %L, %L::date, %L::date)', m, b, sn, ms_since(m));
+	END LOOP;
+	RETURN CASE op
+	WHEN 'ins' THEN
+		format('INSERT INTO pointsys.membership VALUES %s', array_to_string(rows3, ', '))
+	WHEN 'upd' THEN
+		format('UPDATE pointsys.membership m SET branch_id = coalesce(v.branch_id, m.branch_id), since = coalesce(v.since, m.since)
+				FROM (VALUES %s) v(member_id, branch_id, since, old) WHERE m.member_id = v.member_id AND m.since = v.old',
+			   array_to_string(rows4, ', '))
+	WHEN 'shift' THEN
+		format('UPDATE pointsys.membership SET since = (since + make_interval(months => %s))::date WHERE member_id = %L AND since >= %L::date',
+			   ri(-8, 8), m1, ms_since(m1))
+	WHEN 'del' THEN
+		CASE WHEN chance(0.6) THEN
+			format('DELETE FROM pointsys.membership m USING (VALUES %s) v(member_id, branch_id, since, old)
+					WHERE m.member_id = v.member_id AND m.since = v.old', array_to_string(rows4, ', '))
+		ELSE format('DELETE FROM pointsys.membership WHERE member_id = %L AND since >= %L::date', m1, ms_since(m1)) END
+	WHEN 'upsert' THEN
+		format('INSERT INTO pointsys.membership VALUES %s ON CONFLICT ON CONSTRAINT membership_pkey %s',
+			   array_to_string(rows3, ', '),
+			   CASE WHEN chance(0.8) THEN 'DO UPDATE SET branch_id = EXCLUDED.branch_id' ELSE 'DO NOTHING' END)
+	WHEN 'merge' THEN
+		format('MERGE INTO pointsys.membership t USING (VALUES %s) v(member_id, branch_id, since, old)
+				ON t.member_id = v.member_id AND t.since = v.old
+				WHEN MATCHED AND v.since IS NULL THEN DELETE
+				WHEN MATCHED THEN UPDATE SET branch_id = coalesce(v.branch_id, t.branch_id), since = v.since
+				WHEN NOT MATCHED THEN INSERT VALUES (v.member_id, v.branch_id, coalesce(v.since, v.old))',
+			   array_to_string(rows4, ', '))
+	WHEN 'cte' THEN
+		format('WITH w AS (%s RETURNING 1) %s', ms_stmt(pick('{upd,shift,del}'), m1, m2), ms_stmt(pick('{ins,upsert}'), m1, m2))
+	ELSE
+		format('UPDATE pointsys.member SET branch_id = %L WHERE member_id = %L', code('{b1,b2,b3}'), m1)
+	END;
+END $$;
+
+-- free text: characters to repeat to a length, of one script or mixed
+CREATE FUNCTION text_pattern() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	s text := '';
+BEGIN
+	CASE ri(1, 7)
+	WHEN 1 THEN RETURN 'x';
+	WHEN 2 THEN RETURN '党';
+	WHEN 3 THEN RETURN chr(128512);				-- astral (4 bytes in UTF-8)
+	WHEN 4 THEN RETURN 'e' || chr(769);			-- a combining accent: 2 characters
+	WHEN 5 THEN RETURN blank();
+	ELSE
+		FOR i IN 1 .. ri(1, 5) LOOP
+			s := s || rand_char();
+		END LOOP;
+		RETURN s;
+	END CASE;
+END $$;
 
 ------------------------------------------------------------------------
 -- gen(target, seed, idx): the arguments of input idx, as text
@@ -700,6 +817,25 @@ BEGIN
 				   orn(int_text(2023, 2026)), orn(int_text(0, 5)), code(statuses()),
 				   CASE ri(1, 4) WHEN 1 THEN NULL WHEN 2 THEN blank() ELSE rand_text() END,
 				   pick('{b1,b2,b3}'), ri(2024, 2025)::text, ri(1, 4)::text, mask(4)];
+	WHEN 'membership' THEN
+		-- op, role, the members the statements name (comma-separated, for the
+		-- oracle), then the statements: one, or two or three for op multi
+		op := pick('{ins,ins,upd,upd,shift,del,upsert,merge,merge,cte,member,multi,multi}');
+		a := ARRAY[op, pick('{super,admin,admin,admin,admin,admin,recorder,nobody}'), ms_member(), ms_member()];
+		FOR i IN 1 .. CASE WHEN op = 'multi' THEN ri(2, 3) ELSE 1 END LOOP
+			a := a || ms_stmt(CASE WHEN op = 'multi' THEN pick('{ins,upd,shift,del,upsert,merge,cte,member}') ELSE op END,
+							  a[3], a[4]);
+		END LOOP;
+		a[3] := concat_ws(',', a[3], a[4]);
+		a := a[1:3] || a[5:];
+	WHEN 'text_length' THEN
+		-- column, role, op (ins: a new row; upd: an existing row), length,
+		-- the characters repeated to that length
+		a := ARRAY[pick('{score.note,award.description,mentoring.note,sanction.note,branch.name,member.name,category.title,item.title,award_kind.title}'),
+				   pick('{super,admin,admin,recorder,recorder,nobody}'), pick('{ins,upd}'),
+				   CASE ri(1, 4) WHEN 1 THEN ri(0, 2000)::text WHEN 2 THEN pick('{0,1,99,100,101,499,500,501,1000,2000}')
+								 WHEN 3 THEN ri(95, 105)::text ELSE ri(495, 505)::text END,
+				   text_pattern()];
 	WHEN 'member' THEN
 		-- op, role, key member, joined_on, left_on, member_id, branch_id, update mask
 		a := ARRAY[pick('{upd,upd,upd,upd,del}'), rand_role(), pick(members()),
@@ -904,7 +1040,7 @@ BEGIN
 	IF NOT FOUND THEN RETURN '23503'; END IF;
 	IF mb.joined_on > (m0 + interval '1 month - 1 day')::date OR mb.left_on < m0 THEN RETURN '23503'; END IF;
 	SELECT status INTO st FROM pointsys.period
-	WHERE branch_id = mb.branch_id AND year = extract(year FROM m0) AND quarter = (extract(month FROM m0)::int - 1) / 3 + 1;
+	WHERE branch_id = pointsys.branch_of(p_member, m0) AND year = extract(year FROM m0) AND quarter = (extract(month FROM m0)::int - 1) / 3 + 1;
 	IF st <> 'recording' THEN RETURN '55000'; END IF;
 	IF EXISTS (SELECT FROM pointsys.score WHERE member_id = p_member AND month = m0 AND item = p_item) THEN
 		RETURN '23505';
@@ -941,6 +1077,27 @@ BEGIN
 END $$;
 
 ------------------------------------------------------------------------
+-- A state's text form reads back as itself (PZINV otherwise)
+CREATE FUNCTION check_reads_back(v anyelement) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	back text;
+BEGIN
+	EXECUTE format('SELECT $1::%s::text', pg_typeof(v)) INTO back USING v::text;
+	IF back IS DISTINCT FROM v::text THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s %L reads back as %L', pg_typeof(v), v::text, back);
+	END IF;
+END $$;
+
+-- The month d1 written to a score or award row was stored as d2, its
+-- first day (PZINV otherwise)
+CREATE FUNCTION check_stored_month(d1 date, d2 date) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
+			CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
+	END IF;
+END $$;
+
 -- exec(target, args): one input, in its own subtransaction
 ------------------------------------------------------------------------
 
@@ -971,6 +1128,7 @@ DECLARE
 	expect_r text;				-- the expected result, when expect is 00000
 	got_r text;					-- the result
 	cols text[]; defs text[]; vals text[];
+	mems text[]; mem_arr text[]; mon_arr date[]; br_arr text[];
 BEGIN
 	stage := 'cast';
 	BEGIN
@@ -1026,25 +1184,19 @@ BEGIN
 			stage := 'call';
 			got_r := g1::text;
 
-		WHEN 'quarter_state_in' THEN
+		-- a state's text form reads back unchanged
+		WHEN 'quarter_state_in', 'year_state_in' THEN
 			stage := 'call';
-			q1 := a[1]::pointsys.quarter_state;
-			got_r := q1::text;
-			stage := 'check';
-			IF got_r::pointsys.quarter_state::text IS DISTINCT FROM got_r THEN
-				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter_state %L reads back as %L',
-															   got_r, got_r::pointsys.quarter_state::text);
-			END IF;
-			stage := 'call';
-
-		WHEN 'year_state_in' THEN
-			stage := 'call';
-			y1 := a[1]::pointsys.year_state;
-			got_r := y1::text;
-			stage := 'check';
-			IF got_r::pointsys.year_state::text IS DISTINCT FROM got_r THEN
-				RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_state %L reads back as %L',
-															   got_r, got_r::pointsys.year_state::text);
+			IF p_target = 'quarter_state_in' THEN
+				q1 := a[1]::pointsys.quarter_state;
+				got_r := q1::text;
+				stage := 'check';
+				PERFORM check_reads_back(q1);
+			ELSE
+				y1 := a[1]::pointsys.year_state;
+				got_r := y1::text;
+				stage := 'check';
+				PERFORM check_reads_back(y1);
 			END IF;
 			stage := 'call';
 
@@ -1164,9 +1316,7 @@ BEGIN
 									 WHERE f.months > 0) THEN
 					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year_quarters and year_figures disagree on %s', y1);
 				END IF;
-				IF y1::text::pointsys.year_state::text IS DISTINCT FROM y1::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('ledger_year state %L does not read back', y1::text);
-				END IF;
+				PERFORM check_reads_back(y1);
 				stage := 'call';
 			END IF;
 
@@ -1211,9 +1361,7 @@ BEGIN
 			IF op <> 'final' THEN
 				stage := 'check';
 				got_r := qs_norm(qr);
-				IF qr::text::pointsys.quarter_state::text IS DISTINCT FROM qr::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('quarter state %L does not read back', qr::text);
-				END IF;
+				PERFORM check_reads_back(qr);
 				stage := 'call';
 			END IF;
 
@@ -1249,9 +1397,7 @@ BEGIN
 			END IF;
 			IF yr IS NOT NULL THEN
 				got_r := yr::text;
-				IF yr::text::pointsys.year_state::text IS DISTINCT FROM yr::text THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('year state %L does not read back', yr::text);
-				END IF;
+				PERFORM check_reads_back(yr);
 			END IF;
 			stage := 'call';
 
@@ -1346,18 +1492,14 @@ BEGIN
 				stage := 'oracle';
 				expect := o_score_ins(t1, d1, t2, n1);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.score (member_id, month, item, points) VALUES (t1, d1, t2, n1)
 				RETURNING month INTO d2;
 				stage := 'check';
 				PERFORM set_config('role', 'none', true);
-				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
-						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
-				END IF;
+				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
 			WHEN 'upd' THEN
 				UPDATE pointsys.score SET
@@ -1372,17 +1514,13 @@ BEGIN
 
 		WHEN 'award' THEN
 			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; i1 := a[6]::int; msk := a[7]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.award (member_id, month, kind) VALUES (t1, d1, t2) RETURNING month INTO d2;
 				stage := 'check';
 				PERFORM set_config('role', 'none', true);
-				IF d1 < date '4714-12-01 BC' OR d2 <> d1 - (extract(day FROM d1)::int - 1) THEN
-					RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
-						CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
-				END IF;
+				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
 			WHEN 'upd' THEN
 				UPDATE pointsys.award SET
@@ -1400,8 +1538,7 @@ BEGIN
 				stage := 'oracle';
 				expect := o_evaluation_ins(t1, i1, n1);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES (t1, i1, n1);
@@ -1421,8 +1558,7 @@ BEGIN
 				stage := 'oracle';
 				expect := o_sanction_ins(t1, t2, d1, d2);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES (t1, t2, d1, d2);
@@ -1443,8 +1579,7 @@ BEGIN
 			IF t3 IS NOT NULL AND op <> 'reopen' THEN
 				PERFORM set_config('pointsys.reason', t3, true);
 			END IF;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES (t1, i1, i2, t2);
@@ -1465,8 +1600,7 @@ BEGIN
 
 		WHEN 'paperwork' THEN
 			t1 := a[3]; i1 := a[4]::int; i2 := a[5]::int; t2 := a[6]; n1 := a[7]::numeric; t3 := a[8];
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'publicity' THEN
 				PERFORM count(*) FROM pointsys.publicity(t1, i1, i2);
@@ -1482,10 +1616,106 @@ BEGIN
 				INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES (t2, i1, t3);
 			END CASE;
 
+		-- Changes of membership (a[4..], one statement each).  The oracle: a
+		-- month with scores or awards of a member they name keeps its branch
+		-- unless its quarter is recording in the old branch and the new
+		-- (README, Transfers: a verified quarter's rows never change branch
+		-- without an audited reopen); member.branch_id is the latest row's.
+		WHEN 'membership' THEN
+			mems := string_to_array(a[3], ',');
+			SELECT coalesce(array_agg(mm.member_id ORDER BY mm.member_id, mm.month), '{}'),
+				   coalesce(array_agg(mm.month ORDER BY mm.member_id, mm.month), '{}'),
+				   coalesce(array_agg(pointsys.branch_of(mm.member_id, mm.month) ORDER BY mm.member_id, mm.month), '{}')
+			INTO mem_arr, mon_arr, br_arr
+			FROM pointsys.member_month mm WHERE mm.member_id = ANY (mems);
+			stage := as_role(a[2]);
+			FOR i IN 4 .. cardinality(a) LOOP
+				EXECUTE a[i];
+			END LOOP;
+			stage := 'check';
+			PERFORM set_config('role', 'none', true);
+			SELECT string_agg(format('%s %s: %s -> %s (%s)', u.m, to_char(u.d, 'YYYY-MM'), u.b, x.nb,
+									 (SELECT string_agg(p.branch_id || ' ' || p.status, ', ' ORDER BY p.branch_id)
+									  FROM pointsys.period p
+									  WHERE p.branch_id IN (u.b, x.nb) AND p.year = pointsys.year_of(u.d)
+										AND p.quarter = pointsys.quarter_of(u.d) AND p.status <> 'recording')), '; ')
+			INTO got_r
+			FROM unnest(mem_arr, mon_arr, br_arr) u(m, d, b)
+			CROSS JOIN LATERAL (SELECT pointsys.branch_of(u.m, u.d) AS nb) x
+			WHERE x.nb IS DISTINCT FROM u.b
+			  AND EXISTS (SELECT FROM pointsys.period p
+						  WHERE p.branch_id IN (u.b, x.nb) AND p.year = pointsys.year_of(u.d)
+							AND p.quarter = pointsys.quarter_of(u.d) AND p.status <> 'recording');
+			IF got_r IS NOT NULL THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = 'months with records moved out of or into a quarter not recording: ' || got_r;
+			END IF;
+			SELECT string_agg(m.member_id || ' ' || m.branch_id, ', ') INTO got_r
+			FROM pointsys.member m
+			WHERE m.member_id = ANY (mems)
+			  AND m.branch_id IS DISTINCT FROM (SELECT s.branch_id FROM pointsys.membership s
+												WHERE s.member_id = m.member_id ORDER BY s.since DESC LIMIT 1);
+			IF got_r IS NOT NULL THEN
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = 'member.branch_id is not the latest membership row''s: ' || got_r;
+			END IF;
+			stage := call_stage(a[2]);
+
+		-- Free text of a[4] characters (a[5] repeated) into a[1], a new row
+		-- (ins) or an existing one (upd).  The oracle: accepted exactly when
+		-- the length is within the column's limit (500 for notes and
+		-- descriptions, 100 for names and titles), else 22001; 42501 for a
+		-- role that may not write the table.
+		WHEN 'text_length' THEN
+			t1 := left(repeat(a[5], a[4]::int / greatest(length(a[5]), 1) + 1), a[4]::int);
+			IF a[1] = 'mentoring.note' AND a[3] = 'upd' THEN
+				INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('m13', 2024, 'm01');
+			END IF;
+			expect := CASE WHEN a[2] = 'nobody' OR (a[2] = 'recorder' AND a[1] NOT IN ('score.note', 'award.description', 'mentoring.note'))
+							 THEN '42501'
+						   WHEN length(t1) <= CASE WHEN a[1] LIKE '%.name' OR a[1] LIKE '%.title' THEN 100 ELSE 500 END THEN '00000'
+						   ELSE '22001' END;
+			stage := as_role(a[2]);
+			CASE a[1] || ' ' || a[3]
+			WHEN 'score.note ins' THEN
+				INSERT INTO pointsys.score (member_id, month, item, points, note) VALUES ('m01', '2024-05-01', 'fuzz_item', 1, t1);
+			WHEN 'score.note upd' THEN
+				UPDATE pointsys.score SET note = t1 WHERE member_id = 'm01' AND month = '2024-05-01' AND item = 'study_notes';
+			WHEN 'award.description ins' THEN
+				INSERT INTO pointsys.award (member_id, month, kind, description) VALUES ('m01', '2024-05-01', 'county', t1);
+			WHEN 'award.description upd' THEN
+				UPDATE pointsys.award SET description = t1 WHERE member_id = 'm01' AND month = '2024-01-01' AND kind = 'county';
+			WHEN 'mentoring.note ins' THEN
+				INSERT INTO pointsys.mentoring (member_id, year, mentor_id, note) VALUES ('m13', 2024, 'm01', t1);
+			WHEN 'mentoring.note upd' THEN
+				UPDATE pointsys.mentoring SET note = t1 WHERE member_id = 'm13' AND year = 2024;
+			WHEN 'sanction.note ins' THEN
+				INSERT INTO pointsys.sanction (member_id, kind, effective_on, note) VALUES ('m01', 'warning', '2024-02-01', t1);
+			WHEN 'sanction.note upd' THEN
+				UPDATE pointsys.sanction SET note = t1 WHERE member_id = 'm14';
+			WHEN 'branch.name ins' THEN
+				INSERT INTO pointsys.branch VALUES ('bz', t1);
+			WHEN 'branch.name upd' THEN
+				UPDATE pointsys.branch SET name = t1 WHERE branch_id = 'b3';
+			WHEN 'member.name ins' THEN
+				INSERT INTO pointsys.member (member_id, name, branch_id) VALUES ('mz', t1, 'b3');
+			WHEN 'member.name upd' THEN
+				UPDATE pointsys.member SET name = t1 WHERE member_id = 'm03';
+			WHEN 'category.title ins' THEN
+				INSERT INTO pointsys.category (category, title, cap) VALUES ('fz', t1, 5);
+			WHEN 'category.title upd' THEN
+				UPDATE pointsys.category SET title = t1 WHERE category = 'study';
+			WHEN 'item.title ins' THEN
+				INSERT INTO pointsys.item (item, category, title, max_points, step) VALUES ('fz_item', 'study', t1, 1, 0.5);
+			WHEN 'item.title upd' THEN
+				UPDATE pointsys.item SET title = t1 WHERE item = 'fuzz_item';
+			WHEN 'award_kind.title ins' THEN
+				INSERT INTO pointsys.award_kind (kind, title, points) VALUES ('fz_kind', t1, 1);
+			ELSE
+				UPDATE pointsys.award_kind SET title = t1 WHERE kind = 'county';
+			END CASE;
+
 		WHEN 'member' THEN
 			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			IF op = 'upd' THEN
 				UPDATE pointsys.member SET
 					joined_on = CASE WHEN msk & 1 <> 0 THEN d1 ELSE joined_on END,
@@ -1499,8 +1729,7 @@ BEGIN
 
 		WHEN 'rulebook' THEN
 			t1 := a[3]; t2 := a[4]; n1 := a[5]::numeric; n2 := a[6]::numeric; t3 := a[7]; msk := a[8]::int;
-			stage := call_stage(a[2]);
-			PERFORM as_role(a[2]);
+			stage := as_role(a[2]);
 			CASE op
 			WHEN 'item_upd' THEN
 				UPDATE pointsys.item SET
@@ -1574,7 +1803,7 @@ BEGIN
 	END IF;
 	IF expect IS NOT NULL AND stage LIKE 'call%'
 	   AND NOT (state = ANY (string_to_array(expect, '|'))
-				AND (state <> '00000' OR expect_r IS NOT DISTINCT FROM got_r OR p_target IN ('score', 'evaluation', 'sanction'))) THEN
+				AND (state <> '00000' OR expect_r IS NOT DISTINCT FROM got_r OR p_target IN ('score', 'evaluation', 'sanction', 'text_length'))) THEN
 		message := format('expected %s%s, got %s: %s', expect,
 						  CASE WHEN expect = '00000' THEN ' ' || coalesce(quote_literal(expect_r), 'NULL') ELSE '' END,
 						  state, coalesce(message, 'NULL'));
@@ -1587,11 +1816,12 @@ END $$;
 -- subtransaction (the error or PZOK0 that ends it switches back)
 CREATE FUNCTION call_stage(who text) RETURNS text LANGUAGE sql IMMUTABLE AS
 	$$SELECT CASE who WHEN 'super' THEN 'call' ELSE 'call:' || who END$$;
-CREATE FUNCTION as_role(who text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION as_role(who text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	IF who <> 'super' THEN
 		PERFORM set_config('role', 'fuzz_' || who, true);
 	END IF;
+	RETURN call_stage(who);
 END $$;
 GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody;
 
