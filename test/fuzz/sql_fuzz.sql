@@ -1669,6 +1669,11 @@ BEGIN
 			IF a[1] = 'mentoring.note' AND a[3] = 'upd' THEN
 				INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('m13', 2024, 'm01');
 			END IF;
+			-- an award in a quarter that records (m01's January is in b1's
+			-- verified 2024-Q1)
+			IF a[1] = 'award.description' AND a[3] = 'upd' THEN
+				INSERT INTO pointsys.award (member_id, month, kind) VALUES ('m01', '2024-05-01', 'county');
+			END IF;
 			expect := CASE WHEN a[2] = 'nobody' OR (a[2] = 'recorder' AND a[1] NOT IN ('score.note', 'award.description', 'mentoring.note'))
 							 THEN '42501'
 						   WHEN length(t1) <= CASE WHEN a[1] LIKE '%.name' OR a[1] LIKE '%.title' THEN 100 ELSE 500 END THEN '00000'
@@ -1682,7 +1687,7 @@ BEGIN
 			WHEN 'award.description ins' THEN
 				INSERT INTO pointsys.award (member_id, month, kind, description) VALUES ('m01', '2024-05-01', 'county', t1);
 			WHEN 'award.description upd' THEN
-				UPDATE pointsys.award SET description = t1 WHERE member_id = 'm01' AND month = '2024-01-01' AND kind = 'county';
+				UPDATE pointsys.award SET description = t1 WHERE member_id = 'm01' AND month = '2024-05-01' AND kind = 'county';
 			WHEN 'mentoring.note ins' THEN
 				INSERT INTO pointsys.mentoring (member_id, year, mentor_id, note) VALUES ('m13', 2024, 'm01', t1);
 			WHEN 'mentoring.note upd' THEN
