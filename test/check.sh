@@ -112,6 +112,8 @@ step() {
 	fi
 }
 
+# the version, written once in pointsys.control, everywhere else (doc/releasing.md)
+step "version (test/version_check.sh)" bash test/version_check.sh
 # every message of src/*.c has its Chinese translation (po/zh_CN.po)
 step "message catalog (make po-check)" pg_make po-check
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
