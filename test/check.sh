@@ -14,6 +14,8 @@
 #     inside a real server)
 #   - pg_regress + isolation against the ASan/UBSan build (test/sanitize.sh)
 #     and under Valgrind (test/valgrind.sh)
+#   - the version against pointsys.control (test/version_check.sh), the
+#     documents' blocks (test/docs.sh)
 #   - the printable sheets printed by headless Chromium (test/sheets.sh)
 #   - concurrency under load (test/soak/run.sh for SOAK_SECONDS)
 #   - the benchmark at smoke size (BENCH_SMOKE=1 test/bench/run.sh)
@@ -112,6 +114,10 @@ step() {
 	fi
 }
 
+# the version, written once in pointsys.control, everywhere else (doc/releasing.md)
+step "version (test/version_check.sh)" bash test/version_check.sh
+# every SQL block and shell command of README.md and doc/*.md runs or is marked (doc/testing.md)
+step "documents (test/docs.sh)" bash test/docs.sh
 # every message of src/*.c has its Chinese translation (po/zh_CN.po)
 step "message catalog (make po-check)" pg_make po-check
 step "lint (test/lint.sh)" bash test/lint.sh

@@ -8,7 +8,7 @@
 #      (debian/: dh with the pgxs_loop addon, pg_buildext, debian/pgversions)
 #      and runs lintian on it: any error fails;
 #   2. builds the previous release's package the same way, from its commit
-#      (PREVIOUS_COMMIT, release 1.3) with this tree's debian/ directory;
+#      (PREVIOUS_COMMIT, release 1.4) with this tree's debian/ directory;
 #   3. makes a clean Debian 12 root (debootstrap --variant=minbase, from
 #      the archive apt uses here; cached in $POINTSYS_ROOTS/bookworm-base
 #      and copied afresh for each run), and in it, through chroot:
@@ -33,7 +33,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/roots.sh"
 
 ROOTS=${POINTSYS_ROOTS:-/var/tmp/pointsys-roots}
-PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-a265529}
+PREVIOUS_COMMIT=${PREVIOUS_COMMIT:-34d2cca}
 # the git repository that holds the previous release (check.sh runs this
 # script in a copy of the tree without .git)
 GIT=${POINTSYS_GIT:-$ROOT}

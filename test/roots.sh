@@ -16,7 +16,7 @@ apt_mirror() {
 		cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
 			awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }'
 	} | grep -E '/debian/?$' | grep -v security | head -n 1 || true)
-	echo "${uri:-http://deb.debian.org/debian}"
+	echo "${uri:-}"
 }
 
 # --- mounts, always undone on exit -----------------------------------------

@@ -29,8 +29,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/private_server.sh"
 
 require_root
+# file: the PNGs' size (a minimal Debian has no file command)
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc \
-	chromium fonts-noto-cjk poppler-utils
+	chromium fonts-noto-cjk poppler-utils file
 start_work
 copy_tree "$ROOT"
 
