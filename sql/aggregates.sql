@@ -3,9 +3,8 @@
 -- their rounding stages, missing months, misuse, window use, parallel
 -- (partial + combine) plans, and their state types
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-
-\i test/data/try.sql
 
 --
 -- The rounding stages (doc/contract.md §1): months 85.5, 85, 85 | 85.5, 85, 85 |

@@ -2,16 +2,15 @@
 -- grade: the pointsys.grade type (格次): input, output and its language,
 -- operators, sorting, grouping, min/max, indexes, joins, binary form, casts
 --
+\i test/data/fixture.sql
 
--- Set before the module is loaded (this is a new session): the setting
+-- Set before the module is loaded (the fixture ends in a new session): the setting
 -- must still apply once the first grade is read
 SET pointsys.language = 'en';
 SELECT '良好'::pointsys.grade AS good_in_english;
 SHOW pointsys.language;
 RESET pointsys.language;
 SELECT 'good'::pointsys.grade AS good_in_chinese;
-
-\i test/data/try.sql
 
 --
 -- Input: Chinese labels, English words in any case, blanks around

@@ -2,17 +2,12 @@
 -- process_roles: the seven steps, the three roles, row-level security and
 -- the audit trail (doc/contract.md §4), with regress_ roles
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
-\i test/data/try.sql
-
-CREATE ROLE regress_alice LOGIN;   -- recorder of branch pa
-CREATE ROLE regress_bob LOGIN;     -- recorder of branch pb
-CREATE ROLE regress_boss LOGIN;    -- the bureau party group
-CREATE ROLE regress_report LOGIN;  -- a reporting tool
-GRANT pointsys_recorder TO regress_alice, regress_bob;
-GRANT pointsys_admin TO regress_boss;
-GRANT pointsys_reader TO regress_report;
+-- the fixture's roles: regress_alice and regress_bob (pointsys_recorder) for
+-- branches pa and pb, regress_boss (pointsys_admin) the bureau party group,
+-- regress_report (pointsys_reader) a reporting tool
 
 INSERT INTO branch VALUES ('pa', '甲支部'), ('pb', '乙支部');
 INSERT INTO member VALUES ('pa1', '甲一', 'pa'), ('pa2', '甲二', 'pa'), ('pb1', '乙一', 'pb');
@@ -210,4 +205,3 @@ $$;
 SELECT t AS audited_table, pg_temp.as_to_jsonb(t)
 FROM unnest(ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member',
                   'period', 'recorder', 'item', 'category', 'award_kind', 'setting']) AS t;
-DROP ROLE regress_alice, regress_bob, regress_boss, regress_report;
