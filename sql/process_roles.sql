@@ -171,6 +171,11 @@ SELECT pg_temp.try($$UPDATE pointsys.audit_log SET reason = 'x'$$);
 SELECT pg_temp.try($$DELETE FROM pointsys.audit_log$$);
 SELECT pg_temp.try($$TRUNCATE pointsys.audit_log$$);
 
+-- a sanction and an evaluation, audited like the rest (every ledger table
+-- has rows now)
+INSERT INTO sanction (member_id, kind, effective_on) VALUES ('pb1', 'warning', '2024-01-01');
+INSERT INTO evaluation VALUES ('pb1', 2024, 90);
+
 -- DROP EXTENSION does not take the ledger with it
 SELECT pg_temp.try($$DROP EXTENSION pointsys$$);
 SELECT pg_temp.try($$DROP SCHEMA pointsys CASCADE$$);
@@ -181,12 +186,18 @@ DELETE FROM period WHERE branch_id IN ('pa', 'pb');
 RESET pointsys.reason;
 DELETE FROM award WHERE member_id LIKE 'p%';
 DELETE FROM score WHERE member_id LIKE 'p%';
+DELETE FROM sanction WHERE member_id LIKE 'p%';
+DELETE FROM evaluation WHERE member_id LIKE 'p%';
 DELETE FROM recorder WHERE branch_id IN ('pa', 'pb');
 DELETE FROM member WHERE member_id LIKE 'p%';
 DELETE FROM branch WHERE branch_id IN ('pa', 'pb');
 DELETE FROM setting WHERE name = 'publicity_days';
 INSERT INTO category VALUES ('pc', '临时类别 a category for a moment', 12.50);
 UPDATE category SET cap = 10 WHERE category = 'pc';
+INSERT INTO item VALUES ('pc_item', 'pc', '临时项目 an item for a moment', 4, 0.5);
+INSERT INTO award_kind VALUES ('pc_kind', '临时奖励 an award kind for a moment', 1);
+DELETE FROM award_kind WHERE kind = 'pc_kind';
+DELETE FROM item WHERE item = 'pc_item';
 DELETE FROM category WHERE category = 'pc';
 
 -- every row in the audit trail is written exactly as to_jsonb writes it
