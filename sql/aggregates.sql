@@ -3,9 +3,8 @@
 -- their rounding stages, missing months, misuse, window use, parallel
 -- (partial + combine) plans, and their state types
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-
-\i test/data/try.sql
 
 --
 -- The rounding stages (doc/contract.md §1): months 85.5, 85, 85 | 85.5, 85, 85 |
@@ -130,13 +129,11 @@ BEGIN
 END
 $$;
 
-CREATE TEMP TABLE serial_quarters AS
-SELECT member, extract(year FROM month) AS year, extract(quarter FROM month) AS quarter,
-       quarter_avg(total) AS score
-FROM ledger_totals GROUP BY 1, 2, 3;
-CREATE TEMP TABLE serial_years AS
-SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment
-FROM ledger_totals GROUP BY 1, 2;
+-- the two groupings (psql variables: the same query serial, then parallel)
+\set by_quarter 'SELECT member, extract(year FROM month) AS year, extract(quarter FROM month) AS quarter, quarter_avg(total) AS score FROM ledger_totals GROUP BY 1, 2, 3'
+\set by_year 'SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment FROM ledger_totals GROUP BY 1, 2'
+CREATE TEMP TABLE serial_quarters AS :by_quarter;
+CREATE TEMP TABLE serial_years AS :by_year;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -145,31 +142,17 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 SET enable_hashagg = off;
 
-EXPLAIN (COSTS OFF)
-SELECT member, extract(year FROM month) AS year, extract(quarter FROM month) AS quarter,
-       quarter_avg(total) AS score
-FROM ledger_totals GROUP BY 1, 2, 3;
-CREATE TEMP TABLE parallel_quarters AS
-SELECT member, extract(year FROM month) AS year, extract(quarter FROM month) AS quarter,
-       quarter_avg(total) AS score
-FROM ledger_totals GROUP BY 1, 2, 3;
+EXPLAIN (COSTS OFF) :by_quarter;
+CREATE TEMP TABLE parallel_quarters AS :by_quarter;
 
-EXPLAIN (COSTS OFF)
-SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment
-FROM ledger_totals GROUP BY 1, 2;
-CREATE TEMP TABLE parallel_years AS
-SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment
-FROM ledger_totals GROUP BY 1, 2;
+EXPLAIN (COSTS OFF) :by_year;
+CREATE TEMP TABLE parallel_years AS :by_year;
 
 -- with hash aggregation too
 RESET enable_hashagg;
 SET enable_sort = off;
-EXPLAIN (COSTS OFF)
-SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment
-FROM ledger_totals GROUP BY 1, 2;
-CREATE TEMP TABLE parallel_years_hashed AS
-SELECT member, extract(year FROM month) AS year, annual_assessment(month, total) AS assessment
-FROM ledger_totals GROUP BY 1, 2;
+EXPLAIN (COSTS OFF) :by_year;
+CREATE TEMP TABLE parallel_years_hashed AS :by_year;
 RESET enable_sort;
 
 -- workers really run the partial aggregates

@@ -3,7 +3,7 @@
 -- bureaus (issue 13; test/t/006_federation.pl federates three bureaus and
 -- reads the pushed-down SQL from EXPLAIN VERBOSE).
 --
-\i test/data/try.sql
+\i test/data/fixture.sql
 
 -- quarter_of(date): the quarter of every month, at both ends of each month
 SELECT m AS month, pointsys.quarter_of(make_date(2024, m, 1)) AS first_day,
@@ -46,11 +46,14 @@ WHERE p.oid IN ('pointsys.year_of(date)'::regprocedure, 'pointsys.quarter_of(dat
                 'pointsys.annual_assessment_finalfn(pointsys.year_state)'::regprocedure)
 ORDER BY p.oid::regprocedure::text;
 
--- Node identities (ids unique across bureaus).  install and security (which
--- re-creates the extension) set node 1: every award, sanction and audit id
--- of these tests is node 1's
+-- Node identities (ids unique across bureaus).  The fixture sets node 1:
+-- every award, sanction and audit id given out here is node 1's
 SELECT pointsys.node_of(1), pointsys.node_of(1099511627775), pointsys.node_of(1099511627776),
        pointsys.node_of(9223372036854775807);
+INSERT INTO pointsys.branch VALUES ('ca', '城市支部');
+INSERT INTO pointsys.member VALUES ('ca1', '甲', 'ca');
+INSERT INTO pointsys.award (member_id, month, kind) VALUES ('ca1', '2024-01-01', 'county');
+INSERT INTO pointsys.sanction (member_id, kind, effective_on) VALUES ('ca1', 'warning', '2024-01-01');
 SELECT 'award' AS ids, count(*) > 0 AS given_out, bool_and(pointsys.node_of(award_id) = 1) AS node_1 FROM pointsys.award
 UNION ALL SELECT 'sanction', count(*) > 0, bool_and(pointsys.node_of(sanction_id) = 1) FROM pointsys.sanction
 UNION ALL SELECT 'audit', count(*) > 0, bool_and(pointsys.node_of(audit_id) = 1) FROM pointsys.audit;

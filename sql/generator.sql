@@ -1,6 +1,7 @@
 --
 -- generator: test/data/generate.sql still runs and gives what it promises
 --
+\i test/data/fixture.sql
 \set members 100
 \set branches 3
 \set years 2

@@ -3,11 +3,11 @@
 -- all or nothing under every write rule and the recorder's row-level
 -- security, and the dry run that lists every bad row without writing.
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-\i test/data/try.sql
 
-CREATE ROLE regress_sheet LOGIN;
-GRANT pointsys_recorder TO regress_sheet;
+-- the fixture's roles: regress_sheet (pointsys_recorder) for branch ia,
+-- regress_sheet_reader (pointsys_reader)
 INSERT INTO branch VALUES ('ia', '导入支部'), ('ib', '别的支部');
 INSERT INTO member VALUES ('ia1', '甲', 'ia', NULL), ('ia2', '乙', 'ia', '2024-05-15'), ('ib1', '丙', 'ib', NULL);
 INSERT INTO recorder VALUES ('ia', 'regress_sheet', '2024-01-05');
@@ -60,8 +60,6 @@ SELECT member_id, month, kind, description FROM award WHERE member_id LIKE 'ia%'
 SELECT pg_temp.try($$SELECT * FROM pointsys.import_scores('{"member_id": "ia1"}')$$);
 RESET ROLE;
 -- a reader may not import
-CREATE ROLE regress_sheet_reader LOGIN;
-GRANT pointsys_reader TO regress_sheet_reader;
 SET ROLE regress_sheet_reader;
 SELECT pg_temp.try($$SELECT * FROM pointsys.import_scores('[]')$$);
 RESET ROLE;
@@ -71,4 +69,3 @@ DELETE FROM score WHERE member_id LIKE 'ia%';
 DELETE FROM recorder WHERE branch_id IN ('ia', 'ib');
 DELETE FROM member WHERE member_id IN ('ia1', 'ia2', 'ib1');
 DELETE FROM branch WHERE branch_id IN ('ia', 'ib');
-DROP ROLE regress_sheet, regress_sheet_reader;

@@ -1,12 +1,9 @@
 --
 -- install: CREATE EXTENSION, the objects it creates, their comments and
--- markings.  Runs first; the later tests use the extension installed here.
+-- markings.  The fixture has just run CREATE EXTENSION pointsys (and fixed
+-- the node identity that it picks at random: test/data/fixture.sql).
 --
-CREATE EXTENSION pointsys;
--- CREATE EXTENSION picks a random node identity (the high bits of award,
--- sanction and audit ids); the tests fix it, so that ids they print do not
--- change from run to run
-SELECT pointsys.set_node(1);
+\i test/data/fixture.sql
 
 SELECT extname, extversion, extrelocatable, extnamespace::regnamespace AS schema
 FROM pg_extension WHERE extname = 'pointsys';
@@ -113,6 +110,7 @@ WHERE opc.opcintype = 'pointsys.grade'::regtype
 ORDER BY 1;
 
 -- The setting is registered (with its allowed values) once the module is
--- loaded, which CREATE EXTENSION did in this session
+-- loaded (the fixture's CREATE EXTENSION loaded it in the session before)
+LOAD 'pointsys';
 SELECT name, setting, vartype, context, enumvals
 FROM pg_settings WHERE name LIKE 'pointsys.%' ORDER BY name;

@@ -3,6 +3,7 @@
 -- bureau (test/data/sample_bureau.sql), checked against figures worked out
 -- by hand and against an independent recomputation in plain SQL
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 \set ON_ERROR_STOP on
 \i test/data/sample_bureau.sql

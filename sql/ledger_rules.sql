@@ -2,9 +2,8 @@
 -- ledger_rules: the write rules of the ledger (doc/contract.md §3) and the consistency
 -- of rulebook and member edits, each refusal with its SQLSTATE
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-
-\i test/data/try.sql
 
 INSERT INTO branch VALUES ('rb1', '规则支部');
 INSERT INTO member VALUES

@@ -4,8 +4,8 @@
 -- domain pointsys-<major>); otherwise they are English.  (The test scripts
 -- generate the zh_CN.UTF-8 locale: test/lib.sh, ensure_zh_locale.)
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-\i test/data/try.sql
 
 INSERT INTO branch VALUES ('ma', '消息支部');
 INSERT INTO member VALUES ('ma1', '甲', 'ma', '2024-05-15', NULL);

@@ -7,17 +7,12 @@
 -- pointsys's; pointsys.reason has a limit.  (test/t/003_red_team.pl logs
 -- in as each role and tries the attacks themselves.)
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
-\i test/data/try.sql
-
-CREATE ROLE regress_nobody;                 -- no pointsys role at all
-CREATE ROLE regress_rec_a;                  -- recorder of branch oa
-CREATE ROLE regress_boss;
-CREATE ROLE regress_report;
-GRANT pointsys_recorder TO regress_rec_a;
-GRANT pointsys_admin TO regress_boss;
-GRANT pointsys_reader TO regress_report;
+-- the fixture's roles: regress_nobody (no pointsys role at all),
+-- regress_rec_a (pointsys_recorder) for branch oa, regress_boss
+-- (pointsys_admin), regress_report (pointsys_reader)
 
 -- 1. What each role may execute.  The public interface, and nothing that
 -- only PostgreSQL calls (trigger and event-trigger functions, aggregate
@@ -245,4 +240,3 @@ DELETE FROM score WHERE member_id LIKE 'o%';
 DELETE FROM recorder WHERE branch_id IN ('oa', 'ob');
 DELETE FROM member WHERE member_id LIKE 'o%';
 DELETE FROM branch WHERE branch_id IN ('oa', 'ob');
-DROP ROLE regress_nobody, regress_rec_a, regress_boss, regress_report;

@@ -4,17 +4,12 @@
 -- needed, printable sheets; refusals as the real roles.  Year 2019, which
 -- no other test uses, so that the bureau ranks below are this file's.
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
-\i test/data/try.sql
-
-CREATE ROLE regress_wa_rec LOGIN;    -- recorder of branch wa
-CREATE ROLE regress_wb_rec LOGIN;    -- recorder of branch wb
-CREATE ROLE regress_w_admin LOGIN;   -- the bureau party group
-CREATE ROLE regress_w_reader LOGIN;  -- a reporting tool
-GRANT pointsys_recorder TO regress_wa_rec, regress_wb_rec;
-GRANT pointsys_admin TO regress_w_admin;
-GRANT pointsys_reader TO regress_w_reader;
+-- the fixture's roles: regress_wa_rec and regress_wb_rec (pointsys_recorder)
+-- for branches wa and wb, regress_w_admin (pointsys_admin) the bureau party
+-- group, regress_w_reader (pointsys_reader) a reporting tool
 
 INSERT INTO branch VALUES ('wa', '文书甲支部'), ('wb', '文书乙支部');
 INSERT INTO member (member_id, name, branch_id, joined_on) VALUES
@@ -242,10 +237,6 @@ SELECT pg_temp.try($$INSERT INTO pointsys.mentoring (member_id, year, mentor_id)
 SELECT pg_temp.try($$INSERT INTO pointsys.setting VALUES ('mentees_per_mentor', 3)$$);
 RESET ROLE;
 
--- clean up: the ledger rows of 2019 stay (audited); the settings and the roles go
+-- clean up: the ledger rows of 2019 stay (audited); the settings and the recorders go
 DELETE FROM setting;
-REVOKE pointsys_recorder FROM regress_wa_rec, regress_wb_rec;
-REVOKE pointsys_admin FROM regress_w_admin;
-REVOKE pointsys_reader FROM regress_w_reader;
 DELETE FROM recorder WHERE role_name IN ('regress_wa_rec', 'regress_wb_rec');
-DROP ROLE regress_wa_rec, regress_wb_rec, regress_w_admin, regress_w_reader;

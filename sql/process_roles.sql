@@ -2,17 +2,12 @@
 -- process_roles: the seven steps, the three roles, row-level security and
 -- the audit trail (doc/contract.md §4), with regress_ roles
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
-\i test/data/try.sql
-
-CREATE ROLE regress_alice LOGIN;   -- recorder of branch pa
-CREATE ROLE regress_bob LOGIN;     -- recorder of branch pb
-CREATE ROLE regress_boss LOGIN;    -- the bureau party group
-CREATE ROLE regress_report LOGIN;  -- a reporting tool
-GRANT pointsys_recorder TO regress_alice, regress_bob;
-GRANT pointsys_admin TO regress_boss;
-GRANT pointsys_reader TO regress_report;
+-- the fixture's roles: regress_alice and regress_bob (pointsys_recorder) for
+-- branches pa and pb, regress_boss (pointsys_admin) the bureau party group,
+-- regress_report (pointsys_reader) a reporting tool
 
 INSERT INTO branch VALUES ('pa', '甲支部'), ('pb', '乙支部');
 INSERT INTO member VALUES ('pa1', '甲一', 'pa'), ('pa2', '甲二', 'pa'), ('pb1', '乙一', 'pb');
@@ -176,6 +171,11 @@ SELECT pg_temp.try($$UPDATE pointsys.audit_log SET reason = 'x'$$);
 SELECT pg_temp.try($$DELETE FROM pointsys.audit_log$$);
 SELECT pg_temp.try($$TRUNCATE pointsys.audit_log$$);
 
+-- a sanction and an evaluation, audited like the rest (every ledger table
+-- has rows now)
+INSERT INTO sanction (member_id, kind, effective_on) VALUES ('pb1', 'warning', '2024-01-01');
+INSERT INTO evaluation VALUES ('pb1', 2024, 90);
+
 -- DROP EXTENSION does not take the ledger with it
 SELECT pg_temp.try($$DROP EXTENSION pointsys$$);
 SELECT pg_temp.try($$DROP SCHEMA pointsys CASCADE$$);
@@ -186,12 +186,18 @@ DELETE FROM period WHERE branch_id IN ('pa', 'pb');
 RESET pointsys.reason;
 DELETE FROM award WHERE member_id LIKE 'p%';
 DELETE FROM score WHERE member_id LIKE 'p%';
+DELETE FROM sanction WHERE member_id LIKE 'p%';
+DELETE FROM evaluation WHERE member_id LIKE 'p%';
 DELETE FROM recorder WHERE branch_id IN ('pa', 'pb');
 DELETE FROM member WHERE member_id LIKE 'p%';
 DELETE FROM branch WHERE branch_id IN ('pa', 'pb');
 DELETE FROM setting WHERE name = 'publicity_days';
 INSERT INTO category VALUES ('pc', '临时类别 a category for a moment', 12.50);
 UPDATE category SET cap = 10 WHERE category = 'pc';
+INSERT INTO item VALUES ('pc_item', 'pc', '临时项目 an item for a moment', 4, 0.5);
+INSERT INTO award_kind VALUES ('pc_kind', '临时奖励 an award kind for a moment', 1);
+DELETE FROM award_kind WHERE kind = 'pc_kind';
+DELETE FROM item WHERE item = 'pc_item';
 DELETE FROM category WHERE category = 'pc';
 
 -- every row in the audit trail is written exactly as to_jsonb writes it
@@ -210,4 +216,3 @@ $$;
 SELECT t AS audited_table, pg_temp.as_to_jsonb(t)
 FROM unnest(ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member',
                   'period', 'recorder', 'item', 'category', 'award_kind', 'setting']) AS t;
-DROP ROLE regress_alice, regress_bob, regress_boss, regress_report;

@@ -6,6 +6,7 @@
 -- refused.  refusal(statement) shows SQLSTATE, table.column, constraint,
 -- message and detail of the statement's error, or 'ok'.
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
 CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -28,10 +29,8 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
-CREATE ROLE regress_clerk LOGIN;     -- recorder of branch fa
-CREATE ROLE regress_bureau LOGIN;    -- pointsys_admin
-GRANT pointsys_recorder TO regress_clerk;
-GRANT pointsys_admin TO regress_bureau;
+-- the fixture's roles: regress_clerk (pointsys_recorder) for branch fa,
+-- regress_bureau (pointsys_admin)
 INSERT INTO branch VALUES ('fa', '表单支部'), ('fb', '另一支部');
 INSERT INTO member VALUES
     ('f01', '甲', 'fa', NULL, NULL),
@@ -181,4 +180,3 @@ DELETE FROM sanction WHERE member_id LIKE 'f%';
 DELETE FROM recorder WHERE branch_id IN ('fa', 'fb');
 DELETE FROM member WHERE member_id IN ('f01', 'f02', 'f03', 'g01');
 DELETE FROM branch WHERE branch_id IN ('fa', 'fb');
-DROP ROLE regress_clerk, regress_bureau;

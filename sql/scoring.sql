@@ -3,9 +3,8 @@
 -- annual_grade, quarter_avg(m1, m2, m3), is_veto_sanction, eligibility --
 -- at every boundary, with every kind of bad argument and its SQLSTATE
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
-
-\i test/data/try.sql
 
 --
 -- grade_of(total): ≥ 90 优秀, ≥ 80 良好, ≥ 60 合格, else 不合格, on the total

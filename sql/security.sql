@@ -7,8 +7,9 @@
 -- call them or bind to them.  Then: a schema "pointsys" created beforehand
 -- by another role makes CREATE EXTENSION fail.
 --
--- Runs last: drops and re-creates the extension.
+-- Drops and re-creates the extension (each test's fixture makes its own).
 --
+\i test/data/fixture.sql
 DROP EXTENSION pointsys;
 SELECT current_database() AS datname \gset
 
@@ -49,7 +50,7 @@ DROP SCHEMA pointsys CASCADE;
 -- install with the traps in place and public ahead of pg_catalog
 SET search_path = public, pg_catalog;
 CREATE EXTENSION pointsys;
-SELECT pointsys.set_node(1);    -- as install.sql: ids the later tests print stay the same
+SELECT pointsys.set_node(1);    -- as test/data/fixture.sql: the ids printed stay the same
 RESET search_path;
 SELECT extname, extversion, extnamespace::regnamespace, extowner::regrole
 FROM pg_extension WHERE extname = 'pointsys';

@@ -7,17 +7,12 @@
 -- stay in step; the reports list each month under its own branch.  Year
 -- 2017, which no other test uses.
 --
+\i test/data/fixture.sql
 SET search_path = pointsys, public;
 
-\i test/data/try.sql
-
-CREATE ROLE regress_ta_rec LOGIN;    -- recorder of branch ta
-CREATE ROLE regress_tb_rec LOGIN;    -- recorder of branch tb
-CREATE ROLE regress_t_admin LOGIN;   -- the bureau party group
-CREATE ROLE regress_t_reader LOGIN;  -- a reporting tool
-GRANT pointsys_recorder TO regress_ta_rec, regress_tb_rec;
-GRANT pointsys_admin TO regress_t_admin;
-GRANT pointsys_reader TO regress_t_reader;
+-- the fixture's roles: regress_ta_rec and regress_tb_rec (pointsys_recorder)
+-- for branches ta and tb, regress_t_admin (pointsys_admin) the bureau party
+-- group, regress_t_reader (pointsys_reader) a reporting tool
 
 INSERT INTO branch VALUES ('ta', '转接甲支部'), ('tb', '转接乙支部');
 INSERT INTO member (member_id, name, branch_id, joined_on) VALUES
@@ -258,9 +253,5 @@ SELECT table_name, action, actor, acting_as, count(*) FROM audit
 WHERE table_name IN ('member', 'membership') AND coalesce(new_row, old_row) ->> 'member_id' = 'tc9'
 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2;
 
--- clean up: the ledger rows of 2017 stay (audited); the roles go
-REVOKE pointsys_recorder FROM regress_ta_rec, regress_tb_rec;
-REVOKE pointsys_admin FROM regress_t_admin;
-REVOKE pointsys_reader FROM regress_t_reader;
+-- clean up: the ledger rows of 2017 stay (audited); the recorders go
 DELETE FROM recorder WHERE role_name IN ('regress_ta_rec', 'regress_tb_rec');
-DROP ROLE regress_ta_rec, regress_tb_rec, regress_t_admin, regress_t_reader;

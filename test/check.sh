@@ -121,6 +121,7 @@ step "documents (test/docs.sh)" bash test/docs.sh
 # every message of src/*.c has its Chinese translation (po/zh_CN.po)
 step "message catalog (make po-check)" pg_make po-check
 step "lint (test/lint.sh)" bash test/lint.sh
+step "pg_regress tests alone and in reverse order (test/regress_alone.sh)" bash test/regress_alone.sh
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
 # the server-side C (input, receive, scoring functions, aggregates, triggers)
 # fuzzed from SQL inside a real server

@@ -64,6 +64,23 @@ jit = off"
 	CLUSTER_UP=1
 }
 
+# private_checked_cluster: as root, $ROOT copied to $WORK/tree, built with
+# assertions and warnings as errors, installed privately and a throwaway
+# cluster started on it (test/quick.sh, test/regress_alone.sh)
+private_checked_cluster() {
+	require_root
+	ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc
+	ensure_zh_locale
+	start_work
+	copy_tree "$ROOT"
+	pg_make -j"$(nproc)" with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" \
+		COPT="-Wall -Wextra -Werror -Wno-unused-parameter" >"$WORK/build.log" 2>&1 ||
+		{ cat "$WORK/build.log"; die "the build failed"; }
+	private_install
+	chown -R "$PG_USER:" "$WORK/tree"
+	start_private_cluster "$PRIVATE_POSTGRES"
+}
+
 # The text of /proc/self/maps of a backend that has loaded pointsys, so that
 # a script can check which runtime and which pointsys.so the server really uses
 backend_maps() {

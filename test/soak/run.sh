@@ -15,7 +15,8 @@
 #                quarters, try another branch, try bad points.
 #   soak_admin   reopens quarters with a reason, verifies filed ones and
 #                corrects scores in any branch.
-# The pgbench scripts (test/soak/*.sql) call helpers (test/soak/setup.sql)
+# The pgbench scripts (test/soak/recorder.sql, test/soak/bureau.sql: each
+# transaction one kind of write, by weight) call helpers (test/soak/setup.sql)
 # that catch only the refusals the rules allow there (55000 quarter not
 # recording, 23505, 40001 in REPEATABLE READ, 42501 for another branch or
 # a recorder's filed → verified, 22003/23514 for bad points) and count
@@ -48,11 +49,6 @@ SOAK_SEED=${SOAK_SEED:-1}
 SOAK_CHECK_TIMEOUT=${SOAK_CHECK_TIMEOUT:-1200}
 BRANCHES=8
 WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter"
-
-# Recorder and bureau workloads: script@weight
-RECORDER_SCRIPTS=(rec_insert.sql@35 rec_correct.sql@30 rec_delete.sql@15 rec_award.sql@10
-	rec_advance.sql@2 rec_foreign.sql@4 rec_bad.sql@4)
-ADMIN_SCRIPTS=(admin_reopen.sql@25 admin_verify.sql@15 admin_correct.sql@60)
 
 FAILURES=0
 fail() {
@@ -97,16 +93,6 @@ echo "$(q -c 'SELECT count(*) FROM pointsys.score') scores, $(q -c 'SELECT count
 	"$SLOTS members per branch, $ITEMS items"
 q -c 'VACUUM ANALYZE'
 
-# pgbench_args SCRIPTS...: -f file@weight for each
-pgbench_args() {
-	local s
-	for s in "$@"; do
-		printf -- '-f\n%s/%s\n' "$SOAK" "$s"
-	done
-}
-mapfile -t REC_ARGS < <(pgbench_args "${RECORDER_SCRIPTS[@]}")
-mapfile -t ADMIN_ARGS < <(pgbench_args "${ADMIN_SCRIPTS[@]}")
-
 LOG_OFFSET=$(stat -c %s "$WORK/log/server.log")
 log "soak: $SOAK_SECONDS s"
 declare -A PIDS
@@ -120,9 +106,9 @@ run_pgbench() {
 }
 START=$(date +%s.%N)
 for ((k = 1; k <= BRANCHES; k++)); do
-	run_pgbench "rec$k" --random-seed=$((SOAK_SEED * 1000 + k)) -D own="$k" "${REC_ARGS[@]}"
+	run_pgbench "rec$k" --random-seed=$((SOAK_SEED * 1000 + k)) -D own="$k" -f "$SOAK/recorder.sql"
 done
-run_pgbench soak_admin --random-seed=$((SOAK_SEED * 1000)) "${ADMIN_ARGS[@]}"
+run_pgbench soak_admin --random-seed=$((SOAK_SEED * 1000)) -f "$SOAK/bureau.sql"
 for who in "${!PIDS[@]}"; do
 	rc=0
 	wait "${PIDS[$who]}" || rc=$?

@@ -9,7 +9,8 @@
 -- branch has two recorders racing on it; the even ones work in REPEATABLE
 -- READ, the odd ones in READ COMMITTED.  soak_admin is a pointsys_admin.
 --
--- Schema soak: the helpers the pgbench scripts call (test/soak/*.pgb).
+-- Schema soak: the helpers the pgbench scripts call (test/soak/recorder.sql,
+-- test/soak/bureau.sql).
 -- Each does one kind of write AS ITS CALLER (SECURITY INVOKER: row-level
 -- security applies), catches only the refusals the rules allow in that
 -- situation, and counts the outcome in soak.tally in the same transaction,
@@ -61,10 +62,24 @@ CREATE TABLE soak.tally (
 	PRIMARY KEY (actor, kind, outcome)
 );
 
-CREATE FUNCTION soak.note(kind text, outcome text) RETURNS void
+-- note(kind, outcome): count the outcome, and return it
+CREATE FUNCTION soak.note(kind text, outcome text) RETURNS text
 LANGUAGE sql AS $$
 	INSERT INTO soak.tally VALUES (session_user, kind, outcome, 1)
-	ON CONFLICT (actor, kind, outcome) DO UPDATE SET n = soak.tally.n + 1;
+	ON CONFLICT (actor, kind, outcome) DO UPDATE SET n = soak.tally.n + 1
+	RETURNING outcome;
+$$;
+
+-- by_key(what, rows): the outcome of a write of one key: 'ok' (one row) or
+-- 'miss' (none); more rows raise
+CREATE FUNCTION soak.by_key(what text, nrows bigint) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF nrows > 1 THEN
+		RAISE EXCEPTION 'soak: one % wrote % rows', what, nrows;
+	END IF;
+	RETURN CASE nrows WHEN 1 THEN 'ok' ELSE 'miss' END;
+END
 $$;
 
 CREATE FUNCTION soak.member(branch_no int, n int) RETURNS text
@@ -89,65 +104,46 @@ $$;
 -- READ lost a race).
 CREATE FUNCTION soak.score_insert(b int, r int, mo int, it int, p int) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-	outcome text := 'ok';
 BEGIN
-	BEGIN
-		INSERT INTO pointsys.score (member_id, month, item, points)
-		VALUES (soak.member(b, r), make_date(2024, mo, 1 + p % 28), soak.item(it), soak.points(it, p));
-	EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '23505' OR SQLSTATE '40001' THEN
-		outcome := SQLSTATE;
-	END;
-	PERFORM soak.note('insert', outcome);
-	RETURN outcome;
+	INSERT INTO pointsys.score (member_id, month, item, points)
+	VALUES (soak.member(b, r), make_date(2024, mo, 1 + p % 28), soak.item(it), soak.points(it, p));
+	RETURN soak.note('insert', 'ok');
+EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '23505' OR SQLSTATE '40001' THEN
+	RETURN soak.note('insert', SQLSTATE);
 END
 $$;
 
--- correct: new points for a score, and one time in seven a move to
+-- correct: new points for a score, by a recorder (kind 'correct') or the
+-- bureau ('admin_correct', in any branch: it races the recorders and the
+-- quarters like they do); when it moves, one time in seven a move to
 -- another month (maybe of another quarter: both must be recording)
-CREATE FUNCTION soak.score_correct(b int, r int, mo int, it int, p int) RETURNS text
+CREATE FUNCTION soak.correct(kind text, b int, r int, mo int, it int, p int, moves boolean) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-	outcome text;
 	nrows bigint;
 BEGIN
-	BEGIN
-		UPDATE pointsys.score
-		SET points = soak.points(it, p),
-			month = CASE WHEN p % 7 = 0 THEN make_date(2024, (mo + p) % 12 + 1, 1) ELSE month END
-		WHERE member_id = soak.member(b, r) AND month = make_date(2024, mo, 1) AND item = soak.item(it);
-		GET DIAGNOSTICS nrows = ROW_COUNT;
-		outcome := CASE nrows WHEN 1 THEN 'ok' WHEN 0 THEN 'miss' END;
-	EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '23505' OR SQLSTATE '40001' THEN
-		outcome := SQLSTATE;
-	END;
-	IF outcome IS NULL THEN
-		RAISE EXCEPTION 'soak: one score key updated % rows', nrows;
-	END IF;
-	PERFORM soak.note('correct', outcome);
-	RETURN outcome;
+	UPDATE pointsys.score
+	SET points = soak.points(it, p),
+		month = CASE WHEN moves AND p % 7 = 0 THEN make_date(2024, (mo + p) % 12 + 1, 1) ELSE month END
+	WHERE member_id = soak.member(b, r) AND month = make_date(2024, mo, 1) AND item = soak.item(it);
+	GET DIAGNOSTICS nrows = ROW_COUNT;
+	RETURN soak.note(kind, soak.by_key('score key', nrows));
+EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '23505' OR SQLSTATE '40001' THEN
+	RETURN soak.note(kind, SQLSTATE);
 END
 $$;
 
 CREATE FUNCTION soak.score_delete(b int, r int, mo int, it int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-	outcome text;
 	nrows bigint;
 BEGIN
-	BEGIN
-		DELETE FROM pointsys.score
-		WHERE member_id = soak.member(b, r) AND month = make_date(2024, mo, 1) AND item = soak.item(it);
-		GET DIAGNOSTICS nrows = ROW_COUNT;
-		outcome := CASE nrows WHEN 1 THEN 'ok' WHEN 0 THEN 'miss' END;
-	EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
-		outcome := SQLSTATE;
-	END;
-	IF outcome IS NULL THEN
-		RAISE EXCEPTION 'soak: one score key deleted % rows', nrows;
-	END IF;
-	PERFORM soak.note('delete', outcome);
-	RETURN outcome;
+	DELETE FROM pointsys.score
+	WHERE member_id = soak.member(b, r) AND month = make_date(2024, mo, 1) AND item = soak.item(it);
+	GET DIAGNOSTICS nrows = ROW_COUNT;
+	RETURN soak.note('delete', soak.by_key('score key', nrows));
+EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
+	RETURN soak.note('delete', SQLSTATE);
 END
 $$;
 
@@ -157,29 +153,21 @@ CREATE FUNCTION soak.award(b int, r int, mo int, p int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	what text := CASE WHEN p % 3 = 0 THEN 'award_delete' ELSE 'award_insert' END;
-	outcome text;
 	nrows bigint;
 	m text := soak.member(b, r);
 BEGIN
-	BEGIN
-		IF what = 'award_insert' THEN
-			INSERT INTO pointsys.award (member_id, month, kind)
-			VALUES (m, make_date(2024, mo, 1), (ARRAY['county', 'above_county', 'major_contribution'])[p / 3 % 3 + 1]);
-		ELSE
-			DELETE FROM pointsys.award
-			WHERE award_id = (SELECT min(award_id) FROM pointsys.award a
-							  WHERE a.member_id = m AND a.month = make_date(2024, mo, 1));
-		END IF;
-		GET DIAGNOSTICS nrows = ROW_COUNT;
-		outcome := CASE nrows WHEN 1 THEN 'ok' WHEN 0 THEN 'miss' END;
-	EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
-		outcome := SQLSTATE;
-	END;
-	IF outcome IS NULL THEN
-		RAISE EXCEPTION 'soak: one award id deleted % rows', nrows;
+	IF what = 'award_insert' THEN
+		INSERT INTO pointsys.award (member_id, month, kind)
+		VALUES (m, make_date(2024, mo, 1), (ARRAY['county', 'above_county', 'major_contribution'])[p / 3 % 3 + 1]);
+	ELSE
+		DELETE FROM pointsys.award
+		WHERE award_id = (SELECT min(award_id) FROM pointsys.award a
+						  WHERE a.member_id = m AND a.month = make_date(2024, mo, 1));
 	END IF;
-	PERFORM soak.note(what, outcome);
-	RETURN outcome;
+	GET DIAGNOSTICS nrows = ROW_COUNT;
+	RETURN soak.note(what, soak.by_key('award id', nrows));
+EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
+	RETURN soak.note(what, SQLSTATE);
 END
 $$;
 
@@ -188,22 +176,17 @@ $$;
 -- REPEATABLE READ acted on an old status.
 CREATE FUNCTION soak.advance(b int, q int) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-	outcome text := 'ok';
 BEGIN
-	BEGIN
-		PERFORM pointsys.advance('g' || b, 2024, q);
-	EXCEPTION
-		WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
-			outcome := SQLSTATE;
-		WHEN SQLSTATE '42501' THEN
-			IF SQLERRM NOT LIKE 'only pointsys_admin may move quarter % to verified' THEN
-				RAISE;
-			END IF;
-			outcome := SQLSTATE;
-	END;
-	PERFORM soak.note('advance', outcome);
-	RETURN outcome;
+	PERFORM pointsys.advance('g' || b, 2024, q);
+	RETURN soak.note('advance', 'ok');
+EXCEPTION
+	WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
+		RETURN soak.note('advance', SQLSTATE);
+	WHEN SQLSTATE '42501' THEN
+		IF SQLERRM NOT LIKE 'only pointsys_admin may move quarter % to verified' THEN
+			RAISE;
+		END IF;
+		RETURN soak.note('advance', SQLSTATE);
 END
 $$;
 
@@ -214,7 +197,6 @@ $$;
 CREATE FUNCTION soak.foreign_write(b int, r int, mo int, it int, p int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-	outcome text;
 	m text := soak.member(b, r);
 	nrows bigint;
 BEGIN
@@ -237,17 +219,14 @@ BEGIN
 		VALUES (m, make_date(2024, mo, 1), soak.item(it), soak.points(it, p));
 		RAISE EXCEPTION 'soak: % inserted a score of member % of branch g%', current_user, m, b;
 	EXCEPTION WHEN SQLSTATE '42501' OR SQLSTATE '55000' THEN
-		outcome := SQLSTATE;
+		PERFORM soak.note('foreign_insert', SQLSTATE);
 	END;
-	PERFORM soak.note('foreign_insert', outcome);
 	BEGIN
 		PERFORM pointsys.advance('g' || b, 2024, (mo - 1) / 3 + 1);
 		RAISE EXCEPTION 'soak: % advanced a quarter of branch g%', current_user, b;
 	EXCEPTION WHEN SQLSTATE '42501' THEN
-		outcome := SQLSTATE;
+		RETURN soak.note('foreign_advance', SQLSTATE);
 	END;
-	PERFORM soak.note('foreign_advance', outcome);
-	RETURN outcome;
 END
 $$;
 
@@ -256,7 +235,6 @@ $$;
 CREATE FUNCTION soak.bad_points(b int, r int, mo int, it int, p int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-	outcome text;
 	pts numeric;
 BEGIN
 	SELECT CASE WHEN p % 2 = 0 THEN max_points + step * (1 + p % 3) ELSE soak.points(it, p) + round(step / 2, 2) END
@@ -266,10 +244,8 @@ BEGIN
 		VALUES (soak.member(b, r), make_date(2024, mo, 1), soak.item(it), pts);
 		RAISE EXCEPTION 'soak: % points of item % were accepted', pts, soak.item(it);
 	EXCEPTION WHEN SQLSTATE '22003' OR SQLSTATE '23514' OR SQLSTATE '55000' THEN
-		outcome := SQLSTATE;
+		RETURN soak.note('bad_points', SQLSTATE);
 	END;
-	PERFORM soak.note('bad_points', outcome);
-	RETURN outcome;
 END
 $$;
 
@@ -277,16 +253,13 @@ $$;
 -- back to recording, with a reason.
 CREATE FUNCTION soak.reopen(b int, q int) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-	outcome text := 'noop';
 BEGIN
 	IF EXISTS (SELECT FROM pointsys.period
 			   WHERE branch_id = 'g' || b AND year = 2024 AND quarter = q AND status <> 'recording') THEN
 		PERFORM pointsys.reopen('g' || b, 2024, q, 'soak: the bureau reopens g' || b || ' 2024-Q' || q);
-		outcome := 'ok';
+		RETURN soak.note('reopen', 'ok');
 	END IF;
-	PERFORM soak.note('reopen', outcome);
-	RETURN outcome;
+	RETURN soak.note('reopen', 'noop');
 END
 $$;
 
@@ -295,7 +268,6 @@ $$;
 CREATE FUNCTION soak.verify(b int, q int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-	outcome text := 'noop';
 	status text;
 BEGIN
 	IF EXISTS (SELECT FROM pointsys.period p
@@ -304,31 +276,9 @@ BEGIN
 		IF status <> 'verified' THEN
 			RAISE EXCEPTION 'soak: verifying g% 2024-Q% gave %', b, q, status;
 		END IF;
-		outcome := 'ok';
+		RETURN soak.note('verify', 'ok');
 	END IF;
-	PERFORM soak.note('verify', outcome);
-	RETURN outcome;
-END
-$$;
-
--- admin_correct: the bureau corrects a score in any branch (it races the
--- recorders and the quarters like they do)
-CREATE FUNCTION soak.admin_correct(b int, r int, mo int, it int, p int) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	outcome text;
-	nrows bigint;
-BEGIN
-	BEGIN
-		UPDATE pointsys.score SET points = soak.points(it, p)
-		WHERE member_id = soak.member(b, r) AND month = make_date(2024, mo, 1) AND item = soak.item(it);
-		GET DIAGNOSTICS nrows = ROW_COUNT;
-		outcome := CASE nrows WHEN 1 THEN 'ok' WHEN 0 THEN 'miss' END;
-	EXCEPTION WHEN SQLSTATE '55000' OR SQLSTATE '40001' THEN
-		outcome := SQLSTATE;
-	END;
-	PERFORM soak.note('admin_correct', outcome);
-	RETURN outcome;
+	RETURN soak.note('verify', 'noop');
 END
 $$;
 
