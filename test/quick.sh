@@ -10,11 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 . "$ROOT/test/private_server.sh"
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+private_setup
 pg_make -j"$(nproc)" with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" \
 	COPT="-Wall -Wextra -Werror -Wno-unused-parameter" >"$WORK/build.log" 2>&1 ||
 	{ cat "$WORK/build.log"; die "the build failed"; }
