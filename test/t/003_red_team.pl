@@ -29,10 +29,7 @@ use FindBin;
 use lib $FindBin::RealBin;
 use PointsysTest;
 
-my $node = PostgreSQL::Test::Cluster->new('red_team');
-$node->init;
-$node->append_conf('postgresql.conf', "restart_after_crash = on\n");
-$node->start;
+my $node = red_team_node('red_team');
 
 my $db = 'bureau';
 create_bureau($node, $db);

@@ -35,10 +35,7 @@ use lib $FindBin::RealBin;
 use PointsysTest;
 use Time::HiRes qw(time);
 
-my $node = PostgreSQL::Test::Cluster->new('red_team_2');
-$node->init;
-$node->append_conf('postgresql.conf', "restart_after_crash = on\n");
-$node->start;
+my $node = red_team_node('red_team_2');
 
 my $db = 'bureau';
 create_bureau($node, $db);

@@ -11,11 +11,24 @@ package PointsysTest;
 
 use strict;
 use warnings;
+use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Exporter 'import';
 
-our @EXPORT = qw(create_bureau psql_as first_error log_crashes server_up);
+our @EXPORT = qw(red_team_node create_bureau psql_as first_error log_crashes server_up);
+
+# A new node $name, started, that restarts after a crash (the red team
+# tests try to crash it)
+sub red_team_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->append_conf('postgresql.conf', "restart_after_crash = on\n");
+	$node->start;
+	return $node;
+}
 
 # A new database $db (UTF8) on $node with pointsys installed and the
 # sample bureau of test/data/sample_bureau.sql loaded (a test of its own)
