@@ -85,6 +85,24 @@ forget_open_quarters(void)
 }
 
 /*
+ * Lock the row that query (a SELECT ... FOR <strength> of one row by its
+ * text key $1, kept in *plan) finds, as the ledger's owner; what names
+ * the row in the "cannot happen" error.
+ */
+static void
+lock_row(SPIPlanPtr *plan, const char *query, const char *what, const char *key)
+{
+	Oid			argtype = TEXTOID;
+	Datum		arg = CStringGetTextDatum(key);
+	OwnerSwitch saved;
+
+	spi_begin(&saved);
+	if (SPI_execute_plan(spi_keep_plan(plan, query, 1, &argtype), &arg, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "pointsys: cannot lock %s \"%s\"", what, key);
+	spi_end(&saved);
+}
+
+/*
  * Lock a branch's row as the ledger's owner: FOR SHARE before a write to
  * one of its quarters, FOR NO KEY UPDATE before a change of a quarter's
  * status.
@@ -94,22 +112,15 @@ lock_branch(const char *branch_id, bool for_update)
 {
 	static SPIPlanPtr share_plan = NULL;
 	static SPIPlanPtr update_plan = NULL;
-	Oid			argtype = TEXTOID;
-	Datum		arg = CStringGetTextDatum(branch_id);
-	SPIPlanPtr	plan;
-	OwnerSwitch saved;
 
-	spi_begin(&saved);
-	plan = for_update ?
-		spi_keep_plan(&update_plan,
-					  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
-					  " FOR NO KEY UPDATE", 1, &argtype) :
-		spi_keep_plan(&share_plan,
-					  "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
-					  " FOR SHARE", 1, &argtype);
-	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "pointsys: cannot lock branch \"%s\"", branch_id);
-	spi_end(&saved);
+	if (for_update)
+		lock_row(&update_plan,
+				 "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
+				 " FOR NO KEY UPDATE", "branch", branch_id);
+	else
+		lock_row(&share_plan,
+				 "SELECT FROM pointsys.branch WHERE branch_id OPERATOR(pg_catalog.=) $1"
+				 " FOR SHARE", "branch", branch_id);
 }
 
 /*
@@ -122,9 +133,6 @@ void
 lock_member(const char *member_id)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtype = TEXTOID;
-	Datum		arg;
-	OwnerSwitch saved;
 	bool		cached = strlen(member_id) < sizeof(last_locked_member);
 
 	if (locked_members_lxid != pointsys_current_lxid())
@@ -148,14 +156,9 @@ lock_member(const char *member_id)
 		return;
 	}
 
-	arg = CStringGetTextDatum(member_id);
-	spi_begin(&saved);
-	spi_keep_plan(&plan,
-				  "SELECT FROM pointsys.member WHERE member_id OPERATOR(pg_catalog.=) $1"
-				  " FOR KEY SHARE", 1, &argtype);
-	if (SPI_execute_plan(plan, &arg, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "pointsys: cannot lock member \"%s\"", member_id);
-	spi_end(&saved);
+	lock_row(&plan,
+			 "SELECT FROM pointsys.member WHERE member_id OPERATOR(pg_catalog.=) $1"
+			 " FOR KEY SHARE", "member", member_id);
 	AcceptInvalidationMessages();
 
 	if (cached)

@@ -37,13 +37,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 . "$ROOT/test/private_server.sh"
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc \
-	default-jdk-headless libpostgresql-jdbc-java python3-psycopg \
+private_setup default-jdk-headless libpostgresql-jdbc-java python3-psycopg \
 	odbc-postgresql unixodbc python3-pyodbc
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
 
 log "build and install into a private copy of the server"
 pg_make -j"$(nproc)" with_llvm=no >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "the build failed"; }

@@ -81,17 +81,13 @@ cleanup() {
 	return $rc
 }
 
-# Copy the source tree (with uncommitted changes, without build products)
+# Copy the source tree (with uncommitted changes, without the build products
+# that test/build_products.exclude lists)
 # to $WORK/tree, where it is built and tested: the checkout stays clean.
 copy_tree() {
 	local src=$1
 	mkdir -p "$WORK/tree"
-	tar -C "$src" -cf - \
-		--exclude=./.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
-		--exclude=./results --exclude=./output_iso --exclude=./tmp_check \
-		--exclude=./log --exclude=./regression.diffs --exclude=./regression.out \
-		--exclude=./test/fuzz/build \
-		. | tar -C "$WORK/tree" -xf -
+	tar -C "$src" -cf - -X "$src/test/build_products.exclude" . | tar -C "$WORK/tree" -xf -
 }
 
 # make in $WORK/tree as the current user (root): build and install

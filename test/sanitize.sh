@@ -38,12 +38,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 START=$SECONDS
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-	make gcc libasan8 libubsan1
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+private_setup libasan8 libubsan1
 
 # gcc's ASan runtime, preloaded.  (The UBSan one, libubsan, comes in as a
 # dependency of pointsys.so.)

@@ -32,12 +32,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 START=$SECONDS
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-	make gcc valgrind
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+private_setup valgrind
 
 log "build (assertions on)"
 pg_make -j"$(nproc)" with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" >"$WORK/build.log" 2>&1 ||

@@ -168,12 +168,7 @@ copy_project() {
 			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
 			tar --null -T - -cf -) | tar -C "$dest" -xf -
 	else
-		tar -C "$SRC" -cf - \
-			--exclude=./.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
-			--exclude=./results --exclude=./output_iso --exclude=./tmp_check \
-			--exclude=./log --exclude=./regression.diffs --exclude=./regression.out \
-			--exclude=./test/fuzz/build \
-			. | tar -C "$dest" -xf -
+		tar -C "$SRC" -cf - -X "$SRC/test/build_products.exclude" . | tar -C "$dest" -xf -
 	fi
 }
 

@@ -167,124 +167,42 @@ COMMENT ON CAST (pg_catalog.text AS @extschema@.grade) IS '文本转格次 label
 -- resolves to grade = grade.
 ------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_eq(@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_eq(pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
-CREATE FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_ne(@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_ne(pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
-CREATE FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_lt(@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_lt(pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
-CREATE FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_le(@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_le(pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
-CREATE FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_gt(@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_gt(pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
-CREATE FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'grade_text_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'text_grade_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.grade_text_ge(@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
-COMMENT ON FUNCTION @extschema@.text_grade_ge(pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
-
-CREATE OPERATOR @extschema@.= (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_eq,
-	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
-	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
-);
-CREATE OPERATOR @extschema@.<> (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_ne,
-	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
-	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
-);
-CREATE OPERATOR @extschema@.< (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_lt,
-	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
-	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
-);
-CREATE OPERATOR @extschema@.<= (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_le,
-	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
-	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
-);
-CREATE OPERATOR @extschema@.> (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_gt,
-	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
-	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
-);
-CREATE OPERATOR @extschema@.>= (
-	LEFTARG = @extschema@.grade, RIGHTARG = pg_catalog.text,
-	FUNCTION = @extschema@.grade_text_ge,
-	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
-	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
-);
-CREATE OPERATOR @extschema@.= (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_eq,
-	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
-	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
-);
-CREATE OPERATOR @extschema@.<> (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_ne,
-	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
-	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
-);
-CREATE OPERATOR @extschema@.< (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_lt,
-	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
-	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
-);
-CREATE OPERATOR @extschema@.<= (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_le,
-	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
-	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
-);
-CREATE OPERATOR @extschema@.> (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_gt,
-	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
-	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
-);
-CREATE OPERATOR @extschema@.>= (
-	LEFTARG = pg_catalog.text, RIGHTARG = @extschema@.grade,
-	FUNCTION = @extschema@.text_grade_ge,
-	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
-	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
-);
-COMMENT ON OPERATOR @extschema@.= (@extschema@.grade, pg_catalog.text) IS '格次相等标签 grade equal a label given as text';
-COMMENT ON OPERATOR @extschema@.<> (@extschema@.grade, pg_catalog.text) IS '格次不等标签 grade not equal a label given as text';
-COMMENT ON OPERATOR @extschema@.< (@extschema@.grade, pg_catalog.text) IS '格次低于标签 grade lower than a label given as text';
-COMMENT ON OPERATOR @extschema@.<= (@extschema@.grade, pg_catalog.text) IS '格次不高于标签 grade lower or equal a label given as text';
-COMMENT ON OPERATOR @extschema@.> (@extschema@.grade, pg_catalog.text) IS '格次高于标签 grade higher than a label given as text';
-COMMENT ON OPERATOR @extschema@.>= (@extschema@.grade, pg_catalog.text) IS '格次不低于标签 grade higher or equal a label given as text';
-COMMENT ON OPERATOR @extschema@.= (pg_catalog.text, @extschema@.grade) IS '标签相等格次 label given as text equal a grade';
-COMMENT ON OPERATOR @extschema@.<> (pg_catalog.text, @extschema@.grade) IS '标签不等格次 label given as text not equal a grade';
-COMMENT ON OPERATOR @extschema@.< (pg_catalog.text, @extschema@.grade) IS '标签低于格次 label given as text lower than a grade';
-COMMENT ON OPERATOR @extschema@.<= (pg_catalog.text, @extschema@.grade) IS '标签不高于格次 label given as text lower or equal a grade';
-COMMENT ON OPERATOR @extschema@.> (pg_catalog.text, @extschema@.grade) IS '标签高于格次 label given as text higher than a grade';
-COMMENT ON OPERATOR @extschema@.>= (pg_catalog.text, @extschema@.grade) IS '标签不低于格次 label given as text higher or equal a grade';
+-- The C functions of src/grade.c grade_text_eq, _ne, _lt, _le, _gt, _ge
+-- (grade <op> text) and text_grade_eq … _ge (text <op> grade), their
+-- operators (with the commutator, negator and estimators of
+-- grade <op> grade) and the comments of both: one row a comparison, done
+-- for each side the text stands on.
+DO LANGUAGE plpgsql $$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN SELECT * FROM (VALUES
+		('eq', '=', '=', '<>', 'eqsel', 'eqjoinsel', '相等', 'equal'),
+		('ne', '<>', '<>', '=', 'neqsel', 'neqjoinsel', '不等', 'not equal'),
+		('lt', '<', '>', '>=', 'scalarltsel', 'scalarltjoinsel', '低于', 'lower than'),
+		('le', '<=', '>=', '>', 'scalarlesel', 'scalarlejoinsel', '不高于', 'lower or equal'),
+		('gt', '>', '<', '<=', 'scalargtsel', 'scalargtjoinsel', '高于', 'higher than'),
+		('ge', '>=', '<=', '<', 'scalargesel', 'scalargejoinsel', '不低于', 'higher or equal'))
+		AS v (name, op, commutator, negator, sel, joinsel, zh, en)
+	CROSS JOIN (VALUES
+		-- grade_text_eq: 格次相等标签 grade equal a label given as text
+		('grade_text_', 'pointsys.grade', 'pg_catalog.text', '格次', '标签', 'grade', 'a label given as text'),
+		-- text_grade_eq: 标签相等格次 label given as text equal a grade
+		('text_grade_', 'pg_catalog.text', 'pointsys.grade', '标签', '格次', 'label given as text', 'a grade'))
+		AS s (prefix, leftarg, rightarg, zh_left, zh_right, en_left, en_right)
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE FUNCTION pointsys.%1$I(%2$s, %3$s) RETURNS pg_catalog.bool
+				AS %4$L, %1$L LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			 CREATE OPERATOR pointsys.%5$s (
+				LEFTARG = %2$s, RIGHTARG = %3$s, FUNCTION = pointsys.%1$I,
+				COMMUTATOR = OPERATOR(pointsys.%6$s), NEGATOR = OPERATOR(pointsys.%7$s),
+				RESTRICT = pg_catalog.%8$I, JOIN = pg_catalog.%9$I);
+			 COMMENT ON FUNCTION pointsys.%1$I(%2$s, %3$s) IS %10$L;
+			 COMMENT ON OPERATOR pointsys.%5$s (%2$s, %3$s) IS %10$L',
+			c.prefix || c.name, c.leftarg, c.rightarg, 'MODULE_PATHNAME', c.op, c.commutator, c.negator,
+			c.sel, c.joinsel,
+			c.zh_left || c.zh || c.zh_right || ' ' || c.en_left || ' ' || c.en || ' ' || c.en_right);
+	END LOOP;
+END
+$$;

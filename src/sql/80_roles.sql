@@ -72,37 +72,10 @@ GRANT EXECUTE ON FUNCTION @extschema@.advance(pg_catalog.text, pg_catalog.int4, 
 GRANT EXECUTE ON FUNCTION @extschema@.reopen(pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.text)
 	TO pointsys_admin;
 
-ALTER TABLE @extschema@.score ENABLE ROW LEVEL SECURITY;
-ALTER TABLE @extschema@.award ENABLE ROW LEVEL SECURITY;
-ALTER TABLE @extschema@.member ENABLE ROW LEVEL SECURITY;
-ALTER TABLE @extschema@.branch ENABLE ROW LEVEL SECURITY;
-ALTER TABLE @extschema@.recorder ENABLE ROW LEVEL SECURITY;
-ALTER TABLE @extschema@.period ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY admin_all ON @extschema@.score TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.score FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.score IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.score IS '报表工具 pointsys_reader reads every branch';
-CREATE POLICY admin_all ON @extschema@.award TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.award FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.award IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.award IS '报表工具 pointsys_reader reads every branch';
-CREATE POLICY admin_all ON @extschema@.member TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.member FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.member IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.member IS '报表工具 pointsys_reader reads every branch';
-CREATE POLICY admin_all ON @extschema@.branch TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.branch FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.branch IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.branch IS '报表工具 pointsys_reader reads every branch';
-CREATE POLICY admin_all ON @extschema@.recorder TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.recorder FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.recorder IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.recorder IS '报表工具 pointsys_reader reads every branch';
-CREATE POLICY admin_all ON @extschema@.period TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.period FOR SELECT TO pointsys_reader USING (true);
-COMMENT ON POLICY admin_all ON @extschema@.period IS '局党组 pointsys_admin sees and writes every branch';
-COMMENT ON POLICY reader_all ON @extschema@.period IS '报表工具 pointsys_reader reads every branch';
+-- Row security on score, award, member, branch, recorder and period, with
+-- the policies admin_all (局党组 pointsys_admin sees and writes every
+-- branch) and reader_all (报表工具 pointsys_reader reads every branch):
+-- 96_audit_and_policies.sql.  Each table's recorder_branch policy:
 
 CREATE POLICY recorder_branch ON @extschema@.score TO pointsys_recorder
 	USING (@extschema@.may_record(member_id, month)) WITH CHECK (@extschema@.may_record(member_id, month));

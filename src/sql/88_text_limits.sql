@@ -12,21 +12,25 @@ COMMENT ON FUNCTION @extschema@.text_limits() IS
 	'文字长度 names and titles at most 100 characters, mentoring notes 500 (22001)';
 REVOKE EXECUTE ON FUNCTION @extschema@.text_limits() FROM PUBLIC;
 
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.branch
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.member
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.category
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.item
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.award_kind
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON @extschema@.mentoring
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.text_limits();
-COMMENT ON TRIGGER text_limits ON @extschema@.branch IS '文字长度 the name at most 100 characters';
-COMMENT ON TRIGGER text_limits ON @extschema@.member IS '文字长度 the name at most 100 characters';
-COMMENT ON TRIGGER text_limits ON @extschema@.category IS '文字长度 the title at most 100 characters';
-COMMENT ON TRIGGER text_limits ON @extschema@.item IS '文字长度 the title at most 100 characters';
-COMMENT ON TRIGGER text_limits ON @extschema@.award_kind IS '文字长度 the title at most 100 characters';
-COMMENT ON TRIGGER text_limits ON @extschema@.mentoring IS '文字长度 the note at most 500 characters';
+-- The trigger text_limits on each table, and what its comment says it bounds
+DO LANGUAGE plpgsql $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES
+		('branch', 'the name at most 100 characters'),
+		('member', 'the name at most 100 characters'),
+		('category', 'the title at most 100 characters'),
+		('item', 'the title at most 100 characters'),
+		('award_kind', 'the title at most 100 characters'),
+		('mentoring', 'the note at most 500 characters'))
+		AS v (name, bound)
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER text_limits BEFORE INSERT OR UPDATE ON pointsys.%1$I
+				FOR EACH ROW EXECUTE FUNCTION pointsys.text_limits();
+			 COMMENT ON TRIGGER text_limits ON pointsys.%1$I IS %2$L',
+			t.name, '文字长度 ' || t.bound);
+	END LOOP;
+END
+$$;

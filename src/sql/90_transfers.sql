@@ -185,29 +185,10 @@ ALTER TABLE @extschema@.membership ENABLE REPLICA TRIGGER rulebook_changed_repli
 COMMENT ON TRIGGER rulebook_changed_replicated ON @extschema@.membership IS
 	'成员缓存失效（逻辑复制） member cache invalidation for rows a subscription applies';
 
-CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.membership
-	REFERENCING NEW TABLE AS pointsys_new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.membership
-	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.membership
-	REFERENCING OLD TABLE AS pointsys_old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.membership
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-COMMENT ON TRIGGER audit_insert ON @extschema@.membership IS '审计 audit trail of inserts (one row per inserted row)';
-COMMENT ON TRIGGER audit_update ON @extschema@.membership IS '审计 audit trail of updates (old and new row)';
-COMMENT ON TRIGGER audit_delete ON @extschema@.membership IS '审计 audit trail of deletes (one row per deleted row)';
-COMMENT ON TRIGGER audit_truncate ON @extschema@.membership IS '审计 audit trail of truncation';
-
-ALTER TABLE @extschema@.membership ENABLE ROW LEVEL SECURITY;
-CREATE POLICY admin_all ON @extschema@.membership TO pointsys_admin USING (true) WITH CHECK (true);
-CREATE POLICY reader_all ON @extschema@.membership FOR SELECT TO pointsys_reader USING (true);
+-- (the audit triggers, row security and the admin_all and reader_all
+-- policies of membership: 96_audit_and_policies.sql)
 CREATE POLICY recorder_branch ON @extschema@.membership FOR SELECT TO pointsys_recorder
 	USING (@extschema@.may_record_branch(branch_id));
-COMMENT ON POLICY admin_all ON @extschema@.membership IS '局党组 pointsys_admin sees and writes every branch (组织关系转接)';
-COMMENT ON POLICY reader_all ON @extschema@.membership IS '报表工具 pointsys_reader reads every branch';
 COMMENT ON POLICY recorder_branch ON @extschema@.membership IS '记录员 membership rows of the recorder''s branches';
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.membership TO pointsys_admin;

@@ -30,12 +30,7 @@
 # loopback servers: a lower bound on what the network adds.
 set -euo pipefail
 
-MEMBERS=${MEMBERS:-2000}
-BUREAUS=${BUREAUS:-3}
-REPS=${REPS:-5}
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-. "$HERE/cluster.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 start_cluster city "${PGPORT:-54380}"
 
 setup="CREATE EXTENSION pointsys; CREATE EXTENSION postgres_fdw; CREATE SCHEMA city;"

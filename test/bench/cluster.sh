@@ -10,8 +10,16 @@
 #   median_ms DB QUERY  the median of $REPS timed runs of QUERY inside the
 #       server (clock_timestamp around EXECUTE: psql's start-up is not
 #       counted), after one untimed run
+#
+# It also sets what both benchmarks take from the environment: MEMBERS per
+# bureau (2000), BUREAUS (3), REPS (5), and SRC, the top of the tree.
 
 if [ -n "${PGBIN:-}" ]; then PATH=$PGBIN:$PATH; fi
+
+MEMBERS=${MEMBERS:-2000}
+BUREAUS=${BUREAUS:-3}
+REPS=${REPS:-5}
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 start_cluster() {
 	local name=$1 port=$2 extra=${3:-}

@@ -27,12 +27,7 @@
 # separate servers.
 set -euo pipefail
 
-MEMBERS=${MEMBERS:-2000}
-BUREAUS=${BUREAUS:-3}
-REPS=${REPS:-5}
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-. "$HERE/cluster.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 start_cluster replication "${PGPORT:-54381}" "wal_level = logical
 max_replication_slots = 20
 max_wal_senders = 20

@@ -10,22 +10,10 @@ and Chinese message.  Prints "ok N - ..." / "not ok N - ..."; exits 1 if
 one failed.
 """
 import decimal
-import os
-import sys
 
 import pyodbc
 
-PORT = os.environ.get("CLIENTS_PORT", "54391")
-LABELS = {"优秀", "良好", "合格", "不合格"}
-n = failed = 0
-
-
-def check(ok, what):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(("ok " if ok else "not ok ") + f"{n} - {what}", flush=True)
+from client_checks import LABELS, PORT, check, finish
 
 
 def connect(user):
@@ -66,5 +54,4 @@ with connect("clerk") as conn:
         check(state == "22003", f"refusal: SQLSTATE 22003 (got {state})")
         check("超过考核项目" in message, f"refusal: the Chinese message (got {message})")
 
-print(f"ODBC: all {n} checks passed" if not failed else f"ODBC: {failed} of {n} checks failed")
-sys.exit(1 if failed else 0)
+finish("ODBC")

@@ -9,23 +9,11 @@ refusal's SQLSTATE and fields from e.diag, and a dry run of the bulk
 import.  Prints "ok N - ..." / "not ok N - ..."; exits 1 if one failed.
 """
 import decimal
-import os
-import sys
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-PORT = os.environ.get("CLIENTS_PORT", "54391")
-LABELS = {"优秀", "良好", "合格", "不合格"}
-n = failed = 0
-
-
-def check(ok, what):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(("ok " if ok else "not ok ") + f"{n} - {what}", flush=True)
+from client_checks import LABELS, PORT, check, finish
 
 
 def connect(user):
@@ -95,5 +83,4 @@ with connect("clerk") as conn:
     cur.execute("SELECT points FROM pointsys.score WHERE member_id = 'c01' AND month = '2026-03-01'")
     check(cur.fetchall() == [(decimal.Decimal("4"),)], "its row is stored")
 
-print(f"psycopg: all {n} checks passed" if not failed else f"psycopg: {failed} of {n} checks failed")
-sys.exit(1 if failed else 0)
+finish("psycopg")

@@ -6,17 +6,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PointsysTest;
 
 my $node = PostgreSQL::Test::Cluster->new('bureau');
 $node->init;
 $node->start;
 
-$node->safe_psql('postgres', q{CREATE DATABASE bureau ENCODING 'UTF8' TEMPLATE template0});
-$node->safe_psql('bureau', 'CREATE EXTENSION pointsys');
-$node->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('bureau'),
-	  '-f', 'test/data/sample_bureau.sql' ],
-	'sample bureau loads');
+create_bureau($node, 'bureau');
 
 # a customised rulebook, a process under way and some history in the audit trail
 $node->safe_psql('bureau', q{

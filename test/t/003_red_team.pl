@@ -25,20 +25,14 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PointsysTest;
 
-my $node = PostgreSQL::Test::Cluster->new('red_team');
-$node->init;
-$node->append_conf('postgresql.conf', "restart_after_crash = on\n");
-$node->start;
+my $node = red_team_node('red_team');
 
 my $db = 'bureau';
-$node->safe_psql('postgres', qq{CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0});
-$node->safe_psql($db, 'CREATE EXTENSION pointsys');
-note('pointsys ' . $node->safe_psql($db, q{SELECT extversion FROM pg_extension WHERE extname = 'pointsys'}));
-$node->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr($db),
-	  '-f', 'test/data/sample_bureau.sql' ],
-	'sample bureau loads');
+create_bureau($node, $db);
 
 # rec1 records for b1 (m01, m04, ...), rec2 for b2 (m02 李娜, m05 王芳 joined
 # 2024-05-15, ...); b2's 2024-Q3 is approved
@@ -59,20 +53,10 @@ $node->safe_psql($db, q{
 
 # --- helpers -------------------------------------------------------------------
 
-# Run $sql as $user in the bureau; (rc, stdout, stderr).  Errors are verbose
-# (SQLSTATE shown); no statement waits for long; psql gives up after 3 minutes.
+# Run $sql as $user in the bureau; (rc, stdout, stderr) (PointsysTest.pm)
 sub run_as
 {
-	my ($user, $sql, $on_error_stop) = @_;
-	my $timed_out = 0;
-	my ($rc, $out, $err) = $node->psql($db,
-		"SET statement_timeout = '60s';\nSET lock_timeout = '10s';\n\\set VERBOSITY verbose\n$sql",
-		extra_params => [ '-U', $user ],
-		on_error_stop => $on_error_stop // 1,
-		timeout => 180,
-		timed_out => \$timed_out);
-	$err .= "\npsql timed out" if $timed_out;
-	return ($rc // -1, $out // '', $err // '');
+	return psql_as($node, $db, @_);
 }
 
 # The first error of $sql run as $user: (sqlstate, message, detail, hint,
@@ -82,21 +66,7 @@ sub sqlstate_of
 {
 	my ($user, $sql) = @_;
 	my ($rc, $out, $err) = run_as($user, $sql, 1);
-	my ($state, $msg, $detail, $hint) = ('00000', '', '', '');
-	if ($err =~ /ERROR:\s+([0-9A-Z]{5}):\s+([^\n]*)/)
-	{
-		($state, $msg) = ($1, $2);
-		$detail = $1 if $err =~ /^DETAIL:\s+([^\n]*)/m;
-		$hint = $1 if $err =~ /^HINT:\s+([^\n]*)/m;
-	}
-	elsif ($err =~ /server closed the connection|connection to server was lost/)
-	{
-		($state, $msg) = ('CRASH', $err);
-	}
-	elsif ($rc != 0)
-	{
-		($state, $msg) = ('?????', $err);
-	}
+	my ($state, $msg, $detail, $hint) = first_error($rc, $err);
 	return ($state, $msg, $detail, $hint, $out);
 }
 
@@ -110,8 +80,7 @@ sub attack
 # After a possible crash: wait until the server accepts connections again
 sub wait_up
 {
-	$node->poll_query_until('postgres', 'SELECT true')
-	  or BAIL_OUT('the server did not come back');
+	server_up($node);
 }
 
 sub audit_count
@@ -123,10 +92,7 @@ sub audit_count
 # Lines of the server log after byte $offset that tell of a crash
 sub crashes_since
 {
-	my ($offset) = @_;
-	my $log = slurp_file($node->logfile);
-	return join("\n", grep { /terminated by signal|was terminated by exception|TRAP:/ }
-		  split /\n/, substr($log, $offset));
+	return log_crashes($node, @_);
 }
 
 # psql's script to make a login's temp function try(stmt): 'ok' or the SQLSTATE

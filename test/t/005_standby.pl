@@ -15,17 +15,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PointsysTest;
 
 my $db = 'bureau';
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
 $primary->start;
-$primary->safe_psql('postgres', qq{CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0});
-$primary->safe_psql($db, 'CREATE EXTENSION pointsys');
-$primary->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $primary->connstr($db),
-	  '-f', 'test/data/sample_bureau.sql' ],
-	'sample bureau loads');
+create_bureau($primary, $db);
 
 # rec1 records for b1 (m01, m04, ...), boss administers, report reads;
 # b1's 2024-Q1 is approved, with a reason for a correction in the audit trail

@@ -18,6 +18,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PointsysTest;
 
 my $bureau = PostgreSQL::Test::Cluster->new('bureau');
 $bureau->init(allows_streaming => 'logical');
@@ -29,12 +32,7 @@ $city->append_conf('postgresql.conf', "wal_retrieve_retry_interval = '200ms'\n"
 	  . "max_logical_replication_workers = 16\nmax_worker_processes = 24");
 $city->start;
 
-$bureau->safe_psql('postgres', q{CREATE DATABASE bureau ENCODING 'UTF8' TEMPLATE template0});
-$bureau->safe_psql('bureau', 'CREATE EXTENSION pointsys');
-$bureau->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $bureau->connstr('bureau'),
-	  '-f', 'test/data/sample_bureau.sql' ],
-	'the sample bureau loads');
+create_bureau($bureau, 'bureau');
 $bureau->safe_psql('bureau', q{
 	CREATE PUBLICATION city_ledger FOR TABLE
 		pointsys.branch, pointsys.member, pointsys.score, pointsys.award, pointsys.sanction,

@@ -30,21 +30,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PointsysTest;
 use Time::HiRes qw(time);
 
-my $node = PostgreSQL::Test::Cluster->new('red_team_2');
-$node->init;
-$node->append_conf('postgresql.conf', "restart_after_crash = on\n");
-$node->start;
+my $node = red_team_node('red_team_2');
 
 my $db = 'bureau';
-$node->safe_psql('postgres', qq{CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0});
-$node->safe_psql($db, 'CREATE EXTENSION pointsys');
-note('pointsys ' . $node->safe_psql($db, q{SELECT extversion FROM pg_extension WHERE extname = 'pointsys'}));
-$node->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr($db),
-	  '-f', 'test/data/sample_bureau.sql' ],
-	'sample bureau loads');
+create_bureau($node, $db);
 
 my ($rec, $admin, $admin2, $reader, $nobody) =
   qw(regress_red_rec regress_red_admin regress_red_admin2 regress_red_reader regress_red_nobody);
@@ -64,46 +58,10 @@ $node->safe_psql($db, qq{
 
 # --- helpers -------------------------------------------------------------------
 
-# Run $sql as $user in the bureau; (rc, stdout, stderr).  Errors are verbose
-# (SQLSTATE, DETAIL, HINT, CONTEXT); no statement waits for long.
+# Run $sql as $user in the bureau; (rc, stdout, stderr) (PointsysTest.pm)
 sub run_as
 {
-	my ($user, $sql, $on_error_stop) = @_;
-	my $timed_out = 0;
-	my ($rc, $out, $err) = $node->psql($db,
-		"SET statement_timeout = '60s';\nSET lock_timeout = '10s';\n$sql",
-		extra_params => [ '-U', $user, '-v', 'VERBOSITY=verbose' ],
-		on_error_stop => $on_error_stop // 1,
-		timeout => 180,
-		timed_out => \$timed_out);
-	$err .= "\npsql timed out" if $timed_out;
-	return ($rc // -1, $out // '', $err // '');
-}
-
-# The fields of the first error in psql's verbose stderr: (sqlstate,
-# message, detail, hint, context); 00000 when there is none, CRASH when the
-# connection was lost, ????? when psql failed otherwise.
-sub first_error
-{
-	my ($rc, $err) = @_;
-	my ($state, $msg, $detail, $hint, $context) = ('00000', '', '', '', '');
-	if ($err =~ /ERROR:\s+([0-9A-Z]{5}):\s+([^\n]*)((?:\n(?!\S*ERROR:)[^\n]*)*)/)
-	{
-		($state, $msg) = ($1, $2);
-		my $rest = $3;
-		$detail = $1 if $rest =~ /^DETAIL:\s+([^\n]*)/m;
-		$hint = $1 if $rest =~ /^HINT:\s+([^\n]*)/m;
-		$context = $1 if $rest =~ /^CONTEXT:\s+((?:[^\n]*)(?:\n(?![A-Z]+:)[^\n]*)*)/m;
-	}
-	elsif ($err =~ /server closed the connection|connection to server was lost/)
-	{
-		($state, $msg) = ('CRASH', $err);
-	}
-	elsif ($rc != 0)
-	{
-		($state, $msg) = ('?????', $err);
-	}
-	return ($state, $msg, $detail, $hint, $context);
+	return psql_as($node, $db, @_);
 }
 
 # The first error of $sql run as $user, stopping at it: (sqlstate, message,
@@ -117,8 +75,7 @@ sub sqlstate_of
 
 sub wait_up
 {
-	$node->poll_query_until('postgres', 'SELECT true')
-	  or BAIL_OUT('the server did not come back');
+	server_up($node);
 }
 
 sub audit_count
@@ -129,10 +86,7 @@ sub audit_count
 
 sub crashes_since
 {
-	my ($offset) = @_;
-	my $log = slurp_file($node->logfile);
-	return join("\n", grep { /terminated by signal|was terminated by exception|TRAP:/ }
-		  split /\n/, substr($log, $offset));
+	return log_crashes($node, @_);
 }
 
 my $log_start = -s $node->logfile;
@@ -337,6 +291,18 @@ my $grade_words = qr/优秀|良好|合格|基本合格|excellent|good|qualified|
 # in the context left out (they tell nothing)
 sub fields { my @f = @_; return join(' | ', map { ($_ // '') =~ s/\bline \d+/line N/gr } @f); }
 
+# $rec names $mentor as the mentor of $member in $year, rolled back: the
+# SQLSTATE and the fields of the refusal
+sub try_mentor
+{
+	my ($member, $year, $mentor) = @_;
+	my ($state, $msg, $detail, $hint, $context) = sqlstate_of($rec, qq{
+		BEGIN;
+		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$member', $year, '$mentor');
+		ROLLBACK;});
+	return ($state, fields($msg, $detail, $hint, $context));
+}
+
 # 2a. another branch's member (or none) named as her member's mentor
 {
 	my $audit_before = audit_count();
@@ -351,11 +317,7 @@ sub fields { my @f = @_; return join(' | ', map { ($_ // '') =~ s/\bline \d+/lin
 	for my $case (sort keys %cases)
 	{
 		my $mentor = $cases{$case};
-		my ($state, $msg, $detail, $hint, $context) = sqlstate_of($rec, qq{
-			BEGIN;
-			INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$mentee', 2024, '$mentor');
-			ROLLBACK;});
-		my $all = fields($msg, $detail, $hint, $context);
+		my ($state, $all) = try_mentor($mentee, 2024, $mentor);
 		is($state, '42501', "2. $rec names $case as mentor of $mentee (hers) for 2024: 42501") or diag($all);
 		my $rest = $all =~ s/\Q$mentor\E//gr =~ s/\Q$mentee\E//gr =~ s/2024//gr;
 		unlike($rest, qr/$grade_words|\d/,
@@ -372,11 +334,7 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 {
 	my ($m, $year, $g) = @$c;
 	my $mentor = $year == 2024 ? $note_mentor : $b1_good25[0];
-	my ($state, $msg, $detail, $hint, $context) = sqlstate_of($rec, qq{
-		BEGIN;
-		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$m', $year, '$mentor');
-		ROLLBACK;});
-	my $all = fields($msg, $detail, $hint, $context);
+	my ($state, $all) = try_mentor($m, $year, $mentor);
 	is($state, '55000', "2. $rec assigns a mentor to her $m for $year ($g): 55000") or diag($all);
 	unlike($all =~ s/不合格|unqualified//gr, $grade_words,
 		"2. $rec, her $m for $year ($g): no grade label but 不合格 in message, detail, hint or context")
@@ -385,11 +343,7 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 
 # 2c. her own member who is 不合格 named as mentor
 {
-	my ($state, $msg, $detail, $hint, $context) = sqlstate_of($rec, qq{
-		BEGIN;
-		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$mentee', 2024, '$own_bad');
-		ROLLBACK;});
-	my $all = fields($msg, $detail, $hint, $context);
+	my ($state, $all) = try_mentor($mentee, 2024, $own_bad);
 	is($state, '23514', "2. $rec names her $own_bad (不合格 in 2024) as mentor: 23514") or diag($all);
 	unlike($all =~ s/不合格|unqualified//gr =~ s/\Q$own_bad\E|\Q$mentee\E|2024//gr, qr/$grade_words|\d/,
 		"2. $rec names her 不合格 $own_bad as mentor: no other grade word, date or count") or diag($all);
@@ -397,11 +351,7 @@ for my $c ([ $own_good, 2024, $grade{2024}{$own_good}[0] ], [ $b1_pending25[0], 
 
 # 2d. her own member who mentors two members of other branches (limit 1)
 {
-	my ($state, $msg, $detail, $hint, $context) = sqlstate_of($rec, qq{
-		BEGIN;
-		INSERT INTO pointsys.mentoring (member_id, year, mentor_id) VALUES ('$mentee', 2024, '$m_lim');
-		ROLLBACK;});
-	my $all = fields($msg, $detail, $hint, $context);
+	my ($state, $all) = try_mentor($mentee, 2024, $m_lim);
 	is($state, '23514', "2. $rec names her $m_lim (two mentees in other branches, limit 1) as mentor: 23514") or diag($all);
 	my $rest = $all =~ s/\Q$m_lim\E|\Q$mentee\E|2024//gr;
 	unlike($rest, qr/[02-9]|\d\d/, "2. $rec names the full $m_lim: the count of other branches' assignments (2) is not told")
