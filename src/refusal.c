@@ -252,7 +252,8 @@ hide_context(ErrorData *edata)
 		role_is_superuser())
 		return;
 	if (edata->detail_log == NULL)
-		edata->detail_log = psprintf("%s%s%s", edata->detail ? edata->detail : "",
+		edata->detail_log = psprintf("%s%scontext not sent to the client:\n%s",
+									 edata->detail ? edata->detail : "",
 									 edata->detail ? "\n" : "", edata->context);
 	initStringInfo(&kept);
 	lines = pstrdup(edata->context);
