@@ -96,6 +96,8 @@ RESET ROLE;
 \set SHOW_CONTEXT always
 SET ROLE regress_clerk;
 SELECT pointsys.advance('ma', 2023, 4);
+SELECT pointsys.publicity_html('mb', 2024, 1);
+SELECT pointsys.publicity_html('ma', 2024, 1);
 SELECT pointsys.advance('ma', 2024, 2), pointsys.advance('ma', 2024, 2);
 SELECT pointsys.advance('ma', 2024, 2);
 RESET ROLE;
