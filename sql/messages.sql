@@ -57,9 +57,10 @@ INSERT INTO sql_refusals VALUES
     (15, $$SELECT pointsys.reopen('ma', 2023, 4, ' ')$$),
     (16, $$UPDATE pointsys.period SET status = 'verified' WHERE branch_id = 'ma' AND year = 2024 AND quarter = 2$$),
     -- pointsys.refuse takes any input: %n$s, a missing or NULL argument,
-    -- a lone %, an unknown SQLSTATE (P0001), no message
+    -- a lone %, an unknown SQLSTATE (P0001), no message, empty texts
     (17, $$SELECT pointsys.refuse('XX', 'a %s|%2$s|%9$s|%%|%d|%', NULL, NULL, 'x', NULL)$$),
     (18, $$SELECT pointsys.refuse('00000', NULL)$$),
+    (28, $$SELECT pointsys.refuse('22023', '', '', '')$$),
     (19, $$SELECT pointsys.refuse('23514', 'member "%s" cannot mentor themself', 'no such detail %s', NULL, 'm1')$$);
 -- as the recorder of ma
 CREATE TEMP TABLE recorder_refusals (n int, stmt text);

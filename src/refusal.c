@@ -168,6 +168,15 @@ refusal_format(const char *format, const Datum *args, const bool *nulls, int nar
 	return buf.data;
 }
 
+/* text in the session's language ("" stays "": gettext would give the catalog's header) */
+static const char *
+translated(Datum value)
+{
+	const char *s = TextDatumGetCString(value);
+
+	return *s == '\0' ? s : _(s);
+}
+
 /*
  * pointsys.refuse(sqlstate, message, detail, hint, VARIADIC args): raise
  * the error sqlstate with message, detail and hint translated, then their
@@ -207,11 +216,11 @@ refuse(PG_FUNCTION_ARGS)
 		if (ARR_ELEMTYPE(array) == TEXTOID)
 			deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &args, &nulls, &nargs);
 	}
-	message = refusal_format(_(TextDatumGetCString(PG_GETARG_DATUM(1))), args, nulls, nargs);
+	message = refusal_format(translated(PG_GETARG_DATUM(1)), args, nulls, nargs);
 	if (!PG_ARGISNULL(2))
-		detail = refusal_format(_(TextDatumGetCString(PG_GETARG_DATUM(2))), args, nulls, nargs);
+		detail = refusal_format(translated(PG_GETARG_DATUM(2)), args, nulls, nargs);
 	if (!PG_ARGISNULL(3))
-		hint = refusal_format(_(TextDatumGetCString(PG_GETARG_DATUM(3))), args, nulls, nargs);
+		hint = refusal_format(translated(PG_GETARG_DATUM(3)), args, nulls, nargs);
 	ereport(ERROR,
 			(errcode(sqlerrcode),
 			 errmsg_internal("%s", message),
