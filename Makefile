@@ -96,10 +96,19 @@ uninstall-po:
 		rm -f '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES/pointsys-$(MAJORVERSION).mo; \
 	done
 
-po/pointsys.pot: $(wildcard src/*.c)
-	xgettext --from-code=UTF-8 -k_ -kerrmsg -kerrdetail -kerrhint -kerrmsg_plural:1,2 \
+# The SQL's messages too (issue 24): the message, detail and hint of every
+# pointsys.refuse call of src/sql/*.sql, written as C for xgettext by
+# po/sql_messages.pl (not src/sql/updates: their functions are replaced by
+# the current source's).  po-check also fails on a refuse call whose text is
+# not literal and on a RAISE with text of its own (the script's --check).
+po/sql_messages.c: $(SQL_SOURCES) po/sql_messages.pl
+	perl po/sql_messages.pl $(SQL_SOURCES) >$@.tmp && mv $@.tmp $@
+EXTRA_CLEAN += po/sql_messages.c
+po/pointsys.pot: $(wildcard src/*.c) po/sql_messages.c
+	xgettext --from-code=UTF-8 -k_ -kgettext_noop -kerrmsg -kerrdetail -kerrhint -kerrmsg_plural:1,2 \
 		--no-location --sort-output -o $@ $^
 po-check: po/pointsys.pot
+	@perl po/sql_messages.pl --check $(SQL_SOURCES)
 	@for lang in $(PO_LANGUAGES); do \
 		untranslated=$$(msgcmp po/$$lang.po po/pointsys.pot 2>&1) || \
 			{ echo "$$untranslated"; echo "po/$$lang.po: messages without a translation"; exit 1; }; \

@@ -129,15 +129,21 @@ ROLLBACK;
 -- 3. Row security first: regress_rec_a records for branch oa only.  Every
 -- write of theirs for a member of branch ob, or for nobody, fails with the
 -- same 42501 as row-level security's own, whatever else is wrong with it:
--- it tells nothing of the member, their dates or their quarter
+-- it tells nothing of the member, their dates or their quarter.  Its
+-- detail names the row sent (1.5), and only that: the refusals differ in
+-- it alone, and it is exactly what the writer sent
 INSERT INTO branch VALUES ('oa', 'branch oa'), ('ob', 'branch ob');
 INSERT INTO member VALUES ('oa1', '甲', 'oa', '2024-03-01', NULL),
                           ('ob1', '乙秘密', 'ob', '2024-03-01', '2024-08-31');
 INSERT INTO recorder VALUES ('oa', 'regress_rec_a', '2024-01-01');
 SELECT pointsys.advance('ob', 2024, 2);
 SET ROLE regress_rec_a;
-SELECT count(DISTINCT r) AS distinct_refusals, min(r) AS refusal
-FROM (SELECT pg_temp.try(format('INSERT INTO pointsys.score (member_id, month, item, points) VALUES (%s, %L, %L, %s)',
+SELECT count(DISTINCT regexp_replace(r, 'The row sent: [^.]*[.]', 'The row sent: …')) AS distinct_refusals,
+       min(regexp_replace(r, 'The row sent: [^.]*[.]', 'The row sent: …')) AS refusal,
+       bool_and(strpos(r, format('DETAIL: The row sent: member %s, %s, item "%s".',
+                                 CASE m WHEN 'NULL' THEN 'NULL' ELSE '"' || btrim(m, '''') || '"' END,
+                                 left(d, 7), i)) > 0) AS names_the_row_sent
+FROM (SELECT m, d, i, pg_temp.try(format('INSERT INTO pointsys.score (member_id, month, item, points) VALUES (%s, %L, %L, %s)',
                         m, d, i, p)) AS r
       FROM (VALUES ('''ob1''', '2024-03-01', 'role', '1'),      -- an allowed score
                    ('''ob1''', '2024-01-01', 'role', '1'),      -- before joining
@@ -150,8 +156,11 @@ FROM (SELECT pg_temp.try(format('INSERT INTO pointsys.score (member_id, month, i
                    ('''nobody''', '2024-03-01', 'role', '1'),   -- no such member
                    ('NULL', '2024-03-01', 'role', '1')          -- no member
            ) AS t(m, d, i, p)) s;
-SELECT count(DISTINCT r) AS distinct_refusals, min(r) AS refusal
-FROM (SELECT pg_temp.try(format('INSERT INTO pointsys.award (member_id, month, kind) VALUES (%L, %L, %L)', m, d, k)) AS r
+SELECT count(DISTINCT regexp_replace(r, 'The row sent: [^.]*[.]', 'The row sent: …')) AS distinct_refusals,
+       min(regexp_replace(r, 'The row sent: [^.]*[.]', 'The row sent: …')) AS refusal,
+       bool_and(strpos(r, format('DETAIL: The row sent: member "%s", %s, award "%s".', m, left(d, 7), k)) > 0)
+           AS names_the_row_sent
+FROM (SELECT m, d, k, pg_temp.try(format('INSERT INTO pointsys.award (member_id, month, kind) VALUES (%L, %L, %L)', m, d, k)) AS r
       FROM (VALUES ('ob1', '2024-03-01', 'county'), ('ob1', '2024-05-01', 'medal'),
                    ('ob1', '2999-01-01', 'county'), ('nobody', '2024-03-01', 'county')) AS t(m, d, k)) s;
 -- moving a score of theirs to another branch's member, and another

@@ -93,7 +93,16 @@ RESET ROLE;
 --
 -- the recorder: row-level security first, then the same fields
 --
+-- (g02 joined the party in branch fb in February 2024, moved to fa in May)
+INSERT INTO member VALUES ('g02', '戊', 'fb', '2024-02-10', NULL);
+INSERT INTO membership VALUES ('g02', 'fa', '2024-05-01');
 SET ROLE regress_clerk;
+-- the refusal names the row sent (1.5); for a member of her branch, a month
+-- before they joined the party is 1.1's 23503 with the date, which she may
+-- read; a month of another branch stays the uniform 42501
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('g02', '2024-01-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('g02', '2024-03-01', 'org_life', 4)$$);
+SELECT pg_temp.refusal($$INSERT INTO pointsys.award (member_id, month, kind) VALUES ('g02', '2024-01-01', 'county')$$);
 SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('g01', '2024-04-01', 'org_life', 4)$$);
 SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('nobody', '2024-04-01', 'org_life', 9)$$);
 SELECT pg_temp.refusal($$INSERT INTO pointsys.score VALUES ('f01', '2024-04-01', 'org_life', 4.5)$$);
@@ -178,5 +187,5 @@ DELETE FROM item WHERE item = 'fx_item';
 DELETE FROM evaluation WHERE member_id LIKE 'f%';
 DELETE FROM sanction WHERE member_id LIKE 'f%';
 DELETE FROM recorder WHERE branch_id IN ('fa', 'fb');
-DELETE FROM member WHERE member_id IN ('f01', 'f02', 'f03', 'g01');
+DELETE FROM member WHERE member_id IN ('f01', 'f02', 'f03', 'g01', 'g02');
 DELETE FROM branch WHERE branch_id IN ('fa', 'fb');

@@ -61,6 +61,23 @@ date_year_month(DateADT date, int *year, int *month)
 	*year = cached_year;
 }
 
+/*
+ * The month of date as messages name it ("2024-03", "0044-03 BC"), for any
+ * date, infinite ones included (as date_out writes them)
+ */
+char *
+month_text(DateADT date)
+{
+	int			year;
+	int			month;
+
+	if (DATE_NOT_FINITE(date))
+		return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(date)));
+	date_year_month(date, &year, &month);
+	return year > 0 ? psprintf("%04d-%02d", year, month) :
+		psprintf("%04d-%02d BC", 1 - year, month);
+}
+
 /* The month containing date; months are stored as their first day */
 void
 ledger_month(DateADT date, LedgerMonth *month)

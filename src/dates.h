@@ -21,5 +21,6 @@ extern void date_year_month(DateADT date, int *year, int *month);
 extern void ledger_month(DateADT date, LedgerMonth *month);
 extern void current_year_month(int *year, int *month);
 extern char *date_text(DateADT date);
+extern char *month_text(DateADT date);
 
 #endif							/* POINTSYS_DATES_H */

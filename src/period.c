@@ -109,8 +109,17 @@ period_check(PG_FUNCTION_ARGS)
 	branch_id = period_text(&firing, row, PERIOD_BRANCH);
 
 	/* row security first: a recorder's write for another branch locks nothing */
-	if (newrow != NULL)
-		check_row_security(trigdata->tg_relation, NULL, NULL, branch_id);
+	if (newrow != NULL && !row_security_allows(trigdata->tg_relation, NULL, NULL, branch_id))
+	{
+		Datum		y = trigger_column(&firing, newrow, PERIOD_YEAR, &isnull);
+		char	   *year_text = isnull ? "NULL" : psprintf("%d", DatumGetInt32(y));
+		Datum		q = trigger_column(&firing, newrow, PERIOD_QUARTER, &isnull);
+		char	   *quarter_text = isnull ? "NULL" : psprintf("%d", DatumGetInt32(q));
+
+		refuse_row(trigdata->tg_relation, NULL, NULL,
+				   psprintf(_("The row sent: quarter %s-Q%s of branch \"%s\"."),
+							year_text, quarter_text, branch_id ? branch_id : "NULL"));
+	}
 
 	/* a key left NULL is for its NOT NULL constraint to refuse (23502) */
 	if (newrow != NULL)
@@ -181,14 +190,14 @@ period_check(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("only pointsys_admin may reopen quarter %d-Q%d of branch \"%s\"",
 							year, quarter, branch_id),
-					 errdetail("The status would go from %s to %s.", statuses[from], statuses[to]),
+					 errdetail("The status would go from %s to %s.", status_word(statuses[from]), status_word(statuses[to])),
 					 errfield(trigdata->tg_relation, "status", "period_reopen_admin")));
 		if (pointsys_reason == NULL || strspn(pointsys_reason, " \t\r\n") == strlen(pointsys_reason))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("reopening quarter %d-Q%d of branch \"%s\" needs a reason",
 							year, quarter, branch_id),
-					 errdetail("The status would go from %s to %s.", statuses[from], statuses[to]),
+					 errdetail("The status would go from %s to %s.", status_word(statuses[from]), status_word(statuses[to])),
 					 errhint("Use pointsys.reopen(branch_id, year, quarter, reason), or SET LOCAL pointsys.reason."),
 					 errfield(trigdata->tg_relation, "status", "period_reopen_reason")));
 	}
@@ -198,22 +207,22 @@ period_check(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("quarter %d-Q%d of branch \"%s\" cannot move from %s to %s",
-							year, quarter, branch_id, statuses[from], statuses[to]),
-					 errdetail("The new status is %s; the quarter is %s.", statuses[to], statuses[from]),
+							year, quarter, branch_id, status_word(statuses[from]), status_word(statuses[to])),
+					 errdetail("The new status is %s; the quarter is %s.", status_word(statuses[to]), status_word(statuses[from])),
 					 errhint("A quarter moves one step at a time: recording, approved, publicized, filed, verified."),
 					 errfield(trigdata->tg_relation, "status", "period_one_step")));
 		if (to > STATUS_FILED && !is_admin())
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("only pointsys_admin may move quarter %d-Q%d of branch \"%s\" to %s",
-							year, quarter, branch_id, statuses[to]),
-					 errdetail("The new status is %s.", statuses[to]),
+							year, quarter, branch_id, status_word(statuses[to])),
+					 errdetail("The new status is %s.", status_word(statuses[to])),
 					 errfield(trigdata->tg_relation, "status", "period_verify_admin")));
 		if (!is_admin() && !records_branch(branch_id))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to move quarter %d-Q%d of branch \"%s\" to %s",
-							year, quarter, branch_id, statuses[to]),
+							year, quarter, branch_id, status_word(statuses[to])),
 					 errdetail("Only a recorder of the branch or pointsys_admin may."),
 					 errfield(trigdata->tg_relation, "branch_id", "period_recorder_branch")));
 	}

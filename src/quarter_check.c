@@ -226,7 +226,7 @@ check_quarter_recording(Relation rel, const char *branch_id, int year, int month
 	if (status != NULL && strcmp(status, "recording") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("quarter %d-Q%d of branch \"%s\" is %s", year, quarter, branch_id, status),
+				 errmsg("quarter %d-Q%d of branch \"%s\" is %s", year, quarter, branch_id, status_word(status)),
 				 errdetail("The month is %04d-%02d: %s of member \"%s\" cannot be written.",
 						   year, month, what, member_id),
 				 errhint("Scores and awards change only while the quarter is recording; pointsys.reopen() takes it back."),

@@ -12,6 +12,7 @@
 #include "row_security.h"
 
 #include "caches.h"
+#include "dates.h"
 #include "refusal.h"
 
 #include "miscadmin.h"
@@ -51,47 +52,117 @@ is_admin(void)
 }
 
 /*
- * Refuse a new row of rel (score, award: for member_id in the month of
- * date month; period: for branch_id) that the current user's row-level
- * security would refuse, and say no more than PostgreSQL's own check
- * would.  The write rules call this before any other check, so that a
- * recorder writing for a member of
- * another branch cannot learn, from which error comes first, whether the
- * member exists, their name and dates, or the state of their quarter; and
- * before any lock is taken, so that such a write blocks nobody.  It
- * mirrors the policies of the install script: admin_all (pointsys_admin:
- * every row) and recorder_branch (pointsys_recorder: may_record(member_id,
- * month), may_record_branch).  A NULL month (for NOT NULL to refuse) is
- * tested against the member's current branch.
+ * May the current user write a new row of rel (score, award: for
+ * member_id in the month of date month; period: for branch_id), as its
+ * row-level security would let them?  The write rules ask this before any
+ * other check, and refuse with refuse_row() when not, so that a recorder
+ * writing for a member of another branch cannot learn, from which error
+ * comes first, whether the member exists, their name and dates, or the
+ * state of their quarter; and before any lock is taken, so that such a
+ * write blocks nobody.  It mirrors the policies of the install script:
+ * admin_all (pointsys_admin: every row) and recorder_branch
+ * (pointsys_recorder: may_record(member_id, month), may_record_branch).  A
+ * NULL month (for NOT NULL to refuse) is tested against the member's
+ * current branch.
  */
-void
-check_row_security(Relation rel, const char *member_id, const DateADT *month,
-				   const char *branch_id)
+bool
+row_security_allows(Relation rel, const char *member_id, const DateADT *month,
+					const char *branch_id)
 {
 	Oid			recorder;
 
 	if (superuser() ||
 		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED || is_admin())
-		return;
+		return true;
 	recorder = get_role_oid("pointsys_recorder", true);
-	if (OidIsValid(recorder) && has_privs_of_role(GetUserId(), recorder))
+	if (!OidIsValid(recorder) || !has_privs_of_role(GetUserId(), recorder))
+		return false;
+	if (member_id != NULL)
 	{
-		if (member_id != NULL)
-		{
-			const MemberInfo *member = member_info(member_id);
+		const MemberInfo *member = member_info(member_id);
 
-			if (member->exists &&
-				records_branch(month ? member_branch_at(member, *month) : member->branch_id))
-				return;
-		}
-		else if (branch_id != NULL && records_branch(branch_id))
-			return;
+		return member->exists &&
+			records_branch(month ? member_branch_at(member, *month) : member->branch_id);
 	}
-	/* the same refusal, whatever the row: no detail, constant fields */
+	return branch_id != NULL && records_branch(branch_id);
+}
+
+/*
+ * Can the current user read member's row: a recorder of a branch the
+ * member belongs or belonged to (the policy recorder_branch of member)?
+ */
+static bool
+reads_member(const MemberInfo *member)
+{
+	int			i;
+
+	if (!member->exists)
+		return false;
+	if (records_branch(member->branch_id))
+		return true;
+	for (i = 0; i < member->nhistory; i++)
+		if (records_branch(member->branches[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Refuse the new row that row_security_allows() did not, naming the row
+ * sent (sent: a full sentence, the refusal's detail) and nothing else: the
+ * same refusal whatever the member, month, item or quarter, with constant
+ * fields.  One exception, release 1.1's refusal (23503): a month before
+ * the member joined the party or after they left, for a member the writer
+ * may read (one who belongs or belonged to her branches), whose dates she
+ * can read anyway.
+ */
+void
+refuse_row(Relation rel, const char *member_id, const DateADT *month, const char *sent)
+{
+	if (member_id != NULL && month != NULL && !DATE_NOT_FINITE(*month))
+	{
+		const MemberInfo *member = member_info(member_id);
+		int			year;
+		int			mon;
+		int			y;
+		int			m;
+
+		if (reads_member(member))
+		{
+			date_year_month(*month, &year, &mon);
+			if (!DATE_NOT_FINITE(member->joined_on))
+			{
+				date_year_month(member->joined_on, &y, &m);
+				if (y > year || (y == year && m > mon))
+					ereport(ERROR,
+							(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+							 errmsg("member \"%s\" does not belong to the party in %s",
+									member_id, month_text(*month)),
+							 errdetail("Member \"%s\" (%s) joined on %s. %s", member_id,
+									   member->name, date_text(member->joined_on), sent),
+							 errfield(rel, "month", psprintf("%s_member_in_party",
+															 RelationGetRelationName(rel)))));
+			}
+			if (!DATE_NOT_FINITE(member->left_on))
+			{
+				date_year_month(member->left_on, &y, &m);
+				if (y < year || (y == year && m < mon))
+					ereport(ERROR,
+							(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+							 errmsg("member \"%s\" does not belong to the party in %s",
+									member_id, month_text(*month)),
+							 errdetail("Member \"%s\" (%s) left on %s. %s", member_id,
+									   member->name, date_text(member->left_on), sent),
+							 errfield(rel, "month", psprintf("%s_member_in_party",
+															 RelationGetRelationName(rel)))));
+			}
+		}
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("new row violates row-level security policy for table \"%s\"",
 					RelationGetRelationName(rel)),
+			 errdetail_internal("%s", sent),
+			 errhint("A recorder writes for the members of her branches, in the months they belong to them."),
 			 errfield(rel, strcmp(RelationGetRelationName(rel), "period") == 0 ? "branch_id" : "member_id",
 					  "recorder_branch")));
 }

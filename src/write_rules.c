@@ -265,24 +265,42 @@ check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
 	return member;
 }
 
+/* text in double quotes, as messages name ids ("m12") */
+static const char *
+quoted(const char *text)
+{
+	return psprintf("\"%s\"", text);
+}
+
 /*
  * Row security first: a new score or award row for a member the writer may
  * not record is refused before anything else about it is looked at, so
- * that the refusal tells nothing (row_security.c).
+ * that the refusal tells nothing but the row sent: its member, month and
+ * item (a score) or kind (an award, award true) (row_security.c).
  */
 static void
-check_writer(Row *row, int member_col, int month_col)
+check_writer(Row *row, int member_col, int month_col, int item_col, bool award)
 {
 	DateADT		month;
+	const char *member_id;
 
 	if (TRIGGER_FIRED_BY_DELETE(row->firing.trigdata->tg_event))
 		return;
 	month = row->nulls[month_col] ? 0 : DatumGetDateADT(row->values[month_col]);
-	check_row_security(row->firing.trigdata->tg_relation,
-					   row->nulls[member_col] ? NULL :
-					   TextDatumGetCString(row->values[member_col]),
-					   row->nulls[month_col] ? NULL : &month,
-					   NULL);
+	member_id = row->nulls[member_col] ? NULL : TextDatumGetCString(row->values[member_col]);
+	if (!row_security_allows(row->firing.trigdata->tg_relation, member_id,
+							 row->nulls[month_col] ? NULL : &month, NULL))
+	{
+		const char *member = member_id ? quoted(member_id) : "NULL";
+		const char *when = row->nulls[month_col] ? "NULL" : month_text(month);
+		const char *item = row->nulls[item_col] ? "NULL" :
+		quoted(TextDatumGetCString(row->values[item_col]));
+
+		refuse_row(row->firing.trigdata->tg_relation, member_id,
+				   row->nulls[month_col] ? NULL : &month,
+				   award ? psprintf(_("The row sent: member %s, %s, award %s."), member, when, item) :
+				   psprintf(_("The row sent: member %s, %s, item %s."), member, when, item));
+	}
 }
 
 /*
@@ -443,7 +461,7 @@ score_check(PG_FUNCTION_ARGS)
 		what_item[0] = '\0';
 	}
 	read_row(fcinfo, &score_rule, &row);
-	check_writer(&row, SCORE_MEMBER, SCORE_MONTH);
+	check_writer(&row, SCORE_MEMBER, SCORE_MONTH, SCORE_ITEM, false);
 	check_old_row(&row, SCORE_MEMBER, SCORE_MONTH, a_score);
 	if (nothing_to_check(&row, SCORE_POINTS + 1))
 		return PointerGetDatum(row.tuple);
@@ -535,7 +553,7 @@ award_check(PG_FUNCTION_ARGS)
 	char		what[128];
 
 	read_row(fcinfo, &award_rule, &row);
-	check_writer(&row, AWARD_MEMBER, AWARD_MONTH);
+	check_writer(&row, AWARD_MEMBER, AWARD_MONTH, AWARD_KIND, true);
 	check_old_row(&row, AWARD_MEMBER, AWARD_MONTH, _("an award"));
 	if (nothing_to_check(&row, AWARD_KIND + 1))
 		return PointerGetDatum(row.tuple);

@@ -24,6 +24,9 @@
 
 -- Refuse a schema "pointsys" that someone else created beforehand: its
 -- owner could have planted objects that this script would then resolve.
+-- (The one message of pointsys raised by RAISE: nothing of the extension,
+-- pointsys.refuse included, may be created in such a schema, so it is
+-- written in both languages.)
 DO LANGUAGE plpgsql $$
 BEGIN
 	IF EXISTS (SELECT FROM pg_catalog.pg_namespace n
@@ -33,8 +36,8 @@ BEGIN
 					  WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'insufficient_privilege',
-			MESSAGE = 'schema "pointsys" is owned by another role',
-			HINT = 'Drop the schema, or let its owner install the extension.';
+			MESSAGE = 'schema "pointsys" is owned by another role (模式 "pointsys" 的属主是另一个角色)',
+			HINT = 'Drop the schema, or let its owner install the extension. (删除该模式，或由其属主安装本扩展。)';
 	END IF;
 END
 $$;

@@ -43,17 +43,13 @@ DECLARE
 		WHEN 'pointsys.award_kind'::pg_catalog.regclass::pg_catalog.oid THEN 'award_kind' END;
 BEGIN
 	IF tbl IS NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('rulebook_upsert: cannot fire on table "%s"', TG_TABLE_NAME),
-			DETAIL = 'It fires only on pointsys.category, pointsys.item, pointsys.award_kind.';
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire on table "%s"', 'It fires only on %3$s.', NULL,
+								'rulebook_upsert', TG_TABLE_NAME, 'pointsys.category, pointsys.item, pointsys.award_kind');
 	END IF;
 	IF TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP OPERATOR(pg_catalog.<>) 'INSERT' THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('rulebook_upsert: cannot fire %s %s FOR EACH %s',
-										TG_WHEN, TG_OP, TG_LEVEL);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s', NULL, NULL,
+								'rulebook_upsert', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL));
 	END IF;
 	IF tbl OPERATOR(pg_catalog.=) 'category' THEN
 		UPDATE pointsys.category c SET title = NEW.title, cap = NEW.cap

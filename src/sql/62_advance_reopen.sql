@@ -19,10 +19,8 @@ BEGIN
 	  AND p.quarter OPERATOR(pg_catalog.=) advance.quarter
 	FOR NO KEY UPDATE;
 	IF current_status OPERATOR(pg_catalog.=) 'verified' THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is already verified',
-										advance.year, advance.quarter, advance.branch_id);
+		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is already verified', NULL, NULL,
+								advance.year::pg_catalog.text, advance.quarter::pg_catalog.text, advance.branch_id);
 	END IF;
 	-- one statement, so that two racing calls move two steps, never skip one
 	INSERT INTO pointsys.period AS p (branch_id, year, quarter, status)
@@ -50,16 +48,12 @@ AS $$
 BEGIN
 	PERFORM pointsys.quarter_start(reopen.year, reopen.quarter);
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'insufficient_privilege',
-			MESSAGE = pg_catalog.format('only pointsys_admin may reopen quarter %s-Q%s of branch "%s"',
-										reopen.year, reopen.quarter, reopen.branch_id);
+		PERFORM pointsys.refuse('42501', 'only pointsys_admin may reopen quarter %s-Q%s of branch "%s"', NULL, NULL,
+								reopen.year::pg_catalog.text, reopen.quarter::pg_catalog.text, reopen.branch_id);
 	END IF;
 	IF reopen.reason IS NULL OR pg_catalog.btrim(reopen.reason) OPERATOR(pg_catalog.=) '' THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('reopening quarter %s-Q%s of branch "%s" needs a reason',
-										reopen.year, reopen.quarter, reopen.branch_id);
+		PERFORM pointsys.refuse('22023', 'reopening quarter %s-Q%s of branch "%s" needs a reason', NULL, NULL,
+								reopen.year::pg_catalog.text, reopen.quarter::pg_catalog.text, reopen.branch_id);
 	END IF;
 	PERFORM pg_catalog.set_config('pointsys.reason', reopen.reason, true);
 	UPDATE pointsys.period p SET status = 'recording'

@@ -29,10 +29,9 @@ DECLARE
 	used pg_catalog.int8;
 BEGIN
 	IF node IS NULL OR node OPERATOR(pg_catalog.<) 1 OR node OPERATOR(pg_catalog.>) 8388607 THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('node identity %s is out of range', COALESCE(node::pg_catalog.text, 'NULL')),
-			HINT = 'A node identity is an integer from 1 to 8388607, one per database of the city.';
+		PERFORM pointsys.refuse('22023', 'node identity %s is out of range', NULL,
+								'A node identity is an integer from 1 to 8388607, one per database of the city.',
+								COALESCE(node::pg_catalog.text, 'NULL'));
 	END IF;
 	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit_log'] LOOP
 		col := pg_catalog.replace(tbl, '_log', '') OPERATOR(pg_catalog.||) '_id';
@@ -40,12 +39,10 @@ BEGIN
 								  col, tbl, col)
 			INTO used;
 		IF used IS NOT NULL THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('node identity cannot change: pointsys.%s has ids of node %s',
-											tbl, used OPERATOR(pg_catalog.>>) 40),
-				DETAIL = pg_catalog.format('Its %s %s was given out under that node.', col, used),
-				HINT = 'Set the node right after CREATE EXTENSION, before any award, sanction or audited change.';
+			PERFORM pointsys.refuse('55000', 'node identity cannot change: pointsys.%s has ids of node %s',
+									'Its %3$s %4$s was given out under that node.',
+									'Set the node right after CREATE EXTENSION, before any award, sanction or audited change.',
+									tbl, (used OPERATOR(pg_catalog.>>) 40)::pg_catalog.text, col, used::pg_catalog.text);
 		END IF;
 	END LOOP;
 	FOREACH tbl IN ARRAY ARRAY['award', 'sanction', 'audit_log'] LOOP

@@ -38,10 +38,8 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('period_publicity: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'period_publicity', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF NEW.status OPERATOR(pg_catalog.=) 'publicized'
 	   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT' OR OLD.status OPERATOR(pg_catalog.<>) 'publicized') THEN
@@ -57,14 +55,12 @@ BEGIN
 		NEW.publicity_end := OLD.publicity_end;
 		IF NEW.status OPERATOR(pg_catalog.=) 'filed' AND OLD.status OPERATOR(pg_catalog.=) 'publicized'
 		   AND today OPERATOR(pg_catalog.<) OLD.publicity_end THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is still in publicity until %s',
-											NEW.year, NEW.quarter, NEW.branch_id,
-											OLD.publicity_end OPERATOR(pg_catalog.-) 1),
-				DETAIL = pg_catalog.format('Publicity started on %s and ends at the start of %s (Beijing time).',
-										   OLD.publicity_start, OLD.publicity_end),
-				HINT = pg_catalog.format('File the quarter on or after %s.', OLD.publicity_end);
+			PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is still in publicity until %s',
+									'Publicity started on %5$s and ends at the start of %6$s (Beijing time).',
+									'File the quarter on or after %6$s.',
+									NEW.year::pg_catalog.text, NEW.quarter::pg_catalog.text, NEW.branch_id,
+									(OLD.publicity_end OPERATOR(pg_catalog.-) 1)::pg_catalog.text,
+									OLD.publicity_start::pg_catalog.text, OLD.publicity_end::pg_catalog.text);
 		END IF;
 	END IF;
 	RETURN NEW;
@@ -174,17 +170,13 @@ BEGIN
 			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')
 			OR (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND pointsys.may_record_branch(check_branch_documents.branch_id))) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'insufficient_privilege',
-			MESSAGE = pg_catalog.format('permission denied for the documents of branch "%s"',
-										check_branch_documents.branch_id),
-			DETAIL = 'Only pointsys_admin, pointsys_reader and the branch''s recorders may read them.';
+		PERFORM pointsys.refuse('42501', 'permission denied for the documents of branch "%s"',
+								'Only pointsys_admin, pointsys_reader and the branch''s recorders may read them.', NULL,
+								check_branch_documents.branch_id);
 	END IF;
 	IF NOT EXISTS (SELECT FROM pointsys.branch b
 				   WHERE b.branch_id OPERATOR(pg_catalog.=) check_branch_documents.branch_id) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('branch "%s" does not exist', check_branch_documents.branch_id);
+		PERFORM pointsys.refuse('42704', 'branch "%s" does not exist', NULL, NULL, check_branch_documents.branch_id);
 	END IF;
 END
 $$;
@@ -215,11 +207,9 @@ BEGIN
 	  AND p.year OPERATOR(pg_catalog.=) publicity.year
 	  AND p.quarter OPERATOR(pg_catalog.=) publicity.quarter;
 	IF COALESCE(p_status, 'recording') OPERATOR(pg_catalog.=) 'recording' THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is not approved yet',
-										publicity.year, publicity.quarter, publicity.branch_id),
-			HINT = 'The branch meeting approves the quarter first (pointsys.advance).';
+		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
+								'The branch meeting approves the quarter first (pointsys.advance).',
+								publicity.year::pg_catalog.text, publicity.quarter::pg_catalog.text, publicity.branch_id);
 	END IF;
 	RETURN QUERY
 	SELECT q.member_id, m.name,
@@ -269,12 +259,10 @@ BEGIN
 	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
 	  AND r.democratic IS NULL AND NOT r.vetoed;
 	IF missing IS NOT NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('the %s results of branch "%s" are not complete',
-										annual_publicity.year, annual_publicity.branch_id),
-			DETAIL = pg_catalog.format('No democratic score for %s.', missing),
-			HINT = 'Record the democratic evaluation (pointsys.evaluation) first.';
+		PERFORM pointsys.refuse('55000', 'the %s results of branch "%s" are not complete',
+								'No democratic score for %3$s.',
+								'Record the democratic evaluation (pointsys.evaluation) first.',
+								annual_publicity.year::pg_catalog.text, annual_publicity.branch_id, missing);
 	END IF;
 	-- the quarters of the branch with months recorded in it
 	SELECT pointsys.quarter_of(mm.month) INTO open_quarter
@@ -289,11 +277,10 @@ BEGIN
 	  AND COALESCE(p.status, 'recording') OPERATOR(pg_catalog.=) 'recording'
 	ORDER BY 1 LIMIT 1;
 	IF open_quarter IS NOT NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is not approved yet',
-										annual_publicity.year, open_quarter, annual_publicity.branch_id),
-			HINT = 'Every recorded quarter of the year is approved before the year''s results are posted.';
+		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
+								'Every recorded quarter of the year is approved before the year''s results are posted.',
+								annual_publicity.year::pg_catalog.text, open_quarter::pg_catalog.text,
+								annual_publicity.branch_id);
 	END IF;
 	RETURN QUERY
 	-- the members of the branch in at least one month of the year, ranked
@@ -365,18 +352,17 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('mentoring_access: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
 							WHERE pointsys.may_record(NEW.member_id, pg_catalog.make_date(NEW.year, g.n, 1)))) THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'insufficient_privilege',
-				MESSAGE = 'new row violates row-level security policy for table "mentoring"';
+			PERFORM pointsys.refuse('42501', 'new row violates row-level security policy for table "%s"',
+									'The row sent: member "%2$s", %3$s, mentor "%4$s".',
+									'A recorder writes for the members of her branches, in the months they belong to them.',
+									'mentoring', NEW.member_id, NEW.year::pg_catalog.text, NEW.mentor_id);
 		END IF;
 		-- a recorder's mentor is of her branches that year: nothing of
 		-- another branch's members is looked at, nor locked by the
@@ -386,11 +372,9 @@ BEGIN
 				OR (NEW.mentor_id, NEW.year) IS DISTINCT FROM (OLD.mentor_id, OLD.year))
 		   AND NOT EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
 						   WHERE pointsys.may_record(NEW.mentor_id, pg_catalog.make_date(NEW.year, g.n, 1))) THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'insufficient_privilege',
-				MESSAGE = pg_catalog.format('mentor "%s" is not a member of your branches in %s',
-											NEW.mentor_id, NEW.year),
-				HINT = 'A recorder names a mentor from her own branches; pointsys_admin assigns mentors from other branches.';
+			PERFORM pointsys.refuse('42501', 'mentor "%s" is not a member of your branches in %s', NULL,
+									'A recorder names a mentor from her own branches; pointsys_admin assigns mentors from other branches.',
+									NEW.mentor_id, NEW.year::pg_catalog.text);
 		END IF;
 	END IF;
 	NEW.recorded_by := CURRENT_USER;
@@ -424,10 +408,8 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('mentoring_check: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
@@ -447,24 +429,18 @@ BEGIN
 	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
 	IF member_grade IS NULL OR member_grade OPERATOR(pointsys.<>) 'unqualified'::pointsys.grade THEN
 		IF may_read THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
-											NEW.member_id, NEW.year),
-				DETAIL = pg_catalog.format('The %s grade is %s.', NEW.year,
-										   COALESCE(member_grade::pg_catalog.text, 'pending')),
-				HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
+			PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s',
+									CASE WHEN member_grade IS NULL THEN 'The %2$s grade is pending.'
+										 ELSE 'The %2$s grade is %3$s.' END,
+									'Mentors are assigned to members graded 不合格 (unqualified) only.',
+									NEW.member_id, NEW.year::pg_catalog.text, member_grade::pg_catalog.text);
 		END IF;
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
-										NEW.member_id, NEW.year),
-			HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
+		PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s', NULL,
+								'Mentors are assigned to members graded 不合格 (unqualified) only.',
+								NEW.member_id, NEW.year::pg_catalog.text);
 	END IF;
 	IF NEW.mentor_id OPERATOR(pg_catalog.=) NEW.member_id THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('member "%s" cannot mentor themself', NEW.member_id);
+		PERFORM pointsys.refuse('23514', 'member "%s" cannot mentor themself', NULL, NULL, NEW.member_id);
 	END IF;
 	SELECT * INTO mentor FROM pointsys.member m
 	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id;
@@ -474,24 +450,20 @@ BEGIN
 	-- (a recorder's mentor is of her branches: she may read these dates)
 	IF mentor.joined_on OPERATOR(pg_catalog.>) pg_catalog.make_date(NEW.year, 12, 31)
 	   OR mentor.left_on OPERATOR(pg_catalog.<) pg_catalog.make_date(NEW.year, 1, 1) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('mentor "%s" was not a member of the party in %s',
-										NEW.mentor_id, NEW.year),
-			DETAIL = pg_catalog.format('Joined on %s, left on %s.',
-									   COALESCE(mentor.joined_on::pg_catalog.text, '-'),
-									   COALESCE(mentor.left_on::pg_catalog.text, '-'));
+		PERFORM pointsys.refuse('23514', 'mentor "%s" was not a member of the party in %s',
+								'Joined on %3$s, left on %4$s.', NULL,
+								NEW.mentor_id, NEW.year::pg_catalog.text,
+								COALESCE(mentor.joined_on::pg_catalog.text, '-'),
+								COALESCE(mentor.left_on::pg_catalog.text, '-'));
 	END IF;
 	SELECT r.grade INTO mentor_grade FROM pointsys.annual_results r
 	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
 	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
 	IF mentor_grade OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = CASE WHEN may_read THEN
-						  pg_catalog.format('mentor "%s" is graded 不合格 for %s', NEW.mentor_id, NEW.year)
-					  ELSE pg_catalog.format('mentor "%s" cannot mentor in %s', NEW.mentor_id, NEW.year) END,
-			HINT = 'Choose a mentor who is not 不合格 that year.';
+		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%s" is graded 不合格 for %s'
+											  ELSE 'mentor "%s" cannot mentor in %s' END,
+								NULL, 'Choose a mentor who is not 不合格 that year.',
+								NEW.mentor_id, NEW.year::pg_catalog.text);
 	END IF;
 	SELECT s.value INTO limit_mentees FROM pointsys.setting s
 	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
@@ -507,14 +479,11 @@ BEGIN
 	  AND t.year OPERATOR(pg_catalog.=) NEW.year
 	  AND t.member_id OPERATOR(pg_catalog.<>) NEW.member_id;
 	IF mentees OPERATOR(pg_catalog.>=) limit_mentees THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = CASE WHEN may_read THEN
-						  pg_catalog.format('mentor "%s" already has %s mentee(s) in %s',
-											NEW.mentor_id, mentees, NEW.year)
-					  ELSE pg_catalog.format('mentor "%s" has no room for another mentee in %s',
-											 NEW.mentor_id, NEW.year) END,
-			DETAIL = pg_catalog.format('The limit is %s (pointsys.setting mentees_per_mentor).', limit_mentees);
+		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%1$s" already has %3$s mentee(s) in %2$s'
+											  ELSE 'mentor "%s" has no room for another mentee in %s' END,
+								'The limit is %4$s (pointsys.setting mentees_per_mentor).', NULL,
+								NEW.mentor_id, NEW.year::pg_catalog.text, mentees::pg_catalog.text,
+								limit_mentees::pg_catalog.text);
 	END IF;
 	RETURN NEW;
 END
@@ -579,16 +548,13 @@ BEGIN
 	-- the veto reads the member's sanctions, which recorders may not read
 	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
 			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'insufficient_privilege',
-			MESSAGE = 'permission denied for function points_needed',
-			DETAIL = 'It reads the veto (sanctions): pointsys_admin and pointsys_reader may call it.';
+		PERFORM pointsys.refuse('42501', 'permission denied for function %s',
+								'It reads the veto (sanctions): pointsys_admin and pointsys_reader may call it.', NULL,
+								'points_needed');
 	END IF;
 	SELECT * INTO who FROM pointsys.member m WHERE m.member_id OPERATOR(pg_catalog.=) points_needed.member_id;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('member "%s" does not exist', points_needed.member_id);
+		PERFORM pointsys.refuse('42704', 'member "%s" does not exist', NULL, NULL, points_needed.member_id);
 	END IF;
 	PERFORM pointsys.quarter_start(points_needed.year, 1);
 	IF dem IS NULL THEN
@@ -596,18 +562,15 @@ BEGIN
 		WHERE e.member_id OPERATOR(pg_catalog.=) points_needed.member_id
 		  AND e.year OPERATOR(pg_catalog.=) points_needed.year;
 		IF dem IS NULL THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'null_value_not_allowed',
-				MESSAGE = pg_catalog.format('member "%s" has no democratic score for %s',
-											points_needed.member_id, points_needed.year),
-				HINT = 'Pass an assumed democratic score: pointsys.points_needed(member_id, year, democratic).';
+			PERFORM pointsys.refuse('22004', 'member "%s" has no democratic score for %s', NULL,
+									'Pass an assumed democratic score: pointsys.points_needed(member_id, year, democratic).',
+									points_needed.member_id, points_needed.year::pg_catalog.text);
 		END IF;
 	END IF;
 	IF dem OPERATOR(pg_catalog.<) 0 OR dem OPERATOR(pg_catalog.>) 100 THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'numeric_value_out_of_range',
-			MESSAGE = pg_catalog.format('democratic score %s is out of range for member "%s"', dem, points_needed.member_id),
-			DETAIL = 'A democratic score is from 0 to 100.';
+		PERFORM pointsys.refuse('22003', 'democratic score %s is out of range for member "%s"',
+								'A democratic score is from 0 to 100.', NULL,
+								dem::pg_catalog.text, points_needed.member_id);
 	END IF;
 	SELECT pg_catalog.array_agg(t.month ORDER BY t.month), pg_catalog.array_agg(t.total ORDER BY t.month)
 	INTO recorded, recorded_totals

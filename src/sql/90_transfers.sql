@@ -27,10 +27,8 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.member'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('member_membership: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'member_membership', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		INSERT INTO pointsys.membership (member_id, branch_id, since)
@@ -50,13 +48,11 @@ BEGIN
 	WHERE s.member_id OPERATOR(pg_catalog.=) NEW.member_id
 	  AND s.since OPERATOR(pg_catalog.>) this_month;
 	IF later IS NOT NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('member "%s" cannot be transferred to branch "%s" from %s',
-										NEW.member_id, NEW.branch_id, pg_catalog.to_char(this_month, 'YYYY-MM')),
-			DETAIL = pg_catalog.format('A change of member.branch_id is a transfer from the current month; the member''s membership already has a transfer in %s.',
-									   pg_catalog.to_char(later, 'YYYY-MM')),
-			HINT = 'Write the transfer in pointsys.membership.';
+		PERFORM pointsys.refuse('55000', 'member "%s" cannot be transferred to branch "%s" from %s',
+								'A change of member.branch_id is a transfer from the current month; the member''s membership already has a transfer in %4$s.',
+								'Write the transfer in pointsys.membership.',
+								NEW.member_id, NEW.branch_id, pg_catalog.to_char(this_month, 'YYYY-MM'),
+								pg_catalog.to_char(later, 'YYYY-MM'));
 	END IF;
 	IF latest IS NULL THEN
 		-- no history yet (rows a replica wrote): the months so far stay in the old branch
@@ -103,14 +99,12 @@ BEGIN
 	WHERE s.member_id OPERATOR(pg_catalog.=) membership_check.member_id
 	ORDER BY s.since DESC LIMIT 1;
 	IF latest IS NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'restrict_violation',
-			MESSAGE = pg_catalog.format('member "%s" must keep a membership row', membership_check.member_id),
-			DETAIL = pg_catalog.format('This would leave member "%s" without a membership row (the latest was branch "%s" since %s).',
-									   membership_check.member_id,
-									   before_branch[pg_catalog.array_upper(before_branch, 1)],
-									   pg_catalog.to_char(before_since[pg_catalog.array_upper(before_since, 1)], 'YYYY-MM')),
-			HINT = 'A member always belongs to a branch; delete the member to delete the history.';
+		PERFORM pointsys.refuse('23001', 'member "%s" must keep a membership row',
+								'This would leave member "%s" without a membership row (the latest was branch "%s" since %s).',
+								'A member always belongs to a branch; delete the member to delete the history.',
+								membership_check.member_id,
+								before_branch[pg_catalog.array_upper(before_branch, 1)],
+								pg_catalog.to_char(before_since[pg_catalog.array_upper(before_since, 1)], 'YYYY-MM'));
 	END IF;
 	-- the months recorded for the member whose branch the statement changes
 	FOR moved IN
@@ -147,15 +141,18 @@ BEGIN
 		ORDER BY p.branch_id OPERATOR(pg_catalog.<>) moved.old_branch
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is %s',
-											pointsys.year_of(moved.month), pointsys.quarter_of(moved.month),
-											closed_branch, closed_status),
-				DETAIL = pg_catalog.format('The month is %s: member "%s" has scores or awards in it, and this change of membership moves it from branch "%s" to branch "%s".',
-										   pg_catalog.to_char(moved.month, 'YYYY-MM'), membership_check.member_id,
-										   moved.old_branch, moved.new_branch),
-				HINT = 'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.';
+			PERFORM pointsys.refuse('55000', CASE closed_status
+												 WHEN 'approved' THEN 'quarter %s-Q%s of branch "%s" is approved'
+												 WHEN 'publicized' THEN 'quarter %s-Q%s of branch "%s" is publicized'
+												 WHEN 'filed' THEN 'quarter %s-Q%s of branch "%s" is filed'
+												 WHEN 'verified' THEN 'quarter %s-Q%s of branch "%s" is verified'
+												 ELSE 'quarter %s-Q%s of branch "%s" is not recording' END,
+									'The month is %4$s: member "%5$s" has scores or awards in it, and this change of membership moves it from branch "%6$s" to branch "%7$s".',
+									'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.',
+									pointsys.year_of(moved.month)::pg_catalog.text,
+									pointsys.quarter_of(moved.month)::pg_catalog.text, closed_branch,
+									pg_catalog.to_char(moved.month, 'YYYY-MM'), membership_check.member_id,
+									moved.old_branch, moved.new_branch);
 		END IF;
 	END LOOP;
 	RETURN latest;

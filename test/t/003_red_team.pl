@@ -326,7 +326,11 @@ for my $login (qw(report rec1))
 				$m, $month, $unknown ? 'no_such_item' : 'study_notes', $points)
 			  : sprintf(q{INSERT INTO pointsys.award (member_id, month, kind) VALUES (%s, '%s', '%s')},
 				$m, $month, $unknown ? 'no_such_kind' : 'county');
-			push @refusals, [ "INSERT of $case", sqlstate_of('rec1', $sql) ];
+			my $sent = sprintf('member %s, %s, %s "%s"', defined $member ? qq{"$member"} : 'NULL',
+				substr($month, 0, 7), $table eq 'score' ? 'item' : 'award',
+				$table eq 'score' ? ($unknown ? 'no_such_item' : 'study_notes')
+				: ($unknown ? 'no_such_kind' : 'county'));
+			push @refusals, [ "INSERT of $case", $sent, sqlstate_of('rec1', $sql) ];
 		}
 		if ($table eq 'score')
 		{
@@ -334,21 +338,31 @@ for my $login (qw(report rec1))
 				"member_id = 'm02', points = 99", "member_id = 'm05', month = '2024-02-01'",
 				"member_id = 'm02', month = '2024-08-01'", "member_id = 'm02', month = '2099-01-01'")
 			{
-				push @refusals, [ "UPDATE of its own row SET $set", sqlstate_of('rec1', qq{
+				my ($member) = $set =~ /member_id = ('[^']*'|NULL)/;
+				$member =~ s/'/"/g;
+				my ($month) = $set =~ /month = '(\d{4}-\d\d)/;
+				my $sent = sprintf('member %s, %s, item "org_life"', $member, $month // '2026-01');
+				push @refusals, [ "UPDATE of its own row SET $set", $sent, sqlstate_of('rec1', qq{
 					UPDATE pointsys.score SET $set
 					WHERE member_id = 'm01' AND month = '2026-01-01' AND item = 'org_life'}) ];
 			}
 		}
 		my $expected = qq{new row violates row-level security policy for table "$table"};
+		# the detail names the row sent (1.5), and only that: without it,
+		# nothing of the member, their dates or their quarter
 		for my $r (@refusals)
 		{
-			my ($case, $state, $msg, $detail, $hint) = @$r;
+			my ($case, $sent, $state, $msg, $detail, $hint) = @$r;
 			is("$state: $msg", "42501: $expected", "rec1, $table of b2, $case: the row-security refusal");
+			is($detail, "The row sent: $sent.", "rec1, $table of b2, $case: the detail names the row sent");
+			$detail =~ s/^The row sent: [^.]*\.$//;
+			$r->[4] = $detail;
 			unlike("$msg $detail $hint", qr/李娜|王芳|\d{4}-\d\d|approved|does not exist|rulebook/,
 				"rec1, $table of b2, $case: no name, date or status in the refusal");
 		}
-		my %distinct = map { join("\x1f", @{$_}[1 .. 4]) => 1 } @refusals;
-		is(scalar(keys %distinct), 1, "rec1, $table of b2: every refusal is the same (sqlstate, message, detail, hint)")
+		my %distinct = map { join("\x1f", @{$_}[2 .. 5]) => 1 } @refusals;
+		is(scalar(keys %distinct), 1,
+			"rec1, $table of b2: every refusal is the same but for the row sent (sqlstate, message, detail, hint)")
 		  or diag(join("\n", sort keys %distinct));
 	}
 	is(audit_count(), $audit_before, 'refused writes leave no audit row');

@@ -1,0 +1,25 @@
+-- src/sql/05_refuse.sql
+-- 拒绝 pointsys's refusals raised from SQL, in the session's language
+
+-- PL/pgSQL's RAISE never translates its text.  pointsys's SQL functions
+-- refuse through this C function instead (refusal.c): it looks message,
+-- detail and hint up in pointsys's message catalog (po/zh_CN.po) first and
+-- only then puts the arguments in, %s for the next, %n$s for the n-th (a
+-- NULL one as nothing, as format() does).  The Makefile's pot rule reads
+-- the literal message, detail and hint of every pointsys.refuse call of
+-- src/sql/*.sql (po/sql_messages.pl), so that `make po-check` fails on one
+-- without a translation.  Write them literally, as whole sentences (a CASE
+-- of literals where the words differ), never built with format().
+--
+-- Every role may call it, as everyone may RAISE: it only raises an error
+-- whose every word the caller chose, reads and writes nothing, and takes
+-- any input (a malformed or non-error SQLSTATE is P0001).  pointsys's
+-- SECURITY INVOKER functions and triggers call it as the writer.
+CREATE FUNCTION @extschema@.refuse(sqlstate pg_catalog.text, message pg_catalog.text,
+								   detail pg_catalog.text DEFAULT NULL, hint pg_catalog.text DEFAULT NULL,
+								   VARIADIC args pg_catalog.text[] DEFAULT '{}')
+	RETURNS void
+	LANGUAGE c VOLATILE PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'refuse';
+COMMENT ON FUNCTION @extschema@.refuse(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
+	'拒绝 raise the error sqlstate with message, detail and hint translated into the session''s language (lc_messages), then args put in (%s, %n$s)';
