@@ -67,4 +67,16 @@
  */
 extern PGDLLIMPORT char *locale_messages;
 
+/*
+ * A function that never returns: from 18 on, pg_noreturn (C11's _Noreturn)
+ * before the declaration; before 18, pg_attribute_noreturn() after it.
+ */
+#if PG_VERSION_NUM >= 180000
+#define POINTSYS_NORETURN_BEFORE pg_noreturn
+#define POINTSYS_NORETURN_AFTER
+#else
+#define POINTSYS_NORETURN_BEFORE
+#define POINTSYS_NORETURN_AFTER pg_attribute_noreturn()
+#endif
+
 #endif							/* POINTSYS_COMPAT_H */

@@ -15,7 +15,8 @@ extern bool is_admin(void);
 extern bool records_branch(const char *branch_id);
 extern bool row_security_allows(Relation rel, const char *member_id, const DateADT *month,
 								const char *branch_id);
-extern void refuse_row(Relation rel, const char *member_id, const DateADT *month,
-					   const char *sent) pg_attribute_noreturn();
+POINTSYS_NORETURN_BEFORE extern void refuse_row(Relation rel, const char *member_id,
+												const DateADT *month,
+												const char *sent) POINTSYS_NORETURN_AFTER;
 
 #endif							/* POINTSYS_ROW_SECURITY_H */
