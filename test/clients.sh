@@ -23,10 +23,13 @@
 #                                the column metadata, decimals, grade labels,
 #                                grade = %s with a str); the recorder's
 #                                refusals and dry run through e.diag
-#   test/clients/odbc_check.py   psqlODBC: the reporting login's column
-#                                metadata (scale 2), labels and a grade
-#                                parameter; a recorder's refusal's SQLSTATE
-#                                and Chinese message
+#   test/clients/odbc_check.py   psqlODBC, the reporting login through
+#                                README's DSN as written
+#                                (test/clients/readme_dsn.sh): column
+#                                metadata (scale 2 for every report's
+#                                figures), labels and a grade parameter; a
+#                                recorder's refusal's SQLSTATE and Chinese
+#                                message
 # Each prints "ok N - what" or "not ok N - what" per check and exits
 # non-zero if any check failed; this script ends with "N passed, N failed".
 #
@@ -71,10 +74,17 @@ INSERT INTO pointsys.member (member_id, name, branch_id) VALUES ('c01', '客户�
 CREATE ROLE report LOGIN;
 GRANT pointsys_reader TO report;
 ALTER DATABASE bureau SET search_path = "$user", public, pointsys;
+-- b1's 2024 approved: its publicity lists can be read (their figures' scale)
+SELECT pointsys.advance('b1', 2024, q) FROM generate_series(1, 4) AS q;
 SQL
 chown "$PG_USER:" "$WORK/setup.sql"
 (cd "$WORK/tree" && as_pg_client psql -XAtq -v ON_ERROR_STOP=1 -f "$WORK/setup.sql") >"$WORK/setup.log" 2>&1 ||
 	{ cat "$WORK/setup.log"; die "the set-up failed"; }
+
+# README's ODBC DSN, as written, pointed at this cluster
+bash "$ROOT/test/clients/readme_dsn.sh" "$ROOT/README.md" "$PORT" >"$WORK/odbc.ini" ||
+	die "README's ODBC DSN could not be read"
+chown "$PG_USER:" "$WORK/odbc.ini"
 
 JDBC_JAR=/usr/share/java/postgresql.jar
 [ -f "$JDBC_JAR" ] || die "no $JDBC_JAR (libpostgresql-jdbc-java)"
@@ -96,7 +106,7 @@ client "JDBC (pgjdbc $(dpkg-query -W -f='${Version}' libpostgresql-jdbc-java))" 
 client "psycopg $(/usr/bin/python3 -c 'import psycopg; print(psycopg.__version__)')" \
 	/usr/bin/python3 test/clients/psycopg_check.py
 client "ODBC (psqlODBC $(dpkg-query -W -f='${Version}' odbc-postgresql), unixODBC)" \
-	/usr/bin/python3 test/clients/odbc_check.py
+	env ODBCINI="$WORK/odbc.ini" /usr/bin/python3 test/clients/odbc_check.py
 
 check_server_log
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
