@@ -30,20 +30,28 @@
 #                                figures), labels and a grade parameter; a
 #                                recorder's refusal's SQLSTATE and Chinese
 #                                message
+#   test/clients/libreoffice_check.py  only with CLIENTS=libreoffice
+#                                (test/libreoffice.sh): LibreOffice
+#                                headless over psqlODBC, README's DSN
 # Each prints "ok N - what" or "not ok N - what" per check and exits
 # non-zero if any check failed; this script ends with "N passed, N failed".
 #
-# Environment: PG_CONFIG, KEEP_WORK=1 (see lib.sh), CLIENTS_PORT (54391).
+# Environment: PG_CONFIG, KEEP_WORK=1 (see lib.sh), CLIENTS_PORT (54391),
+# CLIENTS (the clients to run: "jdbc psycopg odbc", or "libreoffice").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 . "$ROOT/test/private_server.sh"
 
+CLIENTS=${CLIENTS:-jdbc psycopg odbc}
+wants() { [[ " $CLIENTS " == *" $1 "* ]]; }
+
 require_root
 ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc \
 	default-jdk-headless libpostgresql-jdbc-java python3-psycopg \
 	odbc-postgresql unixodbc python3-pyodbc
+! wants libreoffice || ensure_packages libreoffice-core libreoffice-base python3-uno
 ensure_zh_locale
 start_work
 copy_tree "$ROOT"
@@ -84,6 +92,13 @@ chown "$PG_USER:" "$WORK/setup.sql"
 # README's ODBC DSN, as written, pointed at this cluster
 bash "$ROOT/test/clients/readme_dsn.sh" "$ROOT/README.md" "$PORT" >"$WORK/odbc.ini" ||
 	die "README's ODBC DSN could not be read"
+if wants libreoffice; then
+	# and the same without UpdatableCursors = 0, to show what it avoids
+	UPDATABLE=$(sed -e 's/^\[bureau\]$/[bureau_updatable]/' -e '/^UpdatableCursors/d' "$WORK/odbc.ini")
+	printf '%s\n' "$UPDATABLE" >>"$WORK/odbc.ini"
+	mkdir -p "$WORK/lo"
+	chown "$PG_USER:" "$WORK/lo"
+fi
 chown "$PG_USER:" "$WORK/odbc.ini"
 
 JDBC_JAR=/usr/share/java/postgresql.jar
@@ -101,12 +116,16 @@ client() {
 		FAILED=$((FAILED + 1))
 	fi
 }
-client "JDBC (pgjdbc $(dpkg-query -W -f='${Version}' libpostgresql-jdbc-java))" \
+! wants jdbc || client "JDBC (pgjdbc $(dpkg-query -W -f='${Version}' libpostgresql-jdbc-java))" \
 	java -cp "$JDBC_JAR" test/clients/Recorder.java 127.0.0.1 "$PORT"
-client "psycopg $(/usr/bin/python3 -c 'import psycopg; print(psycopg.__version__)')" \
+! wants psycopg || client "psycopg $(/usr/bin/python3 -c 'import psycopg; print(psycopg.__version__)')" \
 	/usr/bin/python3 test/clients/psycopg_check.py
-client "ODBC (psqlODBC $(dpkg-query -W -f='${Version}' odbc-postgresql), unixODBC)" \
+! wants odbc || client "ODBC (psqlODBC $(dpkg-query -W -f='${Version}' odbc-postgresql), unixODBC)" \
 	env ODBCINI="$WORK/odbc.ini" /usr/bin/python3 test/clients/odbc_check.py
+# in a C locale: the character set comes from the data source, as README says
+! wants libreoffice || client "LibreOffice $(dpkg-query -W -f='${Version}' libreoffice-core), psqlODBC" \
+	env HOME="$WORK/lo" ODBCINI="$WORK/odbc.ini" LC_ALL=C timeout 300 \
+	/usr/bin/python3 test/clients/libreoffice_check.py README.md "$WORK/lo/profile"
 
 check_server_log
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"

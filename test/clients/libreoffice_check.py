@@ -14,7 +14,8 @@ figures at scale 2 in the metadata and as text with two decimals, the
 grade filter and the Chinese labels intact (and not without the character
 set, in the C locale it runs in); without UpdatableCursors = 0
 (the DSN "bureau_updatable", README's DSN without that line) a view fails
-with psqlODBC's ctid error, which the README's line avoids.
+with psqlODBC's ctid error, which the README's line avoids.  Run by
+test/clients.sh with CLIENTS=libreoffice (test/libreoffice.sh).
 Prints "ok N - ..." / "not ok N - ..."; exits 1 if one failed.
 
 Usage: libreoffice_check.py README PROFILE_DIR
@@ -28,17 +29,9 @@ import time
 import uno
 from com.sun.star.beans import PropertyValue
 
+from checks import check, finish
+
 README, PROFILE = sys.argv[1], sys.argv[2]
-LABELS = {"优秀", "良好", "合格", "不合格"}
-n = failed = 0
-
-
-def check(ok, what):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(("ok " if ok else "not ok ") + f"{n} - {what}", flush=True)
 
 
 def prop(name, value):
@@ -172,5 +165,4 @@ finally:
     except subprocess.TimeoutExpired:
         office.kill()
 
-print(f"LibreOffice: all {n} checks passed" if not failed else f"LibreOffice: {failed} of {n} checks failed")
-sys.exit(1 if failed else 0)
+finish("LibreOffice")
