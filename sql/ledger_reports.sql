@@ -24,6 +24,22 @@ WHERE table_schema = 'pointsys'
   AND table_name IN ('monthly_scores', 'quarterly_scores', 'annual_results')
   AND data_type = 'numeric'
 ORDER BY table_name, ordinal_position;
+-- every figure of every other view and of the paperwork functions' rows
+-- (their row types) has a declared scale too (issue 24)
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.relnamespace = 'pointsys'::regnamespace AND c.relkind IN ('v', 'c') AND a.attnum > 0
+  AND a.atttypid IN ('numeric'::regtype, 'numeric[]'::regtype)
+  AND c.relname NOT IN ('monthly_scores', 'quarterly_scores', 'annual_results')
+ORDER BY 1, a.attnum;
+-- functions whose declared result columns are numeric lose any scale
+-- (PostgreSQL keeps no typmod there): only the C helpers behind the views,
+-- which round to 0.01 themselves, are left
+SELECT DISTINCT p.oid::regprocedure AS unscaled_result
+FROM pg_proc p, unnest(p.proallargtypes, p.proargmodes) AS u(t, m)
+WHERE p.pronamespace = 'pointsys'::regnamespace AND u.m IN ('o', 't') AND u.t = 'numeric'::regtype
+ORDER BY 1;
 
 -- m01, 2024, by hand.  Every item at its maximum every month: 20 + 20 + 15
 -- + 15 + 20 = 90 scored.  January also has awards 2 + 3 + 5 + 5 = 15,

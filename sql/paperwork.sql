@@ -82,8 +82,22 @@ SELECT * FROM publicity('wa', 2019, 1);
 SELECT advance('wa', 2019, 1);
 SELECT member_id, branch_rank, status,
 	   publicity_start = (now() AT TIME ZONE 'Asia/Shanghai')::date AS started_today,
-	   publicity_end - publicity_start AS days
+	   publicity_end - publicity_start + 1 AS days
 FROM publicity('wa', 2019, 1) ORDER BY member_id;
+-- publicity_end is the last day of publicity, the day the printed list
+-- names; period.publicity_end is the day after (the quarter may be filed)
+SELECT DISTINCT p.publicity_end + 1 = d.publicity_end AS day_after,
+	   strpos(publicity_html('wa', 2019, 1),
+			  '至' || to_char(p.publicity_end, 'YYYY年FMMM月FMDD日') || '。') > 0 AS printed
+FROM publicity('wa', 2019, 1) p, period d
+WHERE d.branch_id = 'wa' AND d.year = 2019 AND d.quarter = 1;
+-- the printed sheets use one number format: every figure with two decimals
+-- (a monthly total 89.50 beside a quarter score 87.50; the rank is a count)
+SELECT 'record form' AS sheet, count(*) AS figures, bool_and(m[1] ~ '^[0-9]+\.[0-9]{2}$') AS two_decimals
+FROM regexp_matches(record_sheet_html('wa', 2019, 1), '<td>(?:<b>)?([0-9][0-9.]*)(?:</b>)?</td>', 'g') AS m
+UNION ALL
+SELECT 'publicity', count(*), bool_and(m[1] ~ '^[0-9]+\.[0-9]{2}$')
+FROM regexp_matches(publicity_html('wa', 2019, 1), '(?<=</td>)<td>(?:<b>)?([0-9][0-9.]*)(?:</b>)?</td>', 'g') AS m;
 -- filing waits for the end of publicity, advance() or UPDATE alike
 SELECT pg_temp.try($$SELECT pointsys.advance('wa', 2019, 1)$$) LIKE '55000 quarter 2019-Q1 of branch "wa" is still in publicity until %' AS refused;
 SELECT pg_temp.try($$UPDATE pointsys.period SET status = 'filed' WHERE branch_id = 'wa' AND year = 2019 AND quarter = 1$$) LIKE '55000 %' AS refused;

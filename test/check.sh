@@ -141,6 +141,7 @@ step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
 # cluster: a recorder's prepared batch and refusals, the bulk import, a
 # reporting login's column metadata in text and binary mode
 step "client drivers (test/clients.sh)" bash test/clients.sh
+step "LibreOffice over psqlODBC, README's DSN (test/libreoffice.sh)" bash test/libreoffice.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
 # the benchmark at smoke size, so that it cannot rot (it builds and installs

@@ -10,13 +10,17 @@
 # starts a throwaway cluster on it, loads the sample bureau
 # (test/data/sample_bureau.sql) and a member whose name is HTML, approves
 # and publicizes 2024-Q1 of branch b1, writes both sheets to files with one
-# psql call each and prints them with Chromium (Debian's chromium, with
-# fonts-noto-cjk) to A4 PDF and PNG.  It checks, with poppler-utils:
+# psql call each and prints them to A4 PDF with the command of
+# doc/reference.md ("Printing", run as written: as root, the sheet alone)
+# and to PNG, with Chromium (Debian's chromium, with fonts-noto-cjk).  It
+# checks, with poppler-utils:
 #   - the page count and size: the publicity list on one A4 portrait page,
 #     the record form (45 member-months) on A4 landscape pages, its header
 #     row repeated on every page;
-#   - the text: titles, branch, names, figures and publicity dates are in
-#     the PDF's text, Chinese included (the sheets' font is a CJK one);
+#   - the text: titles, branch, names, figures (two decimals each) and
+#     publicity dates (the last day as publicity() gives it) are in the
+#     PDF's text, Chinese included (the sheets' font is a CJK one), and
+#     nothing of the browser's (no date, title, file path);
 #   - escaping: the HTML name is printed as text, not interpreted.
 # Fails (non-zero exit) on any of them; the files stay in the work dir
 # with KEEP_WORK=1.
@@ -56,11 +60,11 @@ psql_bureau >/dev/null <<-'EOF'
 	FROM pg_catalog.generate_series(0, 2) m;
 	SELECT pointsys.advance('b1', 2024, 1), pointsys.advance('b1', 2024, 1);
 EOF
-# the publicity period as stamped (5 days: the fifth is the last)
+# the publicity period as publicity() gives it (5 days: the fifth is the last)
 read -r TODAY LAST DAYS < <(psql_bureau -At -F' ' -c "
-	SELECT pg_catalog.to_char(publicity_start, 'YYYY年FMMM月FMDD日'),
-		   pg_catalog.to_char(publicity_end - 1, 'YYYY年FMMM月FMDD日'), publicity_end - publicity_start
-	FROM pointsys.period WHERE branch_id = 'b1' AND year = 2024 AND quarter = 1")
+	SELECT DISTINCT pg_catalog.to_char(publicity_start, 'YYYY年FMMM月FMDD日'),
+		   pg_catalog.to_char(publicity_end, 'YYYY年FMMM月FMDD日'), publicity_end - publicity_start + 1
+	FROM pointsys.publicity('b1', 2024, 1)")
 
 log "the sheets, one SQL call each"
 OUT=$WORK/sheets
@@ -69,7 +73,18 @@ psql_bureau -At -c "SELECT pointsys.record_sheet_html('b1', 2024, 1)" >"$OUT/rec
 psql_bureau -At -c "SELECT pointsys.publicity_html('b1', 2024, 1)" >"$OUT/publicity.html"
 stop_cluster
 
-log "print with headless Chromium"
+# doc/reference.md's printing command, as written (for 公示.html)
+PRINT=$(awk '/^<!-- not run: needs Chromium; test\/sheets.sh runs this command/ { m = 1; next }
+	m && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b { print }' "$ROOT/doc/reference.md")
+grep -q '^chromium .*--print-to-pdf=公示\.pdf 公示\.html$' <<<"$PRINT" ||
+	die "no printing command in doc/reference.md (got: $PRINT)"
+log "print with doc/reference.md's command: $PRINT"
+print_as_documented() {	# print_as_documented NAME: NAME.html to NAME.pdf in $OUT
+	cp "$OUT/$1.html" "$OUT/公示.html"
+	(cd "$OUT" && HOME="$OUT" timeout 120 bash -c "$PRINT") >>"$OUT/chromium.log" 2>&1 ||
+		{ tail -n 20 "$OUT/chromium.log"; die "$PRINT failed"; }
+	mv "$OUT/公示.pdf" "$OUT/$1.pdf"
+}
 chromium_run() {
 	# as root Chromium needs --no-sandbox; its profile stays in the work dir
 	HOME="$OUT" timeout 120 chromium --headless --no-sandbox --disable-gpu \
@@ -77,7 +92,7 @@ chromium_run() {
 		{ tail -n 20 "$OUT/chromium.log"; die "chromium $* failed"; }
 }
 for s in record publicity; do
-	chromium_run --print-to-pdf="$OUT/$s.pdf" "file://$OUT/$s.html"
+	print_as_documented "$s"
 	pdftotext -layout "$OUT/$s.pdf" "$OUT/$s.txt"
 done
 chromium_run --screenshot="$OUT/publicity.png" --window-size=794,1123 "file://$OUT/publicity.html"
@@ -120,14 +135,24 @@ check "record form: member-months on every page" on_every_page ' [123]月 '
 check "record form: title, branch and quarter" has record 党员积分管理记录表
 check "record form: branch and quarter" has record '支部：机关第一党支部'
 check "record form: quarter" has record '2024年第1季度'
-check "record form: 张伟's January (100, reward 10)" grep -qE '张伟 +1月 .* 20 +10 +100$' "$OUT/record.txt"
+check "record form: 张伟's January (100.00, reward 10.00)" grep -qE '张伟 +1月 +4\.00 .* 20\.00 +10\.00 +100\.00$' "$OUT/record.txt"
 check "record form: every member-month (45 rows)" [ "$(grep -cE ' [123]月 ' "$OUT/record.txt")" -eq 45 ]
 check "publicity: title" has publicity '机关第一党支部2024年第1季度党员积分公示'
 check "publicity: 5 days of publicity stamped" [ "$DAYS" = 5 ]
 check "publicity: the publicity dates" has publicity "公示期：${TODAY}至${LAST}"
-check "publicity: rank 1 张伟 with 93.33" grep -qE '^ *1 +张伟 +100 +90 +90 +93\.33$' "$OUT/publicity.txt"
+check "publicity: rank 1 张伟 with 93.33" grep -qE '^ *1 +张伟 +100\.00 +90\.00 +90\.00 +93\.33$' "$OUT/publicity.txt"
 check "publicity: a shared rank (周婷, 田野: 2)" [ "$(grep -cE '^ *2 +(周婷|田野) ' "$OUT/publicity.txt")" -eq 2 ]
 check "publicity: the months" has publicity '1月'
+# one number format: every figure with two decimals (the rank is a count)
+check "record form: every figure with two decimals" \
+	[ -z "$(grep -E ' [123]月 ' "$OUT/record.txt" | grep -oE '[0-9.]+' | grep -vE '^[0-9]+\.[0-9]{2}$|^[123]$')" ]
+check "publicity: every figure with two decimals" \
+	[ -z "$(grep -E '^ *[0-9]+ +\S+ +[0-9]' "$OUT/publicity.txt" | awk '{ $1 = ""; $2 = ""; print }' | grep -oE '[0-9.]+' | grep -vE '^[0-9]+\.[0-9]{2}$')" ]
+# the sheet alone: none of the browser's header and footer
+for s in record publicity; do
+	check "$s: no browser header or footer" \
+		[ -z "$(grep -E 'file:|公示\.html|[0-9]+/[0-9]+/[0-9]+|[0-9]+/[0-9]+ *$' "$OUT/$s.txt")" ]
+done
 check "escaping: the HTML name printed as text (record form)" has record '<script>alert("x")</script>&amp;'
 check "escaping: the HTML name printed as text (publicity)" has publicity '<script>alert("x")</script>&amp;'
 # Chromium embeds its glyphs as Type 3 fonts without names: check that the

@@ -53,7 +53,7 @@ SELECT y.member_id, COALESCE(t.branch_id, m.branch_id) AS branch_id, y.year,
 	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
 	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
 	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
-	   e.democratic, v.vetoed,
+	   CAST(e.democratic AS pg_catalog.numeric(5,2)) AS democratic, v.vetoed,
 	   CAST(CASE WHEN v.vetoed THEN 0.00
 				 ELSE @extschema@.annual_total(f.assessment, e.democratic) END
 			AS pg_catalog.numeric(5,2)) AS total,
@@ -110,7 +110,7 @@ COMMENT ON COLUMN @extschema@.annual_results.q3 IS '三季度 third quarter scor
 COMMENT ON COLUMN @extschema@.annual_results.q4 IS '四季度 fourth quarter score';
 COMMENT ON COLUMN @extschema@.annual_results.months IS '记录月数 recorded months';
 COMMENT ON COLUMN @extschema@.annual_results.assessment IS '年度考核积分 annual assessment (mean of recorded quarters)';
-COMMENT ON COLUMN @extschema@.annual_results.democratic IS '民主评议 democratic score; NULL: not yet evaluated';
+COMMENT ON COLUMN @extschema@.annual_results.democratic IS '民主评议 democratic score (two decimals); NULL: not yet evaluated';
 COMMENT ON COLUMN @extschema@.annual_results.vetoed IS '一票否决 vetoed';
 COMMENT ON COLUMN @extschema@.annual_results.total IS '年度积分 annual total; 0 when vetoed, NULL while pending';
 COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while pending';

@@ -89,7 +89,7 @@ LEFT JOIN @extschema@.moved_members() t (member_id)
 CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id,
 		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)), m.branch_id) AS branch_id) b
 UNION ALL
-SELECT r.member_id, r.branch_id, r.year, NULL::pg_catalog.int4, r.total,
+SELECT r.member_id, r.branch_id, r.year, NULL::pg_catalog.int4, CAST(r.total AS pg_catalog.numeric(14,2)),
 	   CASE WHEN r.total IS NOT NULL THEN
 		   pg_catalog.rank() OVER (PARTITION BY r.branch_id, r.year, r.total IS NULL
 								   ORDER BY r.vetoed, r.total DESC) END,
@@ -133,16 +133,16 @@ COMMENT ON FUNCTION @extschema@.rulebook_items() IS
 
 CREATE VIEW @extschema@.record_sheet WITH (security_invoker = true) AS
 SELECT @extschema@.branch_of(mm.member_id, mm.month) AS branch_id, mm.member_id, m.name, mm.month, r.items,
-	   ARRAY(SELECT s.points
-			 FROM pg_catalog.unnest(r.items) WITH ORDINALITY AS u(item, n)
-			 LEFT JOIN @extschema@.score s
-				ON s.member_id OPERATOR(pg_catalog.=) mm.member_id
-			   AND s.month OPERATOR(pg_catalog.=) mm.month
-			   AND s.item OPERATOR(pg_catalog.=) u.item
-			 ORDER BY u.n) AS points,
-	   mm.award_points,
-	   LEAST(mm.award_points, c.cap) AS reward,
-	   mm.points OPERATOR(pg_catalog.+) LEAST(mm.award_points, c.cap) AS total
+	   CAST(ARRAY(SELECT s.points
+				  FROM pg_catalog.unnest(r.items) WITH ORDINALITY AS u(item, n)
+				  LEFT JOIN @extschema@.score s
+					 ON s.member_id OPERATOR(pg_catalog.=) mm.member_id
+					AND s.month OPERATOR(pg_catalog.=) mm.month
+					AND s.item OPERATOR(pg_catalog.=) u.item
+				  ORDER BY u.n) AS pg_catalog.numeric(5,2)[]) AS points,
+	   CAST(mm.award_points AS pg_catalog.numeric(14,2)) AS award_points,
+	   CAST(LEAST(mm.award_points, c.cap) AS pg_catalog.numeric(14,2)) AS reward,
+	   CAST(mm.points OPERATOR(pg_catalog.+) LEAST(mm.award_points, c.cap) AS pg_catalog.numeric(14,2)) AS total
 FROM @extschema@.member_month mm
 JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) mm.member_id
 CROSS JOIN (SELECT @extschema@.rulebook_items() AS items) r
@@ -183,12 +183,38 @@ $$;
 COMMENT ON FUNCTION @extschema@.check_branch_documents(pg_catalog.text) IS
 	'文书权限 refuses (42501) a role that may not read the branch''s documents, (42704) an unknown branch';
 
--- 公示 the quarter's list to post
+-- 公示 the quarter's list to post.  Its rows are a type of their own: a
+-- function's declared result columns lose their typmod (numeric(14,2)),
+-- a composite type's attributes keep it, so drivers see the scale.
+CREATE TYPE @extschema@.publicity_row AS (
+	member_id pg_catalog.text,
+	name pg_catalog.text,
+	m1 pg_catalog.numeric(14,2),
+	m2 pg_catalog.numeric(14,2),
+	m3 pg_catalog.numeric(14,2),
+	score pg_catalog.numeric(14,2),
+	branch_rank pg_catalog.int8,
+	status pg_catalog.text,
+	publicity_start pg_catalog.date,
+	publicity_end pg_catalog.date,
+	branches pg_catalog.text[]
+);
+COMMENT ON TYPE @extschema@.publicity_row IS '季度公示行 a row of publicity(): a member of the branch quarter''s list';
+COMMENT ON COLUMN @extschema@.publicity_row.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.publicity_row.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.publicity_row.m1 IS '第一个月 monthly total of the quarter''s first month (wherever recorded)';
+COMMENT ON COLUMN @extschema@.publicity_row.m2 IS '第二个月 monthly total of the quarter''s second month';
+COMMENT ON COLUMN @extschema@.publicity_row.m3 IS '第三个月 monthly total of the quarter''s third month';
+COMMENT ON COLUMN @extschema@.publicity_row.score IS '季考核积分 quarter score';
+COMMENT ON COLUMN @extschema@.publicity_row.branch_rank IS '排名 rank among the members listed';
+COMMENT ON COLUMN @extschema@.publicity_row.status IS '状态 the quarter''s status in the branch';
+COMMENT ON COLUMN @extschema@.publicity_row.publicity_start IS '公示开始 first day of publicity (Beijing time); NULL until publicized';
+COMMENT ON COLUMN @extschema@.publicity_row.publicity_end IS
+	'公示截止 last day of publicity, as the printed list says (period.publicity_end is the day after: the first day the quarter may be filed); NULL until publicized';
+COMMENT ON COLUMN @extschema@.publicity_row.branches IS '所在支部 the member''s branches in the quarter, in month order, each once';
+
 CREATE FUNCTION @extschema@.publicity(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
-	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text,
-				   m1 pg_catalog.numeric, m2 pg_catalog.numeric, m3 pg_catalog.numeric,
-				   score pg_catalog.numeric, branch_rank pg_catalog.int8, status pg_catalog.text,
-				   publicity_start pg_catalog.date, publicity_end pg_catalog.date, branches pg_catalog.text[])
+	RETURNS SETOF @extschema@.publicity_row
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -223,7 +249,9 @@ BEGIN
 			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date),
 		   q.score,
 		   pg_catalog.rank() OVER (ORDER BY q.score DESC),
-		   p_status, p_start, p_end, l.branches
+		   p_status, p_start,
+		   -- the last day of publicity (a publicity of 0 or 1 day: its first)
+		   GREATEST(p_end OPERATOR(pg_catalog.-) 1, p_start), l.branches
 	FROM pointsys.quarterly_scores q
 	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
 	-- the members of the branch in at least one month of the quarter
@@ -236,15 +264,44 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.publicity(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
-	'季度公示 a branch quarter''s list to post: the members of the branch in at least one month of the quarter, their three monthly totals, quarter score and rank among them, the publicity dates, their branches in the quarter; 55000 before the quarter is approved';
+	'季度公示 a branch quarter''s list to post: the members of the branch in at least one month of the quarter, their three monthly totals, quarter score and rank among them, the publicity''s first and last day, their branches in the quarter; 55000 before the quarter is approved';
 
 -- 年度公示 the year's list to post, once every democratic score is in
+-- (its rows a type of their own, as publicity's)
+CREATE TYPE @extschema@.annual_publicity_row AS (
+	member_id pg_catalog.text,
+	name pg_catalog.text,
+	q1 pg_catalog.numeric(14,2),
+	q2 pg_catalog.numeric(14,2),
+	q3 pg_catalog.numeric(14,2),
+	q4 pg_catalog.numeric(14,2),
+	assessment pg_catalog.numeric(14,2),
+	democratic pg_catalog.numeric(5,2),
+	vetoed pg_catalog.bool,
+	total pg_catalog.numeric(5,2),
+	grade @extschema@.grade,
+	branch_rank pg_catalog.int8,
+	final pg_catalog.bool,
+	branches pg_catalog.text[]
+);
+COMMENT ON TYPE @extschema@.annual_publicity_row IS '年度公示行 a row of annual_publicity(): a member of the branch year''s list';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q1 IS '一季度 first quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q2 IS '二季度 second quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q3 IS '三季度 third quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q4 IS '四季度 fourth quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.assessment IS '年度考核积分 annual assessment';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.democratic IS '民主评议 democratic score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.total IS '年度积分 annual total';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.grade IS '格次 grade';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.branch_rank IS '排名 rank among the members listed';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.final IS '定级 the grade is final';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.branches IS '所在支部（年度） the member''s branches in the year';
+
 CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
-	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text,
-				   q1 pg_catalog.numeric, q2 pg_catalog.numeric, q3 pg_catalog.numeric, q4 pg_catalog.numeric,
-				   assessment pg_catalog.numeric, democratic pg_catalog.numeric, vetoed pg_catalog.bool,
-				   total pg_catalog.numeric, grade @extschema@.grade, branch_rank pg_catalog.int8,
-				   final pg_catalog.bool, branches pg_catalog.text[])
+	RETURNS SETOF @extschema@.annual_publicity_row
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -526,13 +583,25 @@ END;
 COMMENT ON FUNCTION @extschema@.projected_grade(pg_catalog.date[], pg_catalog.numeric[], pg_catalog.date[], pg_catalog.numeric, pg_catalog.numeric) IS
 	'预计格次 the grade of a year whose recorded months have these totals and whose open months all score fill (not vetoed)';
 
+-- (its rows a type of their own, as publicity's: the scale of monthly_total)
+CREATE TYPE @extschema@.points_needed_row AS (
+	grade @extschema@.grade,
+	monthly_total pg_catalog.numeric(14,2),
+	status pg_catalog.text
+);
+COMMENT ON TYPE @extschema@.points_needed_row IS '对标找差行 a row of points_needed(): a grade and what reaching it takes';
+COMMENT ON COLUMN @extschema@.points_needed_row.grade IS '格次 grade';
+COMMENT ON COLUMN @extschema@.points_needed_row.monthly_total IS '月度积分 the lowest monthly total (to 0.01) reaching the grade; 0.00 secured; NULL out of reach';
+COMMENT ON COLUMN @extschema@.points_needed_row.status IS '状态 needed, secured or out_of_reach';
+
 CREATE FUNCTION @extschema@.points_needed(member_id pg_catalog.text, year pg_catalog.int4,
 										  democratic pg_catalog.numeric DEFAULT NULL)
-	RETURNS TABLE (grade @extschema@.grade, monthly_total pg_catalog.numeric, status pg_catalog.text)
+	RETURNS SETOF @extschema@.points_needed_row
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	r pointsys.points_needed_row;
 	who pointsys.member;
 	dem pg_catalog.numeric := points_needed.democratic;
 	recorded pg_catalog.date[];
@@ -597,22 +666,22 @@ BEGIN
 		   (SELECT c.cap FROM pointsys.category c WHERE c.category OPERATOR(pg_catalog.=) 'reward');
 
 	FOREACH target IN ARRAY ARRAY['excellent', 'good', 'qualified', 'unqualified']::pointsys.grade[] LOOP
-		grade := target;
+		r.grade := target;
 		IF target OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-			monthly_total := 0.00;
-			status := 'secured';
+			r.monthly_total := 0.00;
+			r.status := 'secured';
 		ELSIF vetoed THEN
-			monthly_total := NULL;
-			status := 'out_of_reach';
+			r.monthly_total := NULL;
+			r.status := 'out_of_reach';
 		ELSIF pointsys.projected_grade(recorded, recorded_totals, open_months, 0::pg_catalog.numeric, dem)
 			  OPERATOR(pointsys.>=) target THEN
-			monthly_total := 0.00;
-			status := 'secured';
+			r.monthly_total := 0.00;
+			r.status := 'secured';
 		ELSIF COALESCE(pg_catalog.cardinality(open_months), 0) OPERATOR(pg_catalog.=) 0
 			  OR pointsys.projected_grade(recorded, recorded_totals, open_months, top, dem)
 				 OPERATOR(pointsys.<) target THEN
-			monthly_total := NULL;
-			status := 'out_of_reach';
+			r.monthly_total := NULL;
+			r.status := 'out_of_reach';
 		ELSE
 			-- the lowest total to 0.01 that reaches target: lo fails, hi reaches
 			lo := 0;
@@ -626,10 +695,10 @@ BEGIN
 					lo := mid;
 				END IF;
 			END LOOP;
-			monthly_total := pg_catalog.round(hi, 2);
-			status := 'needed';
+			r.monthly_total := pg_catalog.round(hi, 2);
+			r.status := 'needed';
 		END IF;
-		RETURN NEXT;
+		RETURN NEXT r;
 	END LOOP;
 END
 $$;

@@ -50,10 +50,10 @@ BEGIN
 	SELECT pg_catalog.string_agg(
 			'<tr><td class="nw">' || pointsys.html_escape(r.name) || '</td><td class="nw">'
 			|| pg_catalog.to_char(r.month, 'FMMM') || '月</td>'
-			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(pg_catalog.trim_scale(p.points)::pg_catalog.text, '')
+			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(p.points::pg_catalog.text, '')
 											 || '</td>', '' ORDER BY p.n)
 				FROM pg_catalog.unnest(r.points) WITH ORDINALITY AS p(points, n))
-			|| '<td>' || pg_catalog.trim_scale(r.reward) || '</td><td><b>' || pg_catalog.trim_scale(r.total)
+			|| '<td>' || r.reward || '</td><td><b>' || r.total
 			|| '</b></td></tr>',
 			E'\n' ORDER BY r.member_id, r.month)
 	INTO rows
@@ -99,9 +99,9 @@ BEGIN
 						 || '</small>'
 					ELSE '' END
 			|| '</td><td>'
-			|| COALESCE(pg_catalog.trim_scale(p.m1)::pg_catalog.text, '') || '</td><td>'
-			|| COALESCE(pg_catalog.trim_scale(p.m2)::pg_catalog.text, '') || '</td><td>'
-			|| COALESCE(pg_catalog.trim_scale(p.m3)::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
+			|| COALESCE(p.m1::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(p.m2::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(p.m3::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
 			E'\n' ORDER BY p.branch_rank, p.member_id),
 		   pg_catalog.min(p.publicity_start), pg_catalog.min(p.publicity_end)
 	INTO rows, p_start, p_end
@@ -117,7 +117,7 @@ BEGIN
 		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
 				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
 				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
-					 || pg_catalog.to_char(p_end OPERATOR(pg_catalog.-) 1, 'YYYY年FMMM月FMDD日') END
+					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
 		|| '。公示期间如有异议，请向支部委员会反映。</p>'
 		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
 							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,

@@ -2,10 +2,13 @@
 (Debian's odbc-postgresql, registered with unixODBC as "PostgreSQL
 Unicode"), driven by pyodbc; run by test/clients.sh.
 
-The reporting login reads annual_results: the column metadata
-(SQLDescribeCol, as pyodbc's cursor.description) gives scale 2 for the
-figures, values arrive as decimals, grades as labels, and a grade filter
-takes a string parameter.  The recorder's refusal arrives with its SQLSTATE
+The reporting login connects through README's DSN as written
+(test/clients/readme_dsn.sh puts it in $ODBCINI) and reads annual_results:
+the column metadata (SQLDescribeCol, as pyodbc's cursor.description)
+gives scale 2 for the figures, values arrive as decimals, grades as
+labels, and a grade filter takes a string parameter; rankings,
+record_sheet and the paperwork functions' figures have scale 2 too
+(issue 24).  The recorder's refusal arrives with its SQLSTATE
 and Chinese message.  Prints "ok N - ..." / "not ok N - ..."; exits 1 if
 one failed.
 """
@@ -21,7 +24,19 @@ def connect(user):
                           f"Database=bureau;Uid={user};Pwd=;", autocommit=True)
 
 
-with connect("report") as conn:
+def described(cur, sql, *params):
+    """(type, precision, scale) of each column, and the rows"""
+    cur.execute(sql, *params)
+    return {d[0]: (d[1], d[4], d[5]) for d in cur.description}, cur.fetchall()
+
+
+def two_places(rows):
+    values = [v for r in rows for v in r if isinstance(v, decimal.Decimal)]
+    return values and all(v.as_tuple().exponent == -2 for v in values)
+
+
+# README's DSN (Username = report), as written
+with pyodbc.connect("DSN=bureau", autocommit=True) as conn:
     cur = conn.cursor()
     cur.execute("SELECT member_id, q1, assessment, total, grade, eligibility_label"
                 " FROM annual_results WHERE year = 2024 ORDER BY member_id")
@@ -42,6 +57,22 @@ with connect("report") as conn:
     excellent = cur.fetchone()[0]
     check(excellent == sum(1 for r in rows if r.grade == "优秀") and excellent > 0,
           f"grade = ? with a string parameter ({excellent} rows)")
+    # every figure of every report has its scale (issue 24)
+    for what, sql, want in (
+            ("rankings", "SELECT score, democratic FROM rankings r JOIN annual_results a USING (member_id, year)"
+             " WHERE r.year = 2024 AND r.quarter IS NULL", {"score": 14, "democratic": 5}),
+            ("record_sheet", "SELECT award_points, reward, total FROM record_sheet WHERE month >= '2024-01-01'",
+             {"award_points": 14, "reward": 14, "total": 14}),
+            ("publicity()", "SELECT m1, m2, m3, score FROM pointsys.publicity('b1', 2024, 1)",
+             {"m1": 14, "m2": 14, "m3": 14, "score": 14}),
+            ("annual_publicity()", "SELECT q1, assessment, democratic, total FROM pointsys.annual_publicity('b1', 2024)",
+             {"q1": 14, "assessment": 14, "democratic": 5, "total": 5}),
+            ("points_needed()", "SELECT monthly_total FROM pointsys.points_needed('m02', 2024, 85)",
+             {"monthly_total": 14})):
+        got, rows = described(cur, sql)
+        check(rows and all(got[c] == (decimal.Decimal, p, 2) for c, p in want.items()) and two_places(rows),
+              f"{what}: {', '.join(f'{c} numeric({p},2)' for c, p in want.items())}, two places "
+              f"(got {got}, e.g. {rows[:1]})")
 
 with connect("clerk") as conn:
     cur = conn.cursor()

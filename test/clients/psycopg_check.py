@@ -57,6 +57,32 @@ with connect("report") as conn:
         row = cur.fetchone()
         check([c.scale for c in cur.description] == [2, 2, 2] and row == (decimal.Decimal("20.00"), decimal.Decimal("10.00"), decimal.Decimal("100.00")),
               f"{mode}: monthly_scores at scale 2 (got {row})")
+        # every figure of every report and paperwork function (issue 24)
+        for what, sql, want in (
+                ("rankings", "SELECT score FROM rankings WHERE year = 2024", {"score": 14}),
+                ("record_sheet", "SELECT award_points, reward, total FROM record_sheet WHERE month >= '2024-01-01'",
+                 {"award_points": 14, "reward": 14, "total": 14}),
+                ("annual_results", "SELECT democratic FROM annual_results WHERE year = 2024", {"democratic": 5}),
+                ("publicity()", "SELECT m1, m2, m3, score FROM pointsys.publicity('b1', 2024, 1)",
+                 {"m1": 14, "m2": 14, "m3": 14, "score": 14}),
+                ("annual_publicity()",
+                 "SELECT q1, q2, q3, q4, assessment, democratic, total FROM pointsys.annual_publicity('b1', 2024)",
+                 {"q1": 14, "q2": 14, "q3": 14, "q4": 14, "assessment": 14, "democratic": 5, "total": 5}),
+                ("points_needed()", "SELECT monthly_total FROM pointsys.points_needed('m02', 2024, 85)",
+                 {"monthly_total": 14})):
+            cur.execute(sql)
+            got = {c.name: (c.type_code, c.precision, c.scale) for c in cur.description}
+            rows = cur.fetchall()
+            values = [v for r in rows for v in r if v is not None]
+            check(rows and all(got[c] == (1700, p, 2) for c, p in want.items())
+                  and all(isinstance(v, decimal.Decimal) and v.as_tuple().exponent == -2 for v in values),
+                  f"{mode}: {what}: {', '.join(f'{c} numeric({p},2)' for c, p in want.items())}, two places "
+                  f"(got {got}, e.g. {rows[:1]})")
+        cur.execute("SELECT points FROM record_sheet WHERE member_id = 'm01' ORDER BY month LIMIT 1")
+        points = cur.fetchone()[0]
+        check(points and all(v is None or (isinstance(v, decimal.Decimal) and v.as_tuple().exponent == -2)
+                             for v in points),
+              f"{mode}: record_sheet.points, numeric(5,2)[]: each item's points with two places (got {points[:3]})")
 
 with connect("clerk") as conn:
     cur = conn.cursor()

@@ -66,14 +66,15 @@ isnt($latest, '1.0', "there is a release after 1.0 to update to ($latest)");
 is($node->safe_psql('bureau', q{SELECT extversion FROM pg_extension WHERE extname = 'pointsys'}),
 	'1.0', 'release 1.0 is installed');
 
-# (1.3 types the published figures numeric(…,2) and prints them so: they
-# are compared at that scale, which changes no value)
+# (1.3 types the published figures numeric(…,2) and prints them so, 1.5
+# the democratic score too: they are compared at that scale, which
+# changes no value)
 my %queries = (
 	# the columns of release 1.0, at scale 2 (1.3 adds final and
 	# eligibility_label, and period's publicity dates)
 	annual_results => q{SELECT member_id, branch_id, year, q1::numeric(14,2), q2::numeric(14,2),
 							   q3::numeric(14,2), q4::numeric(14,2), months, assessment::numeric(14,2),
-							   democratic, vetoed, total::numeric(5,2), grade, eligibility
+							   democratic::numeric(5,2), vetoed, total::numeric(5,2), grade, eligibility
 						FROM pointsys.annual_results ORDER BY member_id, year},
 	quarterly_scores => q{SELECT member_id, year, quarter, score::numeric(14,2), months
 						  FROM pointsys.quarterly_scores ORDER BY member_id, year, quarter},

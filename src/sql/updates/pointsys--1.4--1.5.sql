@@ -1037,3 +1037,583 @@ BEGIN
 	RETURN latest;
 END
 $$;
+
+------------------------------------------------------------------------
+-- 报表类型 typed figures (issue 24): every figure of the reports and the
+-- paperwork functions has scale 2 (points, monthly totals, rewards,
+-- democratic scores numeric(5,2) or numeric(14,2) as in annual_results);
+-- publicity() gives the last day of publicity, as the printed list; the
+-- sheets print every figure with two decimals.  A view's column types
+-- cannot change in place: the views are dropped with what depends on them
+-- (mentoring_due, rankings, annual_grade(text, int)) and created again
+-- with their comments and grants; the paperwork functions get row types
+-- of their own (a function's result columns keep no typmod).
+------------------------------------------------------------------------
+
+DROP FUNCTION @extschema@.annual_grade(pg_catalog.text, pg_catalog.int4);
+DROP VIEW @extschema@.mentoring_due;
+DROP VIEW @extschema@.rankings;
+DROP VIEW @extschema@.record_sheet;
+DROP VIEW @extschema@.annual_results;
+DROP FUNCTION @extschema@.publicity(pg_catalog.text, pg_catalog.int4, pg_catalog.int4);
+DROP FUNCTION @extschema@.annual_publicity(pg_catalog.text, pg_catalog.int4);
+DROP FUNCTION @extschema@.points_needed(pg_catalog.text, pg_catalog.int4, pg_catalog.numeric);
+
+CREATE VIEW @extschema@.annual_results WITH (security_invoker = true) AS
+SELECT y.member_id, COALESCE(t.branch_id, m.branch_id) AS branch_id, y.year,
+	   CAST(f.q1 AS pg_catalog.numeric(14,2)) AS q1, CAST(f.q2 AS pg_catalog.numeric(14,2)) AS q2,
+	   CAST(f.q3 AS pg_catalog.numeric(14,2)) AS q3, CAST(f.q4 AS pg_catalog.numeric(14,2)) AS q4,
+	   f.months, CAST(f.assessment AS pg_catalog.numeric(14,2)) AS assessment,
+	   CAST(e.democratic AS pg_catalog.numeric(5,2)) AS democratic, v.vetoed,
+	   CAST(CASE WHEN v.vetoed THEN 0.00
+				 ELSE @extschema@.annual_total(f.assessment, e.democratic) END
+			AS pg_catalog.numeric(5,2)) AS total,
+	   g.grade,
+	   @extschema@.eligibility(g.grade) AS eligibility,
+	   @extschema@.eligibility_label(g.grade) AS eligibility_label,
+	   COALESCE(e.democratic IS NOT NULL
+				AND CASE WHEN t.member_id IS NULL THEN
+						(f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
+						AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4)
+					-- a transferred member: each recorded month in its own branch's quarter
+					ELSE t.verified END,
+				false) AS final,
+	   COALESCE(t.branches, ARRAY[m.branch_id]) AS branches
+FROM @extschema@.member_years y
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) y.member_id
+LEFT JOIN @extschema@.moved_member_years() t
+	ON t.member_id OPERATOR(pg_catalog.=) y.member_id AND t.year OPERATOR(pg_catalog.=) y.year
+CROSS JOIN LATERAL @extschema@.year_figures(
+	y.ledger,
+	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
+LEFT JOIN @extschema@.evaluation e
+	ON e.member_id OPERATOR(pg_catalog.=) y.member_id AND e.year OPERATOR(pg_catalog.=) y.year
+LEFT JOIN (SELECT s.member_id,
+				  pg_catalog.range_agg(pg_catalog.daterange(s.effective_on, s.lifted_on)) AS periods
+		   FROM @extschema@.sanction s
+		   WHERE @extschema@.is_veto_sanction(s.kind)
+		   GROUP BY s.member_id) vp
+	ON vp.member_id OPERATOR(pg_catalog.=) y.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(
+		vp.periods OPERATOR(pg_catalog.&&)
+			pg_catalog.daterange(pg_catalog.make_date(y.year, 1, 1),
+								 pg_catalog.make_date(y.year OPERATOR(pg_catalog.+) 1, 1, 1)),
+		false) AS vetoed) v
+CROSS JOIN LATERAL (SELECT @extschema@.annual_grade(f.assessment, e.democratic, v.vetoed) AS grade) g
+-- which quarters of the branch-year are verified (final)
+LEFT JOIN (SELECT p.branch_id, p.year,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 1) AS q1,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 2) AS q2,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 3) AS q3,
+				  pg_catalog.bool_or(p.quarter OPERATOR(pg_catalog.=) 4) AS q4
+		   FROM @extschema@.period p
+		   WHERE p.status OPERATOR(pg_catalog.=) 'verified'
+		   GROUP BY p.branch_id, p.year) pv
+	ON pv.branch_id OPERATOR(pg_catalog.=) m.branch_id AND pv.year OPERATOR(pg_catalog.=) y.year;
+
+COMMENT ON VIEW @extschema@.annual_results IS '年度定级 annual results: quarters, assessment (80%), democratic (20%), veto, total, grade, use of results';
+COMMENT ON COLUMN @extschema@.annual_results.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.annual_results.branch_id IS '所在支部 branch: the member''s branch in December of the year';
+COMMENT ON COLUMN @extschema@.annual_results.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.annual_results.q1 IS '一季度 first quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q2 IS '二季度 second quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q3 IS '三季度 third quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.q4 IS '四季度 fourth quarter score';
+COMMENT ON COLUMN @extschema@.annual_results.months IS '记录月数 recorded months';
+COMMENT ON COLUMN @extschema@.annual_results.assessment IS '年度考核积分 annual assessment (mean of recorded quarters)';
+COMMENT ON COLUMN @extschema@.annual_results.democratic IS '民主评议 democratic score (two decimals); NULL: not yet evaluated';
+COMMENT ON COLUMN @extschema@.annual_results.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.annual_results.total IS '年度积分 annual total; 0 when vetoed, NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while pending';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
+COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
+COMMENT ON COLUMN @extschema@.annual_results.final IS
+	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded; false: provisional';
+COMMENT ON COLUMN @extschema@.annual_results.branches IS '所在支部（年度） the member''s branches in the year, in month order, each once';
+
+CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT r.grade FROM @extschema@.annual_results r
+	WHERE r.member_id OPERATOR(pg_catalog.=) annual_grade.member_id
+	  AND r.year OPERATOR(pg_catalog.=) annual_grade.year;
+END;
+COMMENT ON FUNCTION @extschema@.annual_grade(pg_catalog.text, pg_catalog.int4) IS
+	'年度格次 a member''s grade for a year, as in annual_results; NULL while pending or when nothing is recorded';
+
+CREATE VIEW @extschema@.rankings WITH (security_invoker = true) AS
+SELECT q.member_id, b.branch_id, q.year, q.quarter, q.score,
+	   pg_catalog.rank() OVER (PARTITION BY b.branch_id, q.year, q.quarter ORDER BY q.score DESC) AS branch_rank,
+	   pg_catalog.rank() OVER (PARTITION BY q.year, q.quarter ORDER BY q.score DESC) AS bureau_rank,
+	   NULL::pg_catalog.bool AS vetoed
+FROM @extschema@.quarterly_scores q
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
+-- the branch of the quarter's last month (looked up for the members with
+-- more than one membership row, as in annual_results)
+LEFT JOIN @extschema@.moved_members() t (member_id)
+	ON t.member_id OPERATOR(pg_catalog.=) q.member_id
+CROSS JOIN LATERAL (SELECT COALESCE(@extschema@.branch_of(t.member_id,
+		pg_catalog.make_date(q.year, q.quarter OPERATOR(pg_catalog.*) 3, 1)), m.branch_id) AS branch_id) b
+UNION ALL
+SELECT r.member_id, r.branch_id, r.year, NULL::pg_catalog.int4, CAST(r.total AS pg_catalog.numeric(14,2)),
+	   CASE WHEN r.total IS NOT NULL THEN
+		   pg_catalog.rank() OVER (PARTITION BY r.branch_id, r.year, r.total IS NULL
+								   ORDER BY r.vetoed, r.total DESC) END,
+	   CASE WHEN r.total IS NOT NULL THEN
+		   pg_catalog.rank() OVER (PARTITION BY r.year, r.total IS NULL
+								   ORDER BY r.vetoed, r.total DESC) END,
+	   r.vetoed
+FROM @extschema@.annual_results r;
+COMMENT ON VIEW @extschema@.rankings IS
+	'排名 ranks in the branch and the bureau per quarter and per year; ties share a rank; vetoed years last, pending years unranked';
+COMMENT ON COLUMN @extschema@.rankings.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.rankings.branch_id IS '所在支部 branch: the member''s branch in the quarter''s last month, or in December for the year';
+COMMENT ON COLUMN @extschema@.rankings.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.rankings.quarter IS '季度 quarter (1..4); NULL: the year';
+COMMENT ON COLUMN @extschema@.rankings.score IS '积分 quarter score, or the annual total (NULL while pending)';
+COMMENT ON COLUMN @extschema@.rankings.branch_rank IS '支部排名 rank in the branch (NULL while pending)';
+COMMENT ON COLUMN @extschema@.rankings.bureau_rank IS '全局排名 rank in the bureau (NULL while pending)';
+COMMENT ON COLUMN @extschema@.rankings.vetoed IS '一票否决 the year is vetoed (ranked last); NULL for a quarter';
+
+CREATE VIEW @extschema@.record_sheet WITH (security_invoker = true) AS
+SELECT @extschema@.branch_of(mm.member_id, mm.month) AS branch_id, mm.member_id, m.name, mm.month, r.items,
+	   CAST(ARRAY(SELECT s.points
+				  FROM pg_catalog.unnest(r.items) WITH ORDINALITY AS u(item, n)
+				  LEFT JOIN @extschema@.score s
+					 ON s.member_id OPERATOR(pg_catalog.=) mm.member_id
+					AND s.month OPERATOR(pg_catalog.=) mm.month
+					AND s.item OPERATOR(pg_catalog.=) u.item
+				  ORDER BY u.n) AS pg_catalog.numeric(5,2)[]) AS points,
+	   CAST(mm.award_points AS pg_catalog.numeric(14,2)) AS award_points,
+	   CAST(LEAST(mm.award_points, c.cap) AS pg_catalog.numeric(14,2)) AS reward,
+	   CAST(mm.points OPERATOR(pg_catalog.+) LEAST(mm.award_points, c.cap) AS pg_catalog.numeric(14,2)) AS total
+FROM @extschema@.member_month mm
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) mm.member_id
+CROSS JOIN (SELECT @extschema@.rulebook_items() AS items) r
+CROSS JOIN (SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward') c;
+COMMENT ON VIEW @extschema@.record_sheet IS
+	'党员积分管理记录表 the record form: one row per recorded member-month, each item''s points in rulebook order, the awards, the capped reward and the total';
+COMMENT ON COLUMN @extschema@.record_sheet.branch_id IS '支部 branch: the member''s branch in that month';
+COMMENT ON COLUMN @extschema@.record_sheet.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.record_sheet.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.record_sheet.month IS '月份 month (first day)';
+COMMENT ON COLUMN @extschema@.record_sheet.items IS '积分项目 the item codes in rulebook order (the same in every row)';
+COMMENT ON COLUMN @extschema@.record_sheet.points IS '各项得分 points of each item, in the order of items; NULL: no score row';
+COMMENT ON COLUMN @extschema@.record_sheet.award_points IS '奖励加分 award points before the cap';
+COMMENT ON COLUMN @extschema@.record_sheet.reward IS '奖励分 award points, capped';
+COMMENT ON COLUMN @extschema@.record_sheet.total IS '月度积分 monthly total';
+
+CREATE TYPE @extschema@.publicity_row AS (
+	member_id pg_catalog.text,
+	name pg_catalog.text,
+	m1 pg_catalog.numeric(14,2),
+	m2 pg_catalog.numeric(14,2),
+	m3 pg_catalog.numeric(14,2),
+	score pg_catalog.numeric(14,2),
+	branch_rank pg_catalog.int8,
+	status pg_catalog.text,
+	publicity_start pg_catalog.date,
+	publicity_end pg_catalog.date,
+	branches pg_catalog.text[]
+);
+COMMENT ON TYPE @extschema@.publicity_row IS '季度公示行 a row of publicity(): a member of the branch quarter''s list';
+COMMENT ON COLUMN @extschema@.publicity_row.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.publicity_row.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.publicity_row.m1 IS '第一个月 monthly total of the quarter''s first month (wherever recorded)';
+COMMENT ON COLUMN @extschema@.publicity_row.m2 IS '第二个月 monthly total of the quarter''s second month';
+COMMENT ON COLUMN @extschema@.publicity_row.m3 IS '第三个月 monthly total of the quarter''s third month';
+COMMENT ON COLUMN @extschema@.publicity_row.score IS '季考核积分 quarter score';
+COMMENT ON COLUMN @extschema@.publicity_row.branch_rank IS '排名 rank among the members listed';
+COMMENT ON COLUMN @extschema@.publicity_row.status IS '状态 the quarter''s status in the branch';
+COMMENT ON COLUMN @extschema@.publicity_row.publicity_start IS '公示开始 first day of publicity (Beijing time); NULL until publicized';
+COMMENT ON COLUMN @extschema@.publicity_row.publicity_end IS
+	'公示截止 last day of publicity, as the printed list says (period.publicity_end is the day after: the first day the quarter may be filed); NULL until publicized';
+COMMENT ON COLUMN @extschema@.publicity_row.branches IS '所在支部 the member''s branches in the quarter, in month order, each once';
+
+CREATE FUNCTION @extschema@.publicity(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS SETOF @extschema@.publicity_row
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_status pg_catalog.text;
+	p_start pg_catalog.date;
+	p_end pg_catalog.date;
+	first_month pg_catalog.date;
+BEGIN
+	-- the rights first: a refused role learns nothing of the arguments
+	PERFORM pointsys.check_branch_documents(publicity.branch_id);
+	first_month := pointsys.quarter_start(publicity.year, publicity.quarter);
+	SELECT p.status, p.publicity_start, p.publicity_end INTO p_status, p_start, p_end
+	FROM pointsys.period p
+	WHERE p.branch_id OPERATOR(pg_catalog.=) publicity.branch_id
+	  AND p.year OPERATOR(pg_catalog.=) publicity.year
+	  AND p.quarter OPERATOR(pg_catalog.=) publicity.quarter;
+	IF COALESCE(p_status, 'recording') OPERATOR(pg_catalog.=) 'recording' THEN
+		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
+								'The branch meeting approves the quarter first (pointsys.advance).',
+								publicity.year::pg_catalog.text, publicity.quarter::pg_catalog.text, publicity.branch_id);
+	END IF;
+	RETURN QUERY
+	SELECT q.member_id, m.name,
+		   (SELECT t.total FROM pointsys.monthly_scores t
+			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id AND t.month OPERATOR(pg_catalog.=) first_month),
+		   (SELECT t.total FROM pointsys.monthly_scores t
+			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id
+			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '1 month'::pg_catalog.interval)::pg_catalog.date),
+		   (SELECT t.total FROM pointsys.monthly_scores t
+			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id
+			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date),
+		   q.score,
+		   pg_catalog.rank() OVER (ORDER BY q.score DESC),
+		   p_status, p_start,
+		   -- the last day of publicity (a publicity of 0 or 1 day: its first)
+		   GREATEST(p_end OPERATOR(pg_catalog.-) 1, p_start), l.branches
+	FROM pointsys.quarterly_scores q
+	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
+	-- the members of the branch in at least one month of the quarter
+	CROSS JOIN LATERAL (SELECT pointsys.branches_between(q.member_id, first_month,
+			(first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date) AS branches) l
+	WHERE publicity.branch_id OPERATOR(pg_catalog.=) ANY (l.branches)
+	  AND q.year OPERATOR(pg_catalog.=) publicity.year
+	  AND q.quarter OPERATOR(pg_catalog.=) publicity.quarter
+	ORDER BY 7, 1;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.publicity(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'季度公示 a branch quarter''s list to post: the members of the branch in at least one month of the quarter, their three monthly totals, quarter score and rank among them, the publicity''s first and last day, their branches in the quarter; 55000 before the quarter is approved';
+
+CREATE TYPE @extschema@.annual_publicity_row AS (
+	member_id pg_catalog.text,
+	name pg_catalog.text,
+	q1 pg_catalog.numeric(14,2),
+	q2 pg_catalog.numeric(14,2),
+	q3 pg_catalog.numeric(14,2),
+	q4 pg_catalog.numeric(14,2),
+	assessment pg_catalog.numeric(14,2),
+	democratic pg_catalog.numeric(5,2),
+	vetoed pg_catalog.bool,
+	total pg_catalog.numeric(5,2),
+	grade @extschema@.grade,
+	branch_rank pg_catalog.int8,
+	final pg_catalog.bool,
+	branches pg_catalog.text[]
+);
+COMMENT ON TYPE @extschema@.annual_publicity_row IS '年度公示行 a row of annual_publicity(): a member of the branch year''s list';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q1 IS '一季度 first quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q2 IS '二季度 second quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q3 IS '三季度 third quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.q4 IS '四季度 fourth quarter score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.assessment IS '年度考核积分 annual assessment';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.democratic IS '民主评议 democratic score';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.total IS '年度积分 annual total';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.grade IS '格次 grade';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.branch_rank IS '排名 rank among the members listed';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.final IS '定级 the grade is final';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.branches IS '所在支部（年度） the member''s branches in the year';
+
+CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS SETOF @extschema@.annual_publicity_row
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	missing pg_catalog.text;
+	open_quarter pg_catalog.int4;
+BEGIN
+	PERFORM pointsys.check_branch_documents(annual_publicity.branch_id);
+	SELECT pg_catalog.string_agg(r.member_id, ', ' ORDER BY r.member_id) INTO missing
+	FROM pointsys.annual_results r
+	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
+	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
+	  AND r.democratic IS NULL AND NOT r.vetoed;
+	IF missing IS NOT NULL THEN
+		PERFORM pointsys.refuse('55000', 'the %s results of branch "%s" are not complete',
+								'No democratic score for %3$s.',
+								'Record the democratic evaluation (pointsys.evaluation) first.',
+								annual_publicity.year::pg_catalog.text, annual_publicity.branch_id, missing);
+	END IF;
+	-- the quarters of the branch with months recorded in it
+	SELECT pointsys.quarter_of(mm.month) INTO open_quarter
+	FROM pointsys.member_month mm
+	LEFT JOIN pointsys.period p
+		ON p.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
+	   AND p.year OPERATOR(pg_catalog.=) annual_publicity.year
+	   AND p.quarter OPERATOR(pg_catalog.=) pointsys.quarter_of(mm.month)
+	WHERE mm.month OPERATOR(pg_catalog.>=) pg_catalog.make_date(annual_publicity.year, 1, 1)
+	  AND mm.month OPERATOR(pg_catalog.<) pg_catalog.make_date(annual_publicity.year OPERATOR(pg_catalog.+) 1, 1, 1)
+	  AND pointsys.branch_of(mm.member_id, mm.month) OPERATOR(pg_catalog.=) annual_publicity.branch_id
+	  AND COALESCE(p.status, 'recording') OPERATOR(pg_catalog.=) 'recording'
+	ORDER BY 1 LIMIT 1;
+	IF open_quarter IS NOT NULL THEN
+		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
+								'Every recorded quarter of the year is approved before the year''s results are posted.',
+								annual_publicity.year::pg_catalog.text, open_quarter::pg_catalog.text,
+								annual_publicity.branch_id);
+	END IF;
+	RETURN QUERY
+	-- the members of the branch in at least one month of the year, ranked
+	-- among themselves as pointsys.rankings ranks a branch
+	SELECT r.member_id, m.name, r.q1, r.q2, r.q3, r.q4, r.assessment, r.democratic, r.vetoed,
+		   r.total, r.grade,
+		   CASE WHEN r.total IS NOT NULL THEN
+			   pg_catalog.rank() OVER (PARTITION BY r.total IS NULL ORDER BY r.vetoed, r.total DESC) END,
+		   r.final, r.branches
+	FROM pointsys.annual_results r
+	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) r.member_id
+	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
+	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
+	ORDER BY 12, 1;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.annual_publicity(pg_catalog.text, pg_catalog.int4) IS
+	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year; 55000 while a democratic score is missing or a recorded quarter is not approved';
+
+CREATE VIEW @extschema@.mentoring_due WITH (security_invoker = true) AS
+SELECT r.member_id, r.branch_id, r.year, r.total, r.vetoed, r.final
+FROM @extschema@.annual_results r
+WHERE r.grade OPERATOR(@extschema@.=) 'unqualified'::@extschema@.grade
+  AND NOT EXISTS (SELECT FROM @extschema@.mentoring t
+				  WHERE t.member_id OPERATOR(pg_catalog.=) r.member_id
+					AND t.year OPERATOR(pg_catalog.=) r.year);
+COMMENT ON VIEW @extschema@.mentoring_due IS '待帮扶 不合格 member-years without a mentor';
+COMMENT ON COLUMN @extschema@.mentoring_due.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.mentoring_due.branch_id IS '所在支部 branch';
+COMMENT ON COLUMN @extschema@.mentoring_due.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.mentoring_due.total IS '年度积分 annual total';
+COMMENT ON COLUMN @extschema@.mentoring_due.vetoed IS '一票否决 vetoed';
+COMMENT ON COLUMN @extschema@.mentoring_due.final IS '定级 the grade is final';
+
+CREATE TYPE @extschema@.points_needed_row AS (
+	grade @extschema@.grade,
+	monthly_total pg_catalog.numeric(14,2),
+	status pg_catalog.text
+);
+COMMENT ON TYPE @extschema@.points_needed_row IS '对标找差行 a row of points_needed(): a grade and what reaching it takes';
+COMMENT ON COLUMN @extschema@.points_needed_row.grade IS '格次 grade';
+COMMENT ON COLUMN @extschema@.points_needed_row.monthly_total IS '月度积分 the lowest monthly total (to 0.01) reaching the grade; 0.00 secured; NULL out of reach';
+COMMENT ON COLUMN @extschema@.points_needed_row.status IS '状态 needed, secured or out_of_reach';
+
+CREATE FUNCTION @extschema@.points_needed(member_id pg_catalog.text, year pg_catalog.int4,
+										  democratic pg_catalog.numeric DEFAULT NULL)
+	RETURNS SETOF @extschema@.points_needed_row
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.points_needed_row;
+	who pointsys.member;
+	dem pg_catalog.numeric := points_needed.democratic;
+	recorded pg_catalog.date[];
+	recorded_totals pg_catalog.numeric[];
+	open_months pg_catalog.date[];
+	top pg_catalog.numeric;
+	vetoed pg_catalog.bool;
+	target pointsys.grade;
+	lo pg_catalog.numeric;
+	hi pg_catalog.numeric;
+	mid pg_catalog.numeric;
+BEGIN
+	-- the veto reads the member's sanctions, which recorders may not read
+	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
+			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')) THEN
+		PERFORM pointsys.refuse('42501', 'permission denied for function %s',
+								'It reads the veto (sanctions): pointsys_admin and pointsys_reader may call it.', NULL,
+								'points_needed');
+	END IF;
+	SELECT * INTO who FROM pointsys.member m WHERE m.member_id OPERATOR(pg_catalog.=) points_needed.member_id;
+	IF NOT FOUND THEN
+		PERFORM pointsys.refuse('42704', 'member "%s" does not exist', NULL, NULL, points_needed.member_id);
+	END IF;
+	PERFORM pointsys.quarter_start(points_needed.year, 1);
+	IF dem IS NULL THEN
+		SELECT e.democratic INTO dem FROM pointsys.evaluation e
+		WHERE e.member_id OPERATOR(pg_catalog.=) points_needed.member_id
+		  AND e.year OPERATOR(pg_catalog.=) points_needed.year;
+		IF dem IS NULL THEN
+			PERFORM pointsys.refuse('22004', 'member "%s" has no democratic score for %s', NULL,
+									'Pass an assumed democratic score: pointsys.points_needed(member_id, year, democratic).',
+									points_needed.member_id, points_needed.year::pg_catalog.text);
+		END IF;
+	END IF;
+	IF dem OPERATOR(pg_catalog.<) 0 OR dem OPERATOR(pg_catalog.>) 100 THEN
+		PERFORM pointsys.refuse('22003', 'democratic score %s is out of range for member "%s"',
+								'A democratic score is from 0 to 100.', NULL,
+								dem::pg_catalog.text, points_needed.member_id);
+	END IF;
+	SELECT pg_catalog.array_agg(t.month ORDER BY t.month), pg_catalog.array_agg(t.total ORDER BY t.month)
+	INTO recorded, recorded_totals
+	FROM pointsys.monthly_scores t
+	WHERE t.member_id OPERATOR(pg_catalog.=) points_needed.member_id
+	  AND pointsys.year_of(t.month) OPERATOR(pg_catalog.=) points_needed.year;
+	-- the months of the year the member belongs to the party, not recorded
+	SELECT pg_catalog.array_agg(d.month ORDER BY d.month) INTO open_months
+	FROM (SELECT pg_catalog.make_date(points_needed.year, mo, 1) AS month
+		  FROM pg_catalog.generate_series(1, 12) AS mo) d
+	WHERE (who.joined_on IS NULL
+		   OR who.joined_on OPERATOR(pg_catalog.<) (d.month OPERATOR(pg_catalog.+) '1 month'::pg_catalog.interval))
+	  AND (who.left_on IS NULL OR who.left_on OPERATOR(pg_catalog.>=) d.month)
+	  AND d.month OPERATOR(pg_catalog.<>) ALL (COALESCE(recorded, '{}'));
+	vetoed := pointsys.is_vetoed(points_needed.member_id, points_needed.year);
+	-- the highest monthly total the rulebook allows
+	SELECT COALESCE(pg_catalog.sum(LEAST(c.cap, COALESCE(i.most, 0))), 0) INTO top
+	FROM pointsys.category c
+	LEFT JOIN (SELECT i.category, pg_catalog.sum(i.max_points) AS most
+			   FROM pointsys.item i GROUP BY i.category) i
+		ON i.category OPERATOR(pg_catalog.=) c.category
+	WHERE c.category OPERATOR(pg_catalog.<>) 'reward';
+	top := top OPERATOR(pg_catalog.+)
+		   (SELECT c.cap FROM pointsys.category c WHERE c.category OPERATOR(pg_catalog.=) 'reward');
+
+	FOREACH target IN ARRAY ARRAY['excellent', 'good', 'qualified', 'unqualified']::pointsys.grade[] LOOP
+		r.grade := target;
+		IF target OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
+			r.monthly_total := 0.00;
+			r.status := 'secured';
+		ELSIF vetoed THEN
+			r.monthly_total := NULL;
+			r.status := 'out_of_reach';
+		ELSIF pointsys.projected_grade(recorded, recorded_totals, open_months, 0::pg_catalog.numeric, dem)
+			  OPERATOR(pointsys.>=) target THEN
+			r.monthly_total := 0.00;
+			r.status := 'secured';
+		ELSIF COALESCE(pg_catalog.cardinality(open_months), 0) OPERATOR(pg_catalog.=) 0
+			  OR pointsys.projected_grade(recorded, recorded_totals, open_months, top, dem)
+				 OPERATOR(pointsys.<) target THEN
+			r.monthly_total := NULL;
+			r.status := 'out_of_reach';
+		ELSE
+			-- the lowest total to 0.01 that reaches target: lo fails, hi reaches
+			lo := 0;
+			hi := top;
+			WHILE hi OPERATOR(pg_catalog.-) lo OPERATOR(pg_catalog.>) 0.01 LOOP
+				mid := pg_catalog.round((lo OPERATOR(pg_catalog.+) hi) OPERATOR(pg_catalog./) 2, 2);
+				IF pointsys.projected_grade(recorded, recorded_totals, open_months, mid, dem)
+				   OPERATOR(pointsys.>=) target THEN
+					hi := mid;
+				ELSE
+					lo := mid;
+				END IF;
+			END LOOP;
+			r.monthly_total := pg_catalog.round(hi, 2);
+			r.status := 'needed';
+		END IF;
+		RETURN NEXT r;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.points_needed(pg_catalog.text, pg_catalog.int4, pg_catalog.numeric) IS
+	'对标找差 per grade: the lowest monthly total that, recorded in every month not yet recorded, reaches it (needed), or secured, or out_of_reach; democratic NULL: the recorded one';
+
+GRANT SELECT ON @extschema@.annual_results, @extschema@.rankings, @extschema@.record_sheet,
+	@extschema@.mentoring_due TO pointsys_admin, pointsys_reader;
+GRANT SELECT ON @extschema@.record_sheet TO pointsys_recorder;
+
+CREATE OR REPLACE FUNCTION @extschema@.record_sheet_html(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	first_month pg_catalog.date;
+	branch_name pg_catalog.text;
+	head pg_catalog.text;
+	rows pg_catalog.text;
+	n pg_catalog.int4;
+BEGIN
+	PERFORM pointsys.check_branch_documents(record_sheet_html.branch_id);
+	first_month := pointsys.quarter_start(record_sheet_html.year, record_sheet_html.quarter);
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) record_sheet_html.branch_id;
+	SELECT pg_catalog.string_agg('<th class="item">' || pointsys.html_escape(i.title) || '</th>', '' ORDER BY u.n),
+		   pg_catalog.count(*)
+	INTO head, n
+	FROM pg_catalog.unnest(pointsys.rulebook_items()) WITH ORDINALITY AS u(item, n)
+	JOIN pointsys.item i ON i.item OPERATOR(pg_catalog.=) u.item;
+	SELECT pg_catalog.string_agg(
+			'<tr><td class="nw">' || pointsys.html_escape(r.name) || '</td><td class="nw">'
+			|| pg_catalog.to_char(r.month, 'FMMM') || '月</td>'
+			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(p.points::pg_catalog.text, '')
+											 || '</td>', '' ORDER BY p.n)
+				FROM pg_catalog.unnest(r.points) WITH ORDINALITY AS p(points, n))
+			|| '<td>' || r.reward || '</td><td><b>' || r.total
+			|| '</b></td></tr>',
+			E'\n' ORDER BY r.member_id, r.month)
+	INTO rows
+	FROM pointsys.record_sheet r
+	WHERE r.branch_id OPERATOR(pg_catalog.=) record_sheet_html.branch_id
+	  AND r.month OPERATOR(pg_catalog.>=) first_month
+	  AND r.month OPERATOR(pg_catalog.<) (first_month OPERATOR(pg_catalog.+) '3 months'::pg_catalog.interval);
+	RETURN pointsys.html_page(
+		pg_catalog.format('党员积分管理记录表 %s %s年第%s季度', branch_name, record_sheet_html.year, record_sheet_html.quarter),
+		true,
+		'<h1>党员积分管理记录表</h1>'
+		|| pg_catalog.format('<p class="meta">支部：%s　　%s年第%s季度</p>',
+							 pointsys.html_escape(branch_name), record_sheet_html.year, record_sheet_html.quarter)
+		|| '<table><thead><tr><th class="nw">姓名</th><th class="nw">月份</th>' || COALESCE(head, '')
+		|| '<th>奖励分</th><th>月度积分</th></tr></thead>'
+		-- the signatures in the footer: Chromium and browsers repeat it on every page
+		|| pg_catalog.format('<tfoot><tr><td class="sign" colspan="%s">记录员（签字）：　　　　　　　　'
+							 '支部书记（签字）：　　　　　　　　日期：</td></tr></tfoot><tbody>',
+							 n OPERATOR(pg_catalog.+) 4) || E'\n'
+		|| COALESCE(rows, pg_catalog.format('<tr><td colspan="%s">本季度尚无记录</td></tr>', n OPERATOR(pg_catalog.+) 4))
+		|| E'\n</tbody></table>');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.record_sheet_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'积分管理记录表（打印） the record form of a branch quarter as a standalone A4 HTML page';
+
+CREATE OR REPLACE FUNCTION @extschema@.publicity_html(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	branch_name pg_catalog.text;
+	rows pg_catalog.text;
+	p_start pg_catalog.date;
+	p_end pg_catalog.date;
+BEGIN
+	SELECT pg_catalog.string_agg(
+			'<tr><td>' || p.branch_rank || '</td><td class="nw">' || pointsys.html_escape(p.name)
+			-- 组织关系转接 a member transferred during the quarter: the branches, in order
+			|| CASE WHEN pg_catalog.cardinality(p.branches) OPERATOR(pg_catalog.>) 1
+					THEN '<br><small>' || pointsys.html_escape(pg_catalog.array_to_string(p.branches, '→'))
+						 || '</small>'
+					ELSE '' END
+			|| '</td><td>'
+			|| COALESCE(p.m1::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(p.m2::pg_catalog.text, '') || '</td><td>'
+			|| COALESCE(p.m3::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
+			E'\n' ORDER BY p.branch_rank, p.member_id),
+		   pg_catalog.min(p.publicity_start), pg_catalog.min(p.publicity_end)
+	INTO rows, p_start, p_end
+	FROM pointsys.publicity(publicity_html.branch_id, publicity_html.year, publicity_html.quarter) p;
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) publicity_html.branch_id;
+	RETURN pointsys.html_page(
+		pg_catalog.format('党员积分公示 %s %s年第%s季度', branch_name, publicity_html.year, publicity_html.quarter),
+		false,
+		pg_catalog.format('<h1>%s%s年第%s季度党员积分公示</h1>',
+						  pointsys.html_escape(branch_name), publicity_html.year, publicity_html.quarter)
+		|| '<p class="meta">公示期：'
+		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
+				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
+				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
+					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
+		|| '。公示期间如有异议，请向支部委员会反映。</p>'
+		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
+							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
+							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 1,
+							 publicity_html.quarter OPERATOR(pg_catalog.*) 3)
+		|| '<th>季考核积分</th></tr></thead><tbody>' || E'\n'
+		|| COALESCE(rows, '<tr><td colspan="6">本季度尚无记录</td></tr>')
+		|| E'\n</tbody></table>'
+		|| pg_catalog.format('<p class="sign">中共%s委员会（盖章）　　　　日期：</p>', pointsys.html_escape(branch_name)));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.publicity_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'积分公示（打印） the publicity list of a branch quarter as a standalone A4 HTML page; 55000 before the quarter is approved';
