@@ -5,8 +5,10 @@
 # blocks to OUTDIR/NNNN.<kind> and one line per block to OUTDIR/manifest:
 #     NNNN <TAB> kind <TAB> doc:line <TAB> role
 # kind: sql or sh (to run), output (what the block before printed),
-# skip (marked <!-- not run: reason -->), text (an untagged or `text`
-# block: pictures, messages, output not checked).  Prints every fault in
+# skip (marked <!-- not run: reason -->, or <!-- run by test/t/NNN.pl: step N -->
+# for a block that TAP test extracts and runs as written, with the output
+# block after it), text (an untagged or `text` block: pictures, messages,
+# output not checked).  Prints every fault in
 # the documents, one a line, and exits 1 if there is any:
 #   - a block that is neither run nor marked (java, python, ini, ... without
 #     <!-- not run: reason -->), or a mark without a reason;
@@ -70,7 +72,7 @@ for my $doc (@docs) {
 	my @lines = <$fh>;
 	chomp @lines;
 	my $dir = dirname($doc);
-	my ($last_run, $prev_blank, $in_list) = (0, 1, 0);
+	my ($last_run, $last_tap, $prev_blank, $in_list) = (0, 0, 1, 0);
 	my $mark = '';
 	for (my $i = 0; $i < @lines; $i++) {
 		my $line = $lines[$i];
@@ -89,8 +91,20 @@ for my $doc (@docs) {
 			}
 			push @faults, "$where: a fenced block that is not closed" if $j >= @lines;
 			my ($kind, $role) = ('', 'postgres');
+			my $tap_run = 0;
 			if ($mark =~ /^not run:\s*(.*)$/) {
 				push @faults, "$where: <!-- not run: --> without a reason" unless length $1;
+				$kind = 'skip';
+			} elsif ($mark =~ /^run by (\S+)(?::\s*step\s+\d+)?$/) {
+				# run as written by a TAP test, which finds the block by this mark
+				my $test = $1;
+				push @faults, "$where: <!-- run by $test --> names no TAP test of the tree (test/t/NNN_name.pl)"
+					unless $test =~ m{^test/t/[^/]+\.pl$} && $exists{$test};
+				push @faults, "$where: <!-- run by $test --> is for sql and sh blocks"
+					unless $lang eq 'sql' || $lang eq 'sh';
+				($kind, $tap_run) = ('skip', 1);
+			} elsif ($lang eq 'output' && $last_tap) {
+				# what a block run by a TAP test printed: that test compares it
 				$kind = 'skip';
 			} elsif ($lang eq 'sql' || $lang eq 'sh') {
 				$kind = $lang;
@@ -117,6 +131,7 @@ for my $doc (@docs) {
 			close $b;
 			print $manifest "$id\t$kind\t$where\t$role\n";
 			$last_run = ($kind eq 'sql' || $kind eq 'sh') ? 1 : ($kind eq 'output' ? $last_run : 0);
+			$last_tap = $tap_run || ($lang eq 'output' && $last_tap);
 			$i = $j;
 			($mark, $prev_blank) = ('', 0);
 			next;
