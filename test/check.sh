@@ -114,17 +114,20 @@ step() {
 	fi
 }
 
+# Steps whose result does not depend on the PostgreSQL major run once, on
+# Debian 12 (test/versions.sh sets CHECK_ONCE=0 in the other majors' roots):
+# the version, the documents, the source's habits (trixie has no
+# pg-bsd-indent), the tests' independence of order, LibreOffice
+once() { [ "${CHECK_ONCE:-1}" = 1 ]; }
 # the version, written once in pointsys.control, everywhere else (doc/releasing.md)
-step "version (test/version_check.sh)" bash test/version_check.sh
+once && step "version (test/version_check.sh)" bash test/version_check.sh
 # every SQL block and shell command of README.md and doc/*.md runs or is marked (doc/testing.md)
-step "documents (test/docs.sh)" bash test/docs.sh
-# every message of src/*.c has its Chinese translation (po/zh_CN.po)
+once && step "documents (test/docs.sh)" bash test/docs.sh
+# every message of src/*.c and src/sql/*.sql has its Chinese translation (po/zh_CN.po)
 step "message catalog (make po-check)" pg_make po-check
-# the source's habits (includes, headers, pgindent, typedefs, repeats): the
-# same on every major, so checked once, on Debian 12's tools (test/versions.sh
-# sets CHECK_LINT=0 in the other majors' roots)
-[ "${CHECK_LINT:-1}" = 0 ] || step "lint (test/lint.sh)" bash test/lint.sh
-step "pg_regress tests alone and in reverse order (test/regress_alone.sh)" bash test/regress_alone.sh
+# the source's habits (includes, headers, pgindent, typedefs, repeats)
+once && step "lint (test/lint.sh)" bash test/lint.sh
+once && step "pg_regress tests alone and in reverse order (test/regress_alone.sh)" bash test/regress_alone.sh
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
 # the server-side C (input, receive, scoring functions, aggregates, triggers)
 # fuzzed from SQL inside a real server
@@ -141,7 +144,7 @@ step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
 # cluster: a recorder's prepared batch and refusals, the bulk import, a
 # reporting login's column metadata in text and binary mode
 step "client drivers (test/clients.sh)" bash test/clients.sh
-step "LibreOffice over psqlODBC, README's DSN (test/libreoffice.sh)" bash test/libreoffice.sh
+once && step "LibreOffice over psqlODBC, README's DSN (test/libreoffice.sh)" bash test/libreoffice.sh
 # 8 recorders and the bureau at once for SOAK_SECONDS, then every invariant
 step "soak ($SOAK_SECONDS s)" env SOAK_SECONDS="$SOAK_SECONDS" bash test/soak/run.sh
 # the benchmark at smoke size, so that it cannot rot (it builds and installs

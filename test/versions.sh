@@ -232,7 +232,7 @@ run_major() {
 			in_root "$dir" env PG_MAJOR="$major" PG_CONFIG="/usr/lib/postgresql/$major/bin/pg_config" \
 				FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_SQL_INPUTS="$FUZZ_SQL_INPUTS" \
 				SOAK_SECONDS="$SOAK_SECONDS" KEEP_WORK="${KEEP_WORK:-0}" \
-				CHECK_ALL=0 CHECK_LINT=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" CHECK_SHEETS="${CHECK_SHEETS:-0}" \
+				CHECK_ALL=0 CHECK_ONCE=0 CHECK_VALGRIND="${CHECK_VALGRIND:-1}" CHECK_SHEETS="${CHECK_SHEETS:-0}" \
 				bash /root/pointsys/test/check.sh 2>&1 | tee "$out" || rc=$?
 		else
 			echo "0 passed, 0 failed" >"$out"
