@@ -5,6 +5,7 @@ OBJS = \
 	src/aggregates.o \
 	src/audit.o \
 	src/caches.o \
+	src/csv.o \
 	src/dates.o \
 	src/drop_guard.o \
 	src/fixedpoint.o \
