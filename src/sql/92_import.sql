@@ -24,7 +24,8 @@
 -- refusal names, else the one whose value does not convert, else the last
 -- column of the constraint, else the member or branch it is about) and a
 -- detail (the refusal's, else one naming what the sheet sent: the key of a
--- duplicate, the value of the field, or the row).
+-- duplicate and whether an earlier row has it, the value that does not
+-- convert or is missing, or the row).
 CREATE FUNCTION @extschema@.import_rows(target pg_catalog.text, sheet pg_catalog.jsonb, dry_run pg_catalog.bool)
 	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
 				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
@@ -151,7 +152,11 @@ BEGIN
 				-- the constraint's columns: its last names the field (a
 				-- duplicate score: the item; a member: member_id)
 				IF constraint_name IS NOT NULL THEN
-					SELECT pg_catalog.array_agg(a.attname::pg_catalog.text ORDER BY ck.n) INTO keycols
+					-- (a check's columns in table order: the later date of a range)
+					SELECT pg_catalog.array_agg(a.attname::pg_catalog.text
+												ORDER BY CASE WHEN c.contype OPERATOR(pg_catalog.=) 'c' THEN a.attnum::pg_catalog.int8
+															  ELSE ck.n END)
+					INTO keycols
 					FROM pg_catalog.pg_constraint c
 					CROSS JOIN LATERAL pg_catalog.unnest(c.conkey) WITH ORDINALITY AS ck(attnum, n)
 					JOIN pg_catalog.pg_attribute a
@@ -185,8 +190,8 @@ BEGIN
 				ELSIF detail IS NULL AND field OPERATOR(pg_catalog.=) ANY (cols)
 					  AND (pg_catalog.left(error_code, 2) OPERATOR(pg_catalog.=) '22' OR error_code OPERATOR(pg_catalog.=) '23502') THEN
 					detail := CASE WHEN (elem OPERATOR(pg_catalog.->>) field) IS NULL
-								   THEN pg_catalog.format('The row has no value for %s.', field)
-								   ELSE pg_catalog.format('The value of %s is "%s".', field, elem OPERATOR(pg_catalog.->>) field) END;
+								   THEN 'The value is empty.'
+								   ELSE pg_catalog.format('The value is "%s".', elem OPERATOR(pg_catalog.->>) field) END;
 				END IF;
 				IF detail IS NULL THEN
 					detail := COALESCE(
@@ -268,12 +273,12 @@ CREATE FUNCTION @extschema@.csv_date(value pg_catalog.text, whole_month pg_catal
 BEGIN ATOMIC
 	SELECT CASE
 		WHEN m IS NULL OR (m[3] IS NULL AND NOT csv_date.whole_month) THEN csv_date.value
-		ELSE pg_catalog.format('%s-%s-%s', m[1], m[2], COALESCE(m[3], '1')) END
+		ELSE pg_catalog.format('%s-%s-%s', m[1], pg_catalog.lpad(m[2], 2, '0'), pg_catalog.lpad(COALESCE(m[3], '1'), 2, '0')) END
 	FROM pg_catalog.regexp_match(csv_date.value,
 		'^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:(?:[-/.]|月)\s*(\d{1,2})\s*日?|月?)\s*$') AS m;
 END;
 COMMENT ON FUNCTION @extschema@.csv_date(pg_catalog.text, pg_catalog.bool) IS
-	'表格日期 a date written 2026/7/1, 2026-07-01, 2026.7.1 or 2026年7月1日 (and, for a month, 2026-07, 2026/7, 2026年7月) as 2026-7-1; other text unchanged';
+	'表格日期 a date written 2026/7/1, 2026-07-01, 2026.7.1 or 2026年7月1日 (and, for a month, 2026-07, 2026/7, 2026年7月) as 2026-07-01; other text unchanged';
 
 CREATE FUNCTION @extschema@.import_csv(target pg_catalog.text, csv pg_catalog.text, dry_run pg_catalog.bool)
 	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
@@ -483,15 +488,18 @@ BEGIN
 		RETURN;
 	END IF;
 	-- the report, by spreadsheet row and column header; in the record
-	-- form's layout a bad member or month is reported once for its row
+	-- form's layout a bad member or month, or a repeated member-month, is
+	-- reported once for its row
 	RETURN QUERY
-	SELECT DISTINCT ON (lines[i.row_number], f.field, i.error_code, i.message)
+	SELECT DISTINCT ON (lines[i.row_number], f.field, i.error_code, f.message)
 		   lines[i.row_number], f.field, i.error_code, i.constraint_name, i.message, i.detail
 	FROM pointsys.import_rows(target, COALESCE(sheet, '[]'), dry_run) AS i
 	CROSS JOIN LATERAL (SELECT CASE
+		WHEN wide AND i.error_code OPERATOR(pg_catalog.=) '23505' THEN header[(pos OPERATOR(pg_catalog.->>) 'month')::pg_catalog.int4]
 		WHEN wide AND i.field OPERATOR(pg_catalog.=) ANY ('{item,points,note}'::pg_catalog.text[]) THEN cells[i.row_number]
-		ELSE COALESCE(header[(pos OPERATOR(pg_catalog.->>) i.field)::pg_catalog.int4], i.field) END AS field) AS f
-	ORDER BY lines[i.row_number], f.field, i.error_code, i.message;
+		ELSE COALESCE(header[(pos OPERATOR(pg_catalog.->>) i.field)::pg_catalog.int4], i.field) END AS field,
+		CASE WHEN wide AND i.error_code OPERATOR(pg_catalog.=) '23505' THEN NULL ELSE i.message END AS message) AS f
+	ORDER BY lines[i.row_number], f.field, i.error_code, f.message, i.row_number;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.import_csv(pg_catalog.text, pg_catalog.text, pg_catalog.bool) IS
