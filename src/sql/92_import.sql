@@ -171,12 +171,25 @@ BEGIN
 				IF field IS NULL AND error_code OPERATOR(pg_catalog.=) '42501' THEN
 					field := cols[1];
 				END IF;
-				IF detail IS NULL AND error_code OPERATOR(pg_catalog.=) '23505' AND keycols IS NOT NULL THEN
-					-- a duplicate: its key, and whether an earlier row of the sheet has it
+				IF keycols IS NOT NULL AND error_code OPERATOR(pg_catalog.=) ANY ('{23505,23503}'::pg_catalog.text[]) THEN
 					EXECUTE pg_catalog.format('SELECT pg_catalog.concat_ws('', '', %s) FROM pg_catalog.jsonb_to_record($1) AS r(%s)',
 											  (SELECT pg_catalog.string_agg('r.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c), ', ')
 											   FROM pg_catalog.unnest(keycols) AS c), recdef)
 						INTO keytext USING elem;
+				END IF;
+				-- a missing referenced row: PostgreSQL names the key's values
+				-- only to writers that row security does not restrict
+				IF error_code OPERATOR(pg_catalog.=) '23503' AND keycols IS NOT NULL
+				   AND (detail IS NULL OR detail OPERATOR(pg_catalog.~~) 'Key is not present in table %') THEN
+					detail := pg_catalog.format('Key (%s)=(%s) is not present in table "%s".',
+						pg_catalog.array_to_string(keycols, ', '), keytext,
+						(SELECT f.relname FROM pg_catalog.pg_constraint c
+						 JOIN pg_catalog.pg_class f ON f.oid OPERATOR(pg_catalog.=) c.confrelid
+						 WHERE c.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(pg_catalog.format('pointsys.%I', target))
+						   AND c.conname OPERATOR(pg_catalog.=) constraint_name));
+				END IF;
+				IF detail IS NULL AND error_code OPERATOR(pg_catalog.=) '23505' AND keycols IS NOT NULL THEN
+					-- a duplicate: its key, and whether an earlier row of the sheet has it
 					SELECT EXISTS (
 						SELECT FROM pg_catalog.jsonb_array_elements(sheet) WITH ORDINALITY AS e(v, n)
 						WHERE e.n OPERATOR(pg_catalog.<) lo
