@@ -188,7 +188,8 @@ BEGIN
 						 WHERE c.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(pg_catalog.format('pointsys.%I', target))
 						   AND c.conname OPERATOR(pg_catalog.=) constraint_name));
 				END IF;
-				IF detail IS NULL AND error_code OPERATOR(pg_catalog.=) '23505' AND keycols IS NOT NULL THEN
+				IF error_code OPERATOR(pg_catalog.=) '23505' AND keycols IS NOT NULL
+				   AND (detail IS NULL OR detail OPERATOR(pg_catalog.~~) 'Key (%) already exists.') THEN
 					-- a duplicate: its key, and whether an earlier row of the sheet has it
 					SELECT EXISTS (
 						SELECT FROM pg_catalog.jsonb_array_elements(sheet) WITH ORDINALITY AS e(v, n)
