@@ -613,7 +613,6 @@ COMMENT ON FUNCTION @extschema@.csv_rows(pg_catalog.text) IS
 CREATE FUNCTION @extschema@.csv_date(value pg_catalog.text, whole_month pg_catalog.bool)
 	RETURNS pg_catalog.text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
 	SELECT CASE
 		WHEN m IS NULL OR (m[3] IS NULL AND NOT csv_date.whole_month) THEN csv_date.value
