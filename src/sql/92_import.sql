@@ -518,57 +518,37 @@ $$;
 COMMENT ON FUNCTION @extschema@.import_csv(pg_catalog.text, pg_catalog.text, pg_catalog.bool) IS
 	'表格导入 a CSV text (header row, Chinese or English headers) loaded into pointsys.<target> through import_rows; the report by spreadsheet row and column header';
 CREATE FUNCTION @extschema@.import_branches(csv pg_catalog.text, dry_run pg_catalog.bool DEFAULT false)
-	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
-				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
-	LANGUAGE sql SECURITY INVOKER
-	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT * FROM @extschema@.import_csv('branch', import_branches.csv, import_branches.dry_run);
-END;
+	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text, constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
+	LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC SELECT * FROM @extschema@.import_csv('branch', import_branches.csv, import_branches.dry_run); END;
 COMMENT ON FUNCTION @extschema@.import_branches(pg_catalog.text, pg_catalog.bool) IS
 	'导入支部 load branches from CSV text (支部编号, 支部名称) all or nothing; returns no row when loaded, else every bad row by spreadsheet row and column header and writes nothing; dry_run only checks';
 
 CREATE FUNCTION @extschema@.import_members(csv pg_catalog.text, dry_run pg_catalog.bool DEFAULT false)
-	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
-				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
-	LANGUAGE sql SECURITY INVOKER
-	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT * FROM @extschema@.import_csv('member', import_members.csv, import_members.dry_run);
-END;
+	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text, constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
+	LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC SELECT * FROM @extschema@.import_csv('member', import_members.csv, import_members.dry_run); END;
 COMMENT ON FUNCTION @extschema@.import_members(pg_catalog.text, pg_catalog.bool) IS
 	'导入党员 load members from CSV text (党员编号, 姓名, 所在支部, 入党日期, 离开日期) all or nothing; returns no row when loaded, else every bad row by spreadsheet row and column header and writes nothing; dry_run only checks';
 
 CREATE FUNCTION @extschema@.import_recorders(csv pg_catalog.text, dry_run pg_catalog.bool DEFAULT false)
-	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
-				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
-	LANGUAGE sql SECURITY INVOKER
-	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT * FROM @extschema@.import_csv('recorder', import_recorders.csv, import_recorders.dry_run);
-END;
+	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text, constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
+	LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC SELECT * FROM @extschema@.import_csv('recorder', import_recorders.csv, import_recorders.dry_run); END;
 COMMENT ON FUNCTION @extschema@.import_recorders(pg_catalog.text, pg_catalog.bool) IS
 	'导入记录员 load recorders from CSV text (支部编号, 记录员 login, 当选日期) all or nothing; returns no row when loaded, else every bad row by spreadsheet row and column header and writes nothing; dry_run only checks';
 
 CREATE FUNCTION @extschema@.import_scores_csv(csv pg_catalog.text, dry_run pg_catalog.bool DEFAULT false)
-	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
-				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
-	LANGUAGE sql SECURITY INVOKER
-	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT * FROM @extschema@.import_csv('score', import_scores_csv.csv, import_scores_csv.dry_run);
-END;
+	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text, constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
+	LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC SELECT * FROM @extschema@.import_csv('score', import_scores_csv.csv, import_scores_csv.dry_run); END;
 COMMENT ON FUNCTION @extschema@.import_scores_csv(pg_catalog.text, pg_catalog.bool) IS
 	'表格导入积分 load a sheet of scores from CSV text, long (党员编号, 月份, 积分项目, 得分, 备注) or the record form''s layout (党员编号, 月份, a column per item) all or nothing with the caller''s rights; returns no row when loaded, else every bad row by spreadsheet row and column header and writes nothing; dry_run only checks';
 
 CREATE FUNCTION @extschema@.import_awards_csv(csv pg_catalog.text, dry_run pg_catalog.bool DEFAULT false)
-	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text,
-				   constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
-	LANGUAGE sql SECURITY INVOKER
-	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT * FROM @extschema@.import_csv('award', import_awards_csv.csv, import_awards_csv.dry_run);
-END;
+	RETURNS TABLE (row_number pg_catalog.int4, field pg_catalog.text, error_code pg_catalog.text, constraint_name pg_catalog.text, message pg_catalog.text, detail pg_catalog.text)
+	LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC SELECT * FROM @extschema@.import_csv('award', import_awards_csv.csv, import_awards_csv.dry_run); END;
 COMMENT ON FUNCTION @extschema@.import_awards_csv(pg_catalog.text, pg_catalog.bool) IS
 	'表格导入奖励 load a sheet of awards from CSV text (党员编号, 月份, 奖励种类, 事由) all or nothing with the caller''s rights; returns no row when loaded, else every bad row by spreadsheet row and column header and writes nothing; dry_run only checks';
 
