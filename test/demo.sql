@@ -188,14 +188,14 @@ SELECT replace(replace(replace(:'people', '2020-02-30', '2020-02-29'), E'4,m41,�
 SELECT * FROM import_members(:'people');
 SELECT member_id AS "党员", name AS "姓名", branch_id AS "支部", joined_on AS "入党日期" FROM member
 WHERE branch_id = 'b4' ORDER BY member_id;
-CREATE ROLE demo_clerk LOGIN;
-GRANT pointsys_recorder TO demo_clerk;
+SELECT 'CREATE ROLE demo_clerk LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_clerk') \gexec
+SELECT 'GRANT pointsys_recorder TO demo_clerk' WHERE NOT pg_has_role('demo_clerk', 'pointsys_recorder', 'MEMBER') \gexec
 SELECT * FROM import_recorders(E'支部编号,记录员,当选日期\r\nb4,demo_clerk,2026年1月6日\r\n');
 \echo
 \echo '   the recorder of b4 loads January 2026 in the record form''s layout (a column per item, by code'
 \echo '   or title, in rulebook order); m43''s role score is over the maximum, m41''s row is there twice:'
 SET ROLE demo_clerk;
-SELECT format(E'党员编号,姓名,月份,%s,奖励分,月度积分\r\n', array_to_string(rulebook_items(), ','))
+SELECT pg_catalog.format(E'党员编号,姓名,月份,%s,奖励分,月度积分\r\n', array_to_string(rulebook_items(), ','))
        || E'm41,孙丽,2026年1月,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,20,,90\r\n'
        || E'm42,钱"小"明,2026/1,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,18.5,,88.5\r\n'
        || E'm43,郑凯,2026-01,3,3,3,3,3,4,4,4,4,4,4,4,5,2,2,2,21,,75\r\n'
