@@ -81,6 +81,11 @@ SELECT * FROM import_scores_csv(:'sheet', dry_run => true);
 SELECT * FROM import_awards_csv(E'党员编号,月份,奖励种类,事由\r\nia1,2024/8,county,"先进个人, 县级"\r\nia1,2024-08,medal,\r\n');
 SELECT * FROM import_awards_csv(E'党员编号,月份,奖励种类,事由\r\nia1,2024/8,county,"先进个人, 县级"\r\n');
 SELECT member_id, month, kind, description FROM award;
+-- in the long form an item (or award kind) may be written as its title
+SELECT * FROM import_scores_csv(E'党员编号,月份,积分项目,得分\r\nia1,2024年10月,党员作用发挥,15\r\nia1,2024年10月,参加"三会一课"及各项组织生活,4\r\n');
+SELECT * FROM import_awards_csv(E'党员编号,月份,奖励种类\r\nia1,2024/10,获得县级表彰、表扬\r\n');
+SELECT member_id, month, item, points FROM score WHERE month = '2024-10-01' ORDER BY item;
+SELECT member_id, month, kind FROM award WHERE month = '2024-10-01';
 -- a recorder loads no people
 SELECT pg_temp.try($$SELECT * FROM pointsys.import_members('党员编号,姓名,所在支部')$$);
 RESET ROLE;

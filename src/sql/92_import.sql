@@ -470,6 +470,17 @@ BEGIN
 							 THEN pointsys.csv_date(NULLIF(pg_catalog.btrim(r.fields[p.value::pg_catalog.int4]), ''), true)
 							 WHEN p.key OPERATOR(pg_catalog.=) ANY ('{note,description}'::pg_catalog.text[])
 							 THEN NULLIF(r.fields[p.value::pg_catalog.int4], '')
+							 -- an item or award kind may be written as its title
+							 WHEN p.key OPERATOR(pg_catalog.=) 'item'
+							 THEN COALESCE((SELECT i.item FROM pointsys.item i
+											WHERE i.title OPERATOR(pg_catalog.=) pg_catalog.btrim(r.fields[p.value::pg_catalog.int4])
+											ORDER BY i.item LIMIT 1),
+										   NULLIF(pg_catalog.btrim(r.fields[p.value::pg_catalog.int4]), ''))
+							 WHEN p.key OPERATOR(pg_catalog.=) 'kind'
+							 THEN COALESCE((SELECT k.kind FROM pointsys.award_kind k
+											WHERE k.title OPERATOR(pg_catalog.=) pg_catalog.btrim(r.fields[p.value::pg_catalog.int4])
+											ORDER BY k.kind LIMIT 1),
+										   NULLIF(pg_catalog.btrim(r.fields[p.value::pg_catalog.int4]), ''))
 							 ELSE NULLIF(pg_catalog.btrim(r.fields[p.value::pg_catalog.int4]), '') END) AS o
 			  FROM pointsys.csv_rows(csv) AS r
 			  CROSS JOIN pg_catalog.jsonb_each_text(pos) AS p
