@@ -166,3 +166,45 @@ FROM annual_results WHERE member_id = 'm07' ORDER BY year;
 SELECT length(publicity_html('b1', 2024, 1)) AS "publicity_html characters",
        length(record_sheet_html('b1', 2024, 1)) AS "record_sheet_html characters",
        substr(publicity_html('b1', 2024, 1), 1, 15) AS "begins";
+
+\echo
+\echo '== 表格导入 loading from CSV text as Excel and WPS save it (a BOM, CRLF, quoted cells, Chinese'
+\echo '   headers, dates 2026/7/1 or 2026年7月1日); from a file in psql:'
+\echo '     \\set people `cat 党员.csv`'
+\echo '     SELECT * FROM pointsys.import_members(:''people'', dry_run => true);'
+\echo '   the bureau loads a branch and its members; the dry run lists every bad row (spreadsheet row,'
+\echo '   column header, SQLSTATE, message, detail) and writes nothing:'
+SELECT E'\uFEFF支部编号,支部名称\r\nb4,"机关第四党支部, 新设"\r\n' AS branches,
+       E'\uFEFF序号,党员编号,姓名,所在支部,入党日期,转出日期\r\n'
+       '1,m41,孙丽,b4,2015/7/1,\r\n'
+       '2,m42,"钱""小""明",b4,2019年11月20日,\r\n'
+       '3,m43,郑凯,b4,2020-02-30,\r\n'
+       '4,m41,孙丽,b4,2015/7/1,\r\n'
+       '5,m44,冯洁,b9,2022.3.1,\r\n' AS people \gset
+SELECT * FROM import_branches(:'branches');
+SELECT row_number AS "行", field AS "列", error_code, message, detail FROM import_members(:'people', dry_run => true);
+\echo '   corrected and loaded:'
+SELECT replace(replace(replace(:'people', '2020-02-30', '2020-02-29'), E'4,m41,孙丽,b4,2015/7/1,\r\n', ''), 'b9', 'b4') AS people \gset
+SELECT * FROM import_members(:'people');
+SELECT member_id AS "党员", name AS "姓名", branch_id AS "支部", joined_on AS "入党日期" FROM member
+WHERE branch_id = 'b4' ORDER BY member_id;
+SELECT 'CREATE ROLE demo_clerk LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_clerk') \gexec
+SELECT 'GRANT pointsys_recorder TO demo_clerk' WHERE NOT pg_has_role('demo_clerk', 'pointsys_recorder', 'MEMBER') \gexec
+SELECT * FROM import_recorders(E'支部编号,记录员,当选日期\r\nb4,demo_clerk,2026年1月6日\r\n');
+\echo
+\echo '   the recorder of b4 loads January 2026 in the record form''s layout (a column per item, by code'
+\echo '   or title, in rulebook order); m43''s role score is over the maximum, m41''s row is there twice:'
+SET ROLE demo_clerk;
+SELECT pg_catalog.format(E'党员编号,姓名,月份,%s,奖励分,月度积分\r\n', array_to_string(rulebook_items(), ','))
+       || E'm41,孙丽,2026年1月,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,20,,90\r\n'
+       || E'm42,钱"小"明,2026/1,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,18.5,,88.5\r\n'
+       || E'm43,郑凯,2026-01,3,3,3,3,3,4,4,4,4,4,4,4,5,2,2,2,21,,75\r\n'
+       || E'm41,孙丽,2026年1月,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,20,,90\r\n' AS sheet \gset
+SELECT row_number AS "行", field AS "列", error_code, message, detail FROM import_scores_csv(:'sheet', dry_run => true);
+\echo '   corrected and loaded (no row: loaded); the record form reads it back:'
+SELECT replace(:'sheet', ',21,,75', ',16,,70') AS sheet \gset
+SELECT left(:'sheet', length(:'sheet') - length(E'm41,孙丽,2026年1月,4,4,4,4,4,5,5,5,5,5,5,5,6,3,3,3,20,,90\r\n')) AS sheet \gset
+SELECT * FROM import_scores_csv(:'sheet');
+SELECT member_id AS "党员", name AS "姓名", month AS "月份", points AS "各项得分", total AS "月度积分"
+FROM record_sheet WHERE branch_id = 'b4' ORDER BY member_id;
+RESET ROLE;
