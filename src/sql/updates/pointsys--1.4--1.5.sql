@@ -465,7 +465,8 @@ COMMENT ON FUNCTION @extschema@.ledger_digest(pg_catalog.text, pg_catalog.int4, 
 ------------------------------------------------------------------------
 
 CREATE TABLE @extschema@.filing (
-	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	-- no foreign key: a filing outlives its branch's deletion (an archive)
+	branch_id pg_catalog.text NOT NULL,
 	year pg_catalog.int4 NOT NULL,
 	quarter pg_catalog.int4 NOT NULL
 		CONSTRAINT filing_quarter_range CHECK (quarter OPERATOR(pg_catalog.>=) 1 AND quarter OPERATOR(pg_catalog.<=) 4),
