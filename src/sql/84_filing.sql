@@ -176,6 +176,8 @@ BEGIN
 		WHERE f.branch_id OPERATOR(pg_catalog.=) NEW.branch_id
 		  AND f.year OPERATOR(pg_catalog.=) NEW.year
 		  AND f.quarter OPERATOR(pg_catalog.=) NEW.quarter;
+		-- and the audit trail's chain sealed as far as it safely can be
+		PERFORM pointsys.seal_audit();
 	END IF;
 	RETURN NULL;
 END

@@ -8,7 +8,10 @@
 #      refiling after the initial copy included);
 #   3. a restore of an edited dump is found: filing_mismatches lists the
 #      quarter and verify_quarter names the score row the audit trail
-#      recorded otherwise.
+#      recorded otherwise;
+#   4. the audit trail's chain (seal_audit, verify_audit) holds in every
+#      copy, and a batch of a transaction still open when a later one
+#      commits is not passed over: the later batch waits for it to be sealed.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -180,6 +183,11 @@ my $verify_all = q{
 is($bureau->safe_psql('bureau', $verify_all), '', 'every quarter verifies on the bureau');
 is($bureau->safe_psql('bureau', 'SELECT count(*) FROM pointsys.filing_mismatches'), '0', 'no mismatch');
 my $filing_rows = 'SELECT * FROM pointsys.filing ORDER BY 1, 2, 3, 4';
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()') for 1 .. 2;
+my $chain = q{SELECT node, first_break, problem, batches = sealed FROM pointsys.verify_audit() ORDER BY node};
+my ($bureau_node) = map { $_->[0] } rows($bureau, 'bureau', 'SELECT node FROM pointsys.verify_audit()');
+is($bureau->safe_psql('bureau', $chain), "$bureau_node|||t", 'the chain holds, every batch sealed');
+my $chain_head = 'SELECT node, head_id, head_link FROM pointsys.verify_audit() ORDER BY node';
 my $filed = $bureau->safe_psql('bureau', $filing_rows);
 
 # ---- 2. honest copies ----
@@ -199,6 +207,8 @@ $bureau->wait_for_catchup($standby);
 is($standby->safe_psql('bureau', $filing_rows), $filed, 'standby: the filings');
 is($standby->safe_psql('bureau', $verify_all), '', 'standby: every quarter verifies');
 is($standby->safe_psql('bureau', 'SELECT count(*) FROM pointsys.filing_mismatches'), '0', 'standby: no mismatch');
+is($standby->safe_psql('bureau', $chain_head), $bureau->safe_psql('bureau', $chain_head), 'standby: the chain head');
+is($standby->safe_psql('bureau', 'SELECT first_break FROM pointsys.verify_audit()'), '', 'standby: the chain holds');
 
 # pg_dump and a restore as README says (triggers off for the session)
 my $tmp = PostgreSQL::Test::Utils::tempdir;
@@ -215,6 +225,8 @@ $bureau->command_ok([ 'pg_dump', '-f', "$tmp/bureau.sql", '-d', $bureau->connstr
 is($bureau->safe_psql('restored', $filing_rows), $filed, 'restored: the filings');
 is($bureau->safe_psql('restored', $verify_all), '', 'restored: every quarter verifies');
 is($bureau->safe_psql('restored', 'SELECT count(*) FROM pointsys.filing_mismatches'), '0', 'restored: no mismatch');
+is($bureau->safe_psql('restored', $chain_head), $bureau->safe_psql('bureau', $chain_head), 'restored: the chain head');
+is($bureau->safe_psql('restored', 'SELECT first_break FROM pointsys.verify_audit()'), '', 'restored: the chain holds');
 
 # a city database subscribed to the whole schema
 my $city = PostgreSQL::Test::Cluster->new('city');
@@ -244,6 +256,11 @@ $filed = $bureau->safe_psql('bureau', $filing_rows);
 is($city->safe_psql('city', $filing_rows), $filed, 'city: the refiling streamed, not computed again');
 is($city->safe_psql('city', $verify_all), '', 'city: every quarter verifies after the stream');
 is($city->safe_psql('city', 'SELECT count(*) FROM pointsys.filing_mismatches'), '0', 'city: no mismatch');
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()');
+$bureau->wait_for_catchup('city');
+is($city->safe_psql('city', "SELECT head_id, head_link, first_break FROM pointsys.verify_audit() WHERE node = $bureau_node"),
+	$bureau->safe_psql('bureau', 'SELECT head_id, head_link, first_break FROM pointsys.verify_audit()'),
+	"city: the bureau's chain, as the bureau has it");
 
 # ---- 3. an edited dump, restored ----
 
@@ -268,5 +285,27 @@ is($bureau->safe_psql('edited', q{
 	SELECT v.matches, d->'key'->>'member_id', d->'key'->>'month', d->'key'->>'item', d->'current'->>'points'
 	FROM pointsys.verify_quarter('b1', 2024, 1) v, jsonb_array_elements(v.differences) d}),
 	'f|m04|2024-01-01|role|20', 'edited: verify_quarter names the row');
+
+# ---- 4. a batch of an open transaction is not passed over ----
+
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()');
+my $open = $bureau->background_psql('bureau', on_error_stop => 1);
+$open->query_safe(q{BEGIN; UPDATE pointsys.score SET points = 1
+	WHERE member_id = 'm04' AND month = '2025-01-01' AND item = 'role'});
+my ($low) = map { $_->[0] } rows($bureau, 'bureau', q{SELECT last_value FROM pointsys.audit_log_audit_id_seq});
+$bureau->safe_psql('bureau', q{UPDATE pointsys.score SET points = 2
+	WHERE member_id = 'm04' AND month = '2025-02-01' AND item = 'role'});
+my ($high) = map { $_->[0] } rows($bureau, 'bureau', q{SELECT max(audit_id) FROM pointsys.audit_log});
+ok($high > $low, 'the committed batch has the higher id');
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()') for 1 .. 3;
+is($bureau->safe_psql('bureau', "SELECT count(*) FROM pointsys.audit_seal WHERE audit_id >= $low"), '0',
+	'while the lower batch is open, nothing from it on is sealed');
+is($bureau->safe_psql('bureau', 'SELECT first_break FROM pointsys.verify_audit()'), '', 'and the chain holds');
+$open->query_safe('COMMIT');
+$open->quit;
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()') for 1 .. 2;
+is($bureau->safe_psql('bureau', "SELECT count(*) FROM pointsys.audit_seal WHERE audit_id IN ($low, $high)"), '2',
+	'after its commit both are sealed, in id order');
+is($bureau->safe_psql('bureau', $chain), "$bureau_node|||t", 'the chain holds, every batch sealed');
 
 done_testing();
