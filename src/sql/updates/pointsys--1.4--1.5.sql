@@ -378,7 +378,9 @@ CREATE TABLE @extschema@.audit_seal_mark (
 	node pg_catalog.int4 NOT NULL,
 	max_id pg_catalog.int8 NOT NULL,
 	in_progress pg_catalog.pg_snapshot NOT NULL,
-	taken_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+	taken_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- a key, so that a publication of the schema can replicate its deletes
+	CONSTRAINT audit_seal_mark_pkey PRIMARY KEY (node, max_id)
 );
 COMMENT ON TABLE @extschema@.audit_seal_mark IS
 	'封存标记 marks of seal_audit: the audit id sequence''s position, then the transactions in progress; this cluster''s own (not dumped)';
@@ -386,6 +388,8 @@ COMMENT ON COLUMN @extschema@.audit_seal_mark.node IS '节点 the node whose ids
 COMMENT ON COLUMN @extschema@.audit_seal_mark.max_id IS '编号上限 every audit id reserved before the mark is at most this';
 COMMENT ON COLUMN @extschema@.audit_seal_mark.in_progress IS '进行中事务 the snapshot taken after reading max_id: its in-progress transactions may still commit batches up to max_id';
 COMMENT ON COLUMN @extschema@.audit_seal_mark.taken_at IS '时间 when the mark was taken';
+COMMENT ON INDEX @extschema@.audit_seal_mark_pkey IS
+	'封存标记主键 one mark per position of the sequence: the earliest (its snapshot is the older, and as safe)';
 
 CREATE FUNCTION @extschema@.audit_batch_text(audit_id pg_catalog.int8, at pg_catalog.timestamptz,
 											 actor pg_catalog.name, acting_as pg_catalog.name,
@@ -461,7 +465,8 @@ BEGIN
 		WHERE k.node OPERATOR(pg_catalog.=) this_node AND k.max_id OPERATOR(pg_catalog.<=) safe;
 	END IF;
 	INSERT INTO pointsys.audit_seal_mark (node, max_id, in_progress)
-	VALUES (this_node, position, pg_catalog.pg_current_snapshot());
+	VALUES (this_node, position, pg_catalog.pg_current_snapshot())
+	ON CONFLICT ON CONSTRAINT audit_seal_mark_pkey DO NOTHING;
 	RETURN sealed;
 END
 $$;
