@@ -95,5 +95,7 @@ SELECT batches - sealed AS unsealed, first_break FROM verify_audit();
 -- filing seals (up to the previous mark)
 INSERT INTO setting VALUES ('publicity_days', 0);
 SELECT advance('ca', 2017, 1), advance('ca', 2017, 1), advance('ca', 2017, 1);
+-- at most one batch, then the rest
+SELECT seal_audit(1) AS sealed_one;
 SELECT seal_audit() > 0 AS sealed_after_filing;
 SELECT (SELECT max(audit_id) FROM audit_seal) > :last_id AS chain_grew, first_break FROM verify_audit();

@@ -73,7 +73,7 @@ RETURN pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
 COMMENT ON FUNCTION @extschema@.audit_link(pg_catalog.text, pg_catalog.text) IS
 	'链值 SHA-256 (hex) of the previous link (64 zeros: none), a line feed and a batch''s content';
 
-CREATE FUNCTION @extschema@.seal_audit() RETURNS pg_catalog.int8
+CREATE FUNCTION @extschema@.seal_audit(most pg_catalog.int8 DEFAULT NULL) RETURNS pg_catalog.int8
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -113,13 +113,17 @@ BEGIN
 			  AND a.audit_id OPERATOR(pg_catalog.>) COALESCE(last_sealed, 0)
 			  AND a.audit_id OPERATOR(pg_catalog.<=) safe
 			ORDER BY a.audit_id
+			LIMIT most
 		LOOP
 			previous := pointsys.audit_link(previous, b.content);
 			INSERT INTO pointsys.audit_seal (audit_id, link) VALUES (b.audit_id, previous);
 			sealed := sealed OPERATOR(pg_catalog.+) 1;
 		END LOOP;
-		DELETE FROM pointsys.audit_seal_mark k
-		WHERE k.node OPERATOR(pg_catalog.=) this_node AND k.max_id OPERATOR(pg_catalog.<=) safe;
+		-- the marks used, unless `most` stopped short of the safe one
+		IF most IS NULL OR sealed OPERATOR(pg_catalog.<) most THEN
+			DELETE FROM pointsys.audit_seal_mark k
+			WHERE k.node OPERATOR(pg_catalog.=) this_node AND k.max_id OPERATOR(pg_catalog.<=) safe;
+		END IF;
 	END IF;
 	INSERT INTO pointsys.audit_seal_mark (node, max_id, in_progress)
 	VALUES (this_node, position, pg_catalog.pg_current_snapshot())
@@ -127,10 +131,10 @@ BEGIN
 	RETURN sealed;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.seal_audit() IS
-	'审计封存 seals, in id order, this node''s audit batches up to the newest earlier mark whose transactions have all ended, then takes a new mark; returns how many were sealed (pointsys_admin; run at each filing)';
-REVOKE EXECUTE ON FUNCTION @extschema@.seal_audit() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @extschema@.seal_audit() TO pointsys_admin;
+COMMENT ON FUNCTION @extschema@.seal_audit(pg_catalog.int8) IS
+	'审计封存 seals, in id order, this node''s audit batches up to the newest earlier mark whose transactions have all ended, then takes a new mark; at most `most` batches (NULL: no limit); returns how many were sealed (pointsys_admin; each filing seals up to 1000)';
+REVOKE EXECUTE ON FUNCTION @extschema@.seal_audit(pg_catalog.int8) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.seal_audit(pg_catalog.int8) TO pointsys_admin;
 
 CREATE FUNCTION @extschema@.verify_audit()
 	RETURNS TABLE (node pg_catalog.int4, batches pg_catalog.int8, sealed pg_catalog.int8,

@@ -177,7 +177,7 @@ BEGIN
 		  AND f.year OPERATOR(pg_catalog.=) NEW.year
 		  AND f.quarter OPERATOR(pg_catalog.=) NEW.quarter;
 		-- and the audit trail's chain sealed as far as it safely can be
-		PERFORM pointsys.seal_audit();
+		PERFORM pointsys.seal_audit(1000);
 	END IF;
 	RETURN NULL;
 END
