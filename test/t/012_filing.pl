@@ -18,6 +18,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Digest::SHA qw(sha256_hex);
+use Time::HiRes qw(time);
 
 my $bureau = PostgreSQL::Test::Cluster->new('bureau');
 $bureau->init(allows_streaming => 'logical');
@@ -307,5 +308,33 @@ $bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()') for 1 .. 2;
 is($bureau->safe_psql('bureau', "SELECT count(*) FROM pointsys.audit_seal WHERE audit_id IN ($low, $high)"), '2',
 	'after its commit both are sealed, in id order');
 is($bureau->safe_psql('bureau', $chain), "$bureau_node|||t", 'the chain holds, every batch sealed');
+
+# ---- 5. the cost of filing a 2 000-member branch quarter (issue 25 point 6) ----
+
+$bureau->safe_psql('bureau', q{
+	INSERT INTO pointsys.branch VALUES ('big', '大支部');
+	INSERT INTO pointsys.member (member_id, name, branch_id)
+	SELECT 'g' || i, '成员' || i, 'big' FROM generate_series(1, 2000) i;
+	INSERT INTO pointsys.score (member_id, month, item, points)
+	SELECT 'g' || i, make_date(2025, mo, 1), it.item, it.step
+	FROM generate_series(1, 2000) i, generate_series(1, 3) mo, pointsys.item it;
+	SELECT pointsys.advance('big', 2025, 1), pointsys.advance('big', 2025, 1);
+});
+$bureau->safe_psql('bureau', 'SELECT pointsys.seal_audit()') for 1 .. 2;
+my $t0 = time;
+$bureau->safe_psql('bureau', q{SELECT pointsys.advance('big', 2025, 1)});
+my $filing_time = time - $t0;
+$t0 = time;
+is($bureau->safe_psql('bureau', q{SELECT matches FROM pointsys.verify_quarter('big', 2025, 1)}), 't',
+	'the 2 000-member quarter verifies');
+my $verify_time = time - $t0;
+my ($rows) = map { $_->[0] } rows($bureau, 'bureau', q{SELECT count(*) FROM pointsys.audit});
+$t0 = time;
+is($bureau->safe_psql('bureau', 'SELECT first_break FROM pointsys.verify_audit()'), '', 'the chain holds');
+my $chain_time = time - $t0;
+diag(sprintf('filing 2 000 members x 3 months x 17 items: %.2f s; verify_quarter %.2f s; '
+	  . 'verify_audit over %d audit rows: %.2f s (assertion-enabled build)', $filing_time, $verify_time,
+	  $rows, $chain_time));
+ok($filing_time < 5, 'filing a 2 000-member quarter takes seconds at most, even with assertions');
 
 done_testing();
