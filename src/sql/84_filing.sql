@@ -36,27 +36,41 @@ BEGIN
 	-- security by the branch of each member-month) and the membership rows
 	-- naming the branch, from which branch_of finds the branch right for
 	-- every month the branch had (doc/filing.md, Who computes it)
-	WITH months AS (
-		SELECT r.member_id, r.month
-		FROM (SELECT s.member_id, s.month FROM pointsys.score s
-			  WHERE s.month OPERATOR(pg_catalog.>=) first_month AND s.month OPERATOR(pg_catalog.<=) last_month
-			  UNION
-			  SELECT a.member_id, a.month FROM pointsys.award a
-			  WHERE a.month OPERATOR(pg_catalog.>=) first_month AND a.month OPERATOR(pg_catalog.<=) last_month) r
-		WHERE pointsys.branch_of(r.member_id, r.month) OPERATOR(pg_catalog.=) ledger_text.branch_id
+	WITH candidates AS (
+		-- a member is in the branch some month only if a membership row names it
+		SELECT DISTINCT s.member_id FROM pointsys.membership s
+		WHERE s.branch_id OPERATOR(pg_catalog.=) ledger_text.branch_id
+	), scores AS (
+		SELECT s.member_id, s.month, s.item, s.points
+		FROM pointsys.score s
+		JOIN candidates c ON c.member_id OPERATOR(pg_catalog.=) s.member_id
+		WHERE s.month OPERATOR(pg_catalog.>=) first_month AND s.month OPERATOR(pg_catalog.<=) last_month
+	), awards AS (
+		SELECT a.member_id, a.month, a.award_id, a.kind, k.points
+		FROM pointsys.award a
+		JOIN candidates c ON c.member_id OPERATOR(pg_catalog.=) a.member_id
+		JOIN pointsys.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind
+		WHERE a.month OPERATOR(pg_catalog.>=) first_month AND a.month OPERATOR(pg_catalog.<=) last_month
+	), grouped AS MATERIALIZED (
+		-- the member-months recorded, with their sums (materialized: the
+		-- branch is looked up once per member-month, not once per row)
+		SELECT r.member_id, r.month, pointsys.ledger_field(r.member_id) AS m_field,
+			   pg_catalog.to_char(r.month, 'YYYY-MM') AS ym,
+			   pg_catalog.sum(r.points) FILTER (WHERE r.scored) AS points,
+			   pg_catalog.sum(r.points) FILTER (WHERE NOT r.scored) AS award_points
+		FROM (SELECT s.member_id, s.month, s.points, true AS scored FROM scores s
+			  UNION ALL
+			  SELECT a.member_id, a.month, a.points, false FROM awards a) r
+		GROUP BY r.member_id, r.month
+	), months AS (
+		-- those in the branch
+		SELECT g.* FROM grouped g
+		WHERE pointsys.branch_of(g.member_id, g.month) OPERATOR(pg_catalog.=) ledger_text.branch_id
 	), cap AS (
 		SELECT c.cap FROM pointsys.category c WHERE c.category OPERATOR(pg_catalog.=) 'reward'
 	), totals AS (
-		SELECT m.member_id, m.month,
-			   COALESCE((SELECT pg_catalog.sum(s.points) FROM pointsys.score s
-						 WHERE s.member_id OPERATOR(pg_catalog.=) m.member_id
-						   AND s.month OPERATOR(pg_catalog.=) m.month), 0)
-			   OPERATOR(pg_catalog.+)
-			   LEAST(COALESCE((SELECT pg_catalog.sum(k.points) FROM pointsys.award a
-							   JOIN pointsys.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind
-							   WHERE a.member_id OPERATOR(pg_catalog.=) m.member_id
-								 AND a.month OPERATOR(pg_catalog.=) m.month), 0),
-					 (SELECT cap.cap FROM cap)) AS total
+		SELECT m.member_id, m.month, m.m_field, m.ym,
+			   COALESCE(m.points, 0) OPERATOR(pg_catalog.+) LEAST(COALESCE(m.award_points, 0), (SELECT cap.cap FROM cap)) AS total
 		FROM months m
 	), lines (sec, member, grp, month, rank, sub, id, line) AS (
 		SELECT 0, '', 0, NULL::pg_catalog.date, 1, '', 0::pg_catalog.int8,
@@ -69,35 +83,31 @@ BEGIN
 		SELECT 0, '', 0, NULL, 4, '', 0, pg_catalog.concat_ws(E'\t', 'reward_cap', pg_catalog.trim_scale(cap.cap))
 		FROM cap
 		UNION ALL
-		SELECT DISTINCT 1, '', 0, NULL::pg_catalog.date, 0, k.kind, 0::pg_catalog.int8,
-			   pg_catalog.concat_ws(E'\t', 'kind', pointsys.ledger_field(k.kind), pg_catalog.trim_scale(k.points))
+		SELECT DISTINCT 1, '', 0, NULL::pg_catalog.date, 0, a.kind, 0::pg_catalog.int8,
+			   pg_catalog.concat_ws(E'\t', 'kind', pointsys.ledger_field(a.kind), pg_catalog.trim_scale(a.points))
 		FROM months m
-		JOIN pointsys.award a ON a.member_id OPERATOR(pg_catalog.=) m.member_id AND a.month OPERATOR(pg_catalog.=) m.month
-		JOIN pointsys.award_kind k ON k.kind OPERATOR(pg_catalog.=) a.kind
+		JOIN awards a ON a.member_id OPERATOR(pg_catalog.=) m.member_id AND a.month OPERATOR(pg_catalog.=) m.month
 		UNION ALL
 		SELECT 2, t.member_id, 0, t.month, 0, '', 0,
-			   pg_catalog.concat_ws(E'\t', 'month', pointsys.ledger_field(t.member_id),
-									pg_catalog.to_char(t.month, 'YYYY-MM'), pg_catalog.trim_scale(t.total))
+			   pg_catalog.concat_ws(E'\t', 'month', t.m_field, t.ym, pg_catalog.trim_scale(t.total))
 		FROM totals t
 		UNION ALL
 		SELECT 2, s.member_id, 0, s.month, 1, s.item, 0,
-			   pg_catalog.concat_ws(E'\t', 'score', pointsys.ledger_field(s.member_id),
-									pg_catalog.to_char(s.month, 'YYYY-MM'), pointsys.ledger_field(s.item),
+			   pg_catalog.concat_ws(E'\t', 'score', m.m_field, m.ym, pointsys.ledger_field(s.item),
 									pg_catalog.trim_scale(s.points))
 		FROM months m
-		JOIN pointsys.score s ON s.member_id OPERATOR(pg_catalog.=) m.member_id AND s.month OPERATOR(pg_catalog.=) m.month
+		JOIN scores s ON s.member_id OPERATOR(pg_catalog.=) m.member_id AND s.month OPERATOR(pg_catalog.=) m.month
 		UNION ALL
 		SELECT 2, a.member_id, 0, a.month, 2, '', a.award_id,
-			   pg_catalog.concat_ws(E'\t', 'award', pointsys.ledger_field(a.member_id),
-									pg_catalog.to_char(a.month, 'YYYY-MM'), a.award_id, pointsys.ledger_field(a.kind))
+			   pg_catalog.concat_ws(E'\t', 'award', m.m_field, m.ym, a.award_id, pointsys.ledger_field(a.kind))
 		FROM months m
-		JOIN pointsys.award a ON a.member_id OPERATOR(pg_catalog.=) m.member_id AND a.month OPERATOR(pg_catalog.=) m.month
+		JOIN awards a ON a.member_id OPERATOR(pg_catalog.=) m.member_id AND a.month OPERATOR(pg_catalog.=) m.month
 		UNION ALL
 		SELECT 2, t.member_id, 1, NULL, 0, '', 0,
-			   pg_catalog.concat_ws(E'\t', 'quarter_score', pointsys.ledger_field(t.member_id),
+			   pg_catalog.concat_ws(E'\t', 'quarter_score', t.m_field,
 									pg_catalog.trim_scale(pointsys.quarter_avg(t.total)), pg_catalog.count(*))
 		FROM totals t
-		GROUP BY t.member_id
+		GROUP BY t.member_id, t.m_field
 	)
 	SELECT pg_catalog.string_agg(l.line OPERATOR(pg_catalog.||) E'\n', ''
 								 ORDER BY l.sec, l.member COLLATE "C", l.grp, l.month, l.rank, l.sub COLLATE "C", l.id)
