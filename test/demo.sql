@@ -208,3 +208,25 @@ SELECT * FROM import_scores_csv(:'sheet');
 SELECT member_id AS "党员", name AS "姓名", month AS "月份", points AS "各项得分", total AS "月度积分"
 FROM record_sheet WHERE branch_id = 'b4' ORDER BY member_id;
 RESET ROLE;
+
+\echo '== 上报备案 / 积分核查 filed means frozen (doc/filing.md): b2 files 2024-Q1; its digest is kept'
+\echo '   and printed on the sheets; an edit around pointsys (replica mode, as a superuser) is found'
+INSERT INTO setting VALUES ('publicity_days', 0)
+ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+SELECT advance('b2', 2024, 1) AS "评定", advance('b2', 2024, 1) AS "公示", advance('b2', 2024, 1) AS "备案";
+SELECT branch_id AS "支部", year AS "年度", quarter AS "季度", filing AS "次", digest AS "备案摘要 SHA-256"
+FROM filing WHERE branch_id = 'b2';
+SELECT substring(record_sheet_html('b2', 2024, 1) FROM '备案摘要[^<]*<b>[^<]*</b>') AS "记录表上的摘要";
+SET session_replication_role = replica;
+UPDATE score SET points = 20 WHERE member_id = 'm02' AND month = '2024-02-01' AND item = 'role';
+RESET session_replication_role;
+SELECT branch_id AS "支部", year AS "年度", quarter AS "季度", status AS "状态",
+       left(filed_digest, 16) AS "备案摘要", left(current_digest, 16) AS "当前摘要"
+FROM filing_mismatches;
+SELECT d->>'table' AS "表", d->'key' AS "行", d->'audited'->'points' AS "审计记录", d->'current'->'points' AS "现值"
+FROM verify_quarter('b2', 2024, 1) v, jsonb_array_elements(v.differences) d;
+\echo '   the audit trail''s chain: sealed twice; its head (verify_audit().head_link, different in every'
+\echo '   database) is what the bureau keeps outside'
+SELECT seal_audit() >= 0 AS "标记", seal_audit() > 0 AS "封存";
+SELECT batches AS "批次", sealed AS "已封存", length(head_link) AS "链头长度",
+       first_break IS NULL AS "链完整" FROM verify_audit();

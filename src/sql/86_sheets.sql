@@ -67,6 +67,7 @@ BEGIN
 		'<h1>党员积分管理记录表</h1>'
 		|| pg_catalog.format('<p class="meta">支部：%s　　%s年第%s季度</p>',
 							 pointsys.html_escape(branch_name), record_sheet_html.year, record_sheet_html.quarter)
+		|| pointsys.digest_html(record_sheet_html.branch_id, record_sheet_html.year, record_sheet_html.quarter)
 		|| '<table><thead><tr><th class="nw">姓名</th><th class="nw">月份</th>' || COALESCE(head, '')
 		|| '<th>奖励分</th><th>月度积分</th></tr></thead>'
 		-- the signatures in the footer: Chromium and browsers repeat it on every page
@@ -119,6 +120,7 @@ BEGIN
 				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
 					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
 		|| '。公示期间如有异议，请向支部委员会反映。</p>'
+		|| pointsys.digest_html(publicity_html.branch_id, publicity_html.year, publicity_html.quarter)
 		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
 							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
 							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 1,
