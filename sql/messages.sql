@@ -73,18 +73,20 @@ INSERT INTO recorder_refusals VALUES
     (23, $$INSERT INTO pointsys.score VALUES ('mt1', '2024-02-01', 'study', 1)$$),
     (24, $$INSERT INTO pointsys.score VALUES ('mt1', '2024-04-01', 'study', 1)$$),
     (25, $$SELECT pointsys.advance('mb', 2024, 1)$$),
+    -- (reopen is not hers: PostgreSQL's own 42501, whose words in its own
+    -- catalog change between majors: its SQLSTATE alone is shown)
     (26, $$SELECT pointsys.reopen('ma', 2024, 2, 'mistake')$$);
 GRANT SELECT ON recorder_refusals TO regress_clerk;
 
 SET lc_messages = 'zh_CN.UTF-8';
 SELECT n, pg_temp.try(stmt) FROM sql_refusals ORDER BY n;
 SET ROLE regress_clerk;
-SELECT n, pg_temp.try(stmt) FROM recorder_refusals ORDER BY n;
+SELECT n, CASE n WHEN 26 THEN left(pg_temp.try(stmt), 5) ELSE pg_temp.try(stmt) END AS try FROM recorder_refusals ORDER BY n;
 RESET ROLE;
 RESET lc_messages;
 SELECT n, pg_temp.try(stmt) FROM sql_refusals ORDER BY n;
 SET ROLE regress_clerk;
-SELECT n, pg_temp.try(stmt) FROM recorder_refusals ORDER BY n;
+SELECT n, CASE n WHEN 26 THEN left(pg_temp.try(stmt), 5) ELSE pg_temp.try(stmt) END AS try FROM recorder_refusals ORDER BY n;
 RESET ROLE;
 
 --

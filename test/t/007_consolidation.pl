@@ -226,9 +226,10 @@ my %legacy = (
 	awards => 'SELECT * FROM pointsys.award ORDER BY award_id',
 	sanctions => 'SELECT * FROM pointsys.sanction ORDER BY sanction_id',
 	audit => 'SELECT * FROM pointsys.audit ORDER BY audit_id',
-	# 1.2's columns at scale 2 (1.3 types them so and adds eligibility_label and final)
+	# 1.2's columns at scale 2 (1.3 types them so and adds eligibility_label
+	# and final; 1.5 types democratic so too)
 	results => q{SELECT member_id, branch_id, year, q1::numeric(14,2), q2::numeric(14,2), q3::numeric(14,2),
-						q4::numeric(14,2), months, assessment::numeric(14,2), democratic, vetoed,
+						q4::numeric(14,2), months, assessment::numeric(14,2), democratic::numeric(5,2), vetoed,
 						total::numeric(5,2), grade, eligibility
 				 FROM pointsys.annual_results ORDER BY member_id, year},
 );
