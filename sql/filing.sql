@@ -83,9 +83,13 @@ SET ROLE regress_d_admin;
 SELECT pg_temp.try($$DELETE FROM pointsys.filing$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.filing VALUES ('da', 2016, 2, 1, now(), 'x', repeat('0', 64))$$);
 RESET ROLE;
--- the filing is audited
-SELECT table_name, action, new_row->>'digest' = ledger_digest('da', 2016, 1) AS digest
-FROM audit WHERE table_name = 'filing';
+-- the filing row is pointsys's, not audited (it would credit the owner);
+-- the audited change of the period to filed names who filed
+SELECT count(*) AS filing_audit_rows FROM audit WHERE table_name = 'filing';
+SELECT a.acting_as, a.new_row->>'status' AS status, f.filed_by
+FROM audit a JOIN filing f ON f.branch_id = a.new_row->>'branch_id' AND f.year = (a.new_row->>'year')::int
+	AND f.quarter = (a.new_row->>'quarter')::int AND f.filing = 1
+WHERE a.table_name = 'period' AND a.new_row->>'branch_id' = 'da' AND a.new_row->>'status' = 'filed';
 
 ------------------------------------------------------------------------
 -- 3. honest histories after filing: another branch's months of a

@@ -86,6 +86,11 @@ DECLARE
 	sealed pg_catalog.int8 := 0;
 	b record;
 BEGIN
+	-- a REPEATABLE READ snapshot may predate another sealer's links
+	IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+		PERFORM pointsys.refuse('25001', 'seal_audit runs in a READ COMMITTED transaction', NULL,
+								'Run it in a transaction of its own, or SET TRANSACTION ISOLATION LEVEL READ COMMITTED.');
+	END IF;
 	-- one sealer at a time (writers of the ledger take no part)
 	LOCK TABLE pointsys.audit_seal_mark IN EXCLUSIVE MODE;
 	-- the sequence's position first, then (below) the transactions in progress

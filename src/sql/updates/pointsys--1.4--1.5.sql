@@ -2293,6 +2293,11 @@ DECLARE
 	sealed pg_catalog.int8 := 0;
 	b record;
 BEGIN
+	-- a REPEATABLE READ snapshot may predate another sealer's links
+	IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+		PERFORM pointsys.refuse('25001', 'seal_audit runs in a READ COMMITTED transaction', NULL,
+								'Run it in a transaction of its own, or SET TRANSACTION ISOLATION LEVEL READ COMMITTED.');
+	END IF;
 	-- one sealer at a time (writers of the ledger take no part)
 	LOCK TABLE pointsys.audit_seal_mark IN EXCLUSIVE MODE;
 	-- the sequence's position first, then (below) the transactions in progress
@@ -2560,7 +2565,7 @@ CREATE TABLE @extschema@.filing (
 	CONSTRAINT filing_pkey PRIMARY KEY (branch_id, year, quarter, filing)
 );
 COMMENT ON TABLE @extschema@.filing IS
-	'上报备案记录 the digest of a branch quarter''s ledger each time the quarter was filed; earlier filings are kept (written by pointsys only, audited)';
+	'上报备案记录 the digest of a branch quarter''s ledger each time the quarter was filed; earlier filings are kept (written by pointsys only; not audited: the audited change of the period to filed names who filed)';
 COMMENT ON COLUMN @extschema@.filing.branch_id IS '支部 branch';
 COMMENT ON COLUMN @extschema@.filing.year IS '年度 year';
 COMMENT ON COLUMN @extschema@.filing.quarter IS '季度 quarter (1..4)';
@@ -2596,8 +2601,19 @@ BEGIN
 		WHERE f.branch_id OPERATOR(pg_catalog.=) NEW.branch_id
 		  AND f.year OPERATOR(pg_catalog.=) NEW.year
 		  AND f.quarter OPERATOR(pg_catalog.=) NEW.quarter;
-		-- and the audit trail's chain sealed as far as it safely can be
-		PERFORM pointsys.seal_audit(1000);
+		-- and the audit trail's chain sealed as far as it safely can be:
+		-- only under READ COMMITTED (a REPEATABLE READ snapshot may predate
+		-- another sealer's links), and only when no other seal is under way
+		-- (a filing never waits for another branch's open transaction; the
+		-- next seal goes further)
+		IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.=) 'read committed' THEN
+			BEGIN
+				LOCK TABLE pointsys.audit_seal_mark IN EXCLUSIVE MODE NOWAIT;
+				PERFORM pointsys.seal_audit(1000);
+			EXCEPTION WHEN lock_not_available THEN
+				NULL;
+			END;
+		END IF;
 	END IF;
 	RETURN NULL;
 END
@@ -2611,22 +2627,6 @@ CREATE TRIGGER filing_record AFTER UPDATE OF status ON @extschema@.period
 	EXECUTE FUNCTION @extschema@.filing_record();
 COMMENT ON TRIGGER filing_record ON @extschema@.period IS
 	'上报备案摘要 a filing row with the ledger digest each time the quarter is filed';
-
-CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.filing
-	REFERENCING NEW TABLE AS pointsys_new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_update AFTER UPDATE ON @extschema@.filing
-	REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.filing
-	REFERENCING OLD TABLE AS pointsys_old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.filing
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_changes();
-COMMENT ON TRIGGER audit_insert ON @extschema@.filing IS '审计 audit trail of inserts (one row per inserted row)';
-COMMENT ON TRIGGER audit_update ON @extschema@.filing IS '审计 audit trail of updates (old and new row)';
-COMMENT ON TRIGGER audit_delete ON @extschema@.filing IS '审计 audit trail of deletes (one row per deleted row)';
-COMMENT ON TRIGGER audit_truncate ON @extschema@.filing IS '审计 audit trail of truncation';
 
 ALTER TABLE @extschema@.filing ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_all ON @extschema@.filing FOR SELECT TO pointsys_admin USING (true);
