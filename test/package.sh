@@ -147,8 +147,9 @@ sql bureau -c "CREATE EXTENSION pointsys"
 sql bureau -f /pkg/data/sample_bureau.sql
 sql bureau -c "SET pointsys.reason = '更正'; UPDATE pointsys.score SET points = 3
 			   WHERE member_id = 'm03' AND month = '2025-01-01' AND item = 'org_life'"
-# (the columns of release 1.2: 1.3 adds eligibility_label)
-report="SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic, vetoed,
+# (the columns of release 1.2: 1.3 adds eligibility_label; democratic at
+# scale 2, as 1.5 types it, which changes no value)
+report="SELECT member_id, branch_id, year, q1, q2, q3, q4, months, assessment, democratic::numeric(5,2), vetoed,
 			   total, grade, eligibility
 		FROM pointsys.annual_results ORDER BY member_id, year;
 		SELECT count(*), sum(points) FROM pointsys.score;
