@@ -26,14 +26,12 @@ BEGIN
 	WHERE s.member_id OPERATOR(pg_catalog.=) membership_check.member_id
 	ORDER BY s.since DESC LIMIT 1;
 	IF latest IS NULL THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'restrict_violation',
-			MESSAGE = pg_catalog.format('member "%s" must keep a membership row', membership_check.member_id),
-			DETAIL = pg_catalog.format('This would leave member "%s" without a membership row (the latest was branch "%s" since %s).',
-									   membership_check.member_id,
-									   before_branch[pg_catalog.array_upper(before_branch, 1)],
-									   pg_catalog.to_char(before_since[pg_catalog.array_upper(before_since, 1)], 'YYYY-MM')),
-			HINT = 'A member always belongs to a branch; delete the member to delete the history.';
+		PERFORM pointsys.refuse('23001', 'member "%s" must keep a membership row',
+								'This would leave member "%s" without a membership row (the latest was branch "%s" since %s).',
+								'A member always belongs to a branch; delete the member to delete the history.',
+								membership_check.member_id,
+								before_branch[pg_catalog.array_upper(before_branch, 1)],
+								pg_catalog.to_char(before_since[pg_catalog.array_upper(before_since, 1)], 'YYYY-MM'));
 	END IF;
 	-- the months recorded for the member whose branch the statement changes
 	FOR moved IN
@@ -70,15 +68,18 @@ BEGIN
 		ORDER BY p.branch_id OPERATOR(pg_catalog.<>) moved.old_branch
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('quarter %s-Q%s of branch "%s" is %s',
-											pointsys.year_of(moved.month), pointsys.quarter_of(moved.month),
-											closed_branch, closed_status),
-				DETAIL = pg_catalog.format('The month is %s: member "%s" has scores or awards in it, and this change of membership moves it from branch "%s" to branch "%s".',
-										   pg_catalog.to_char(moved.month, 'YYYY-MM'), membership_check.member_id,
-										   moved.old_branch, moved.new_branch),
-				HINT = 'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.';
+			PERFORM pointsys.refuse('55000', CASE closed_status
+												 WHEN 'approved' THEN 'quarter %s-Q%s of branch "%s" is approved'
+												 WHEN 'publicized' THEN 'quarter %s-Q%s of branch "%s" is publicized'
+												 WHEN 'filed' THEN 'quarter %s-Q%s of branch "%s" is filed'
+												 WHEN 'verified' THEN 'quarter %s-Q%s of branch "%s" is verified'
+												 ELSE 'quarter %s-Q%s of branch "%s" is not recording' END,
+									'The month is %4$s: member "%5$s" has scores or awards in it, and this change of membership moves it from branch "%6$s" to branch "%7$s".',
+									'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.',
+									pointsys.year_of(moved.month)::pg_catalog.text,
+									pointsys.quarter_of(moved.month)::pg_catalog.text, closed_branch,
+									pg_catalog.to_char(moved.month, 'YYYY-MM'), membership_check.member_id,
+									moved.old_branch, moved.new_branch);
 		END IF;
 	END LOOP;
 	RETURN latest;
@@ -125,18 +126,17 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('mentoring_access: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
 							WHERE pointsys.may_record(NEW.member_id, pg_catalog.make_date(NEW.year, g.n, 1)))) THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'insufficient_privilege',
-				MESSAGE = 'new row violates row-level security policy for table "mentoring"';
+			PERFORM pointsys.refuse('42501', 'new row violates row-level security policy for table "%s"',
+									'The row sent: member "%2$s", %3$s, mentor "%4$s".',
+									'A recorder writes for the members of her branches, in the months they belong to them.',
+									'mentoring', NEW.member_id, NEW.year::pg_catalog.text, NEW.mentor_id);
 		END IF;
 		-- a recorder's mentor is of her branches that year: nothing of
 		-- another branch's members is looked at, nor locked by the
@@ -146,11 +146,9 @@ BEGIN
 				OR (NEW.mentor_id, NEW.year) IS DISTINCT FROM (OLD.mentor_id, OLD.year))
 		   AND NOT EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
 						   WHERE pointsys.may_record(NEW.mentor_id, pg_catalog.make_date(NEW.year, g.n, 1))) THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'insufficient_privilege',
-				MESSAGE = pg_catalog.format('mentor "%s" is not a member of your branches in %s',
-											NEW.mentor_id, NEW.year),
-				HINT = 'A recorder names a mentor from her own branches; pointsys_admin assigns mentors from other branches.';
+			PERFORM pointsys.refuse('42501', 'mentor "%s" is not a member of your branches in %s', NULL,
+									'A recorder names a mentor from her own branches; pointsys_admin assigns mentors from other branches.',
+									NEW.mentor_id, NEW.year::pg_catalog.text);
 		END IF;
 	END IF;
 	NEW.recorded_by := CURRENT_USER;
@@ -178,10 +176,8 @@ BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('mentoring_check: cannot fire %s %s FOR EACH %s on table "%s"',
-										TG_WHEN, TG_OP, TG_LEVEL, TG_TABLE_NAME);
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
 	END IF;
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
@@ -201,24 +197,18 @@ BEGIN
 	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
 	IF member_grade IS NULL OR member_grade OPERATOR(pointsys.<>) 'unqualified'::pointsys.grade THEN
 		IF may_read THEN
-			RAISE EXCEPTION USING
-				ERRCODE = 'object_not_in_prerequisite_state',
-				MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
-											NEW.member_id, NEW.year),
-				DETAIL = pg_catalog.format('The %s grade is %s.', NEW.year,
-										   COALESCE(member_grade::pg_catalog.text, 'pending')),
-				HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
+			PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s',
+									CASE WHEN member_grade IS NULL THEN 'The %2$s grade is pending.'
+										 ELSE 'The %2$s grade is %3$s.' END,
+									'Mentors are assigned to members graded 不合格 (unqualified) only.',
+									NEW.member_id, NEW.year::pg_catalog.text, member_grade::pg_catalog.text);
 		END IF;
-		RAISE EXCEPTION USING
-			ERRCODE = 'object_not_in_prerequisite_state',
-			MESSAGE = pg_catalog.format('member "%s" is not graded 不合格 for %s',
-										NEW.member_id, NEW.year),
-			HINT = 'Mentors are assigned to members graded 不合格 (unqualified) only.';
+		PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s', NULL,
+								'Mentors are assigned to members graded 不合格 (unqualified) only.',
+								NEW.member_id, NEW.year::pg_catalog.text);
 	END IF;
 	IF NEW.mentor_id OPERATOR(pg_catalog.=) NEW.member_id THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('member "%s" cannot mentor themself', NEW.member_id);
+		PERFORM pointsys.refuse('23514', 'member "%s" cannot mentor themself', NULL, NULL, NEW.member_id);
 	END IF;
 	SELECT * INTO mentor FROM pointsys.member m
 	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id;
@@ -228,24 +218,20 @@ BEGIN
 	-- (a recorder's mentor is of her branches: she may read these dates)
 	IF mentor.joined_on OPERATOR(pg_catalog.>) pg_catalog.make_date(NEW.year, 12, 31)
 	   OR mentor.left_on OPERATOR(pg_catalog.<) pg_catalog.make_date(NEW.year, 1, 1) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('mentor "%s" was not a member of the party in %s',
-										NEW.mentor_id, NEW.year),
-			DETAIL = pg_catalog.format('Joined on %s, left on %s.',
-									   COALESCE(mentor.joined_on::pg_catalog.text, '-'),
-									   COALESCE(mentor.left_on::pg_catalog.text, '-'));
+		PERFORM pointsys.refuse('23514', 'mentor "%s" was not a member of the party in %s',
+								'Joined on %3$s, left on %4$s.', NULL,
+								NEW.mentor_id, NEW.year::pg_catalog.text,
+								COALESCE(mentor.joined_on::pg_catalog.text, '-'),
+								COALESCE(mentor.left_on::pg_catalog.text, '-'));
 	END IF;
 	SELECT r.grade INTO mentor_grade FROM pointsys.annual_results r
 	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
 	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
 	IF mentor_grade OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = CASE WHEN may_read THEN
-						  pg_catalog.format('mentor "%s" is graded 不合格 for %s', NEW.mentor_id, NEW.year)
-					  ELSE pg_catalog.format('mentor "%s" cannot mentor in %s', NEW.mentor_id, NEW.year) END,
-			HINT = 'Choose a mentor who is not 不合格 that year.';
+		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%s" is graded 不合格 for %s'
+											  ELSE 'mentor "%s" cannot mentor in %s' END,
+								NULL, 'Choose a mentor who is not 不合格 that year.',
+								NEW.mentor_id, NEW.year::pg_catalog.text);
 	END IF;
 	SELECT s.value INTO limit_mentees FROM pointsys.setting s
 	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
@@ -261,14 +247,11 @@ BEGIN
 	  AND t.year OPERATOR(pg_catalog.=) NEW.year
 	  AND t.member_id OPERATOR(pg_catalog.<>) NEW.member_id;
 	IF mentees OPERATOR(pg_catalog.>=) limit_mentees THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = CASE WHEN may_read THEN
-						  pg_catalog.format('mentor "%s" already has %s mentee(s) in %s',
-											NEW.mentor_id, mentees, NEW.year)
-					  ELSE pg_catalog.format('mentor "%s" has no room for another mentee in %s',
-											 NEW.mentor_id, NEW.year) END,
-			DETAIL = pg_catalog.format('The limit is %s (pointsys.setting mentees_per_mentor).', limit_mentees);
+		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%1$s" already has %3$s mentee(s) in %2$s'
+											  ELSE 'mentor "%s" has no room for another mentee in %s' END,
+								'The limit is %4$s (pointsys.setting mentees_per_mentor).', NULL,
+								NEW.mentor_id, NEW.year::pg_catalog.text, mentees::pg_catalog.text,
+								limit_mentees::pg_catalog.text);
 	END IF;
 	RETURN NEW;
 END
@@ -550,361 +533,10 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION @extschema@.publicity(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
-	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text,
-				   m1 pg_catalog.numeric, m2 pg_catalog.numeric, m3 pg_catalog.numeric,
-				   score pg_catalog.numeric, branch_rank pg_catalog.int8, status pg_catalog.text,
-				   publicity_start pg_catalog.date, publicity_end pg_catalog.date, branches pg_catalog.text[])
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	p_status pg_catalog.text;
-	p_start pg_catalog.date;
-	p_end pg_catalog.date;
-	first_month pg_catalog.date;
-BEGIN
-	-- the rights first: a refused role learns nothing of the arguments
-	PERFORM pointsys.check_branch_documents(publicity.branch_id);
-	first_month := pointsys.quarter_start(publicity.year, publicity.quarter);
-	SELECT p.status, p.publicity_start, p.publicity_end INTO p_status, p_start, p_end
-	FROM pointsys.period p
-	WHERE p.branch_id OPERATOR(pg_catalog.=) publicity.branch_id
-	  AND p.year OPERATOR(pg_catalog.=) publicity.year
-	  AND p.quarter OPERATOR(pg_catalog.=) publicity.quarter;
-	IF COALESCE(p_status, 'recording') OPERATOR(pg_catalog.=) 'recording' THEN
-		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
-								'The branch meeting approves the quarter first (pointsys.advance).',
-								publicity.year::pg_catalog.text, publicity.quarter::pg_catalog.text, publicity.branch_id);
-	END IF;
-	RETURN QUERY
-	SELECT q.member_id, m.name,
-		   (SELECT t.total FROM pointsys.monthly_scores t
-			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id AND t.month OPERATOR(pg_catalog.=) first_month),
-		   (SELECT t.total FROM pointsys.monthly_scores t
-			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id
-			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '1 month'::pg_catalog.interval)::pg_catalog.date),
-		   (SELECT t.total FROM pointsys.monthly_scores t
-			WHERE t.member_id OPERATOR(pg_catalog.=) q.member_id
-			  AND t.month OPERATOR(pg_catalog.=) (first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date),
-		   q.score,
-		   pg_catalog.rank() OVER (ORDER BY q.score DESC),
-		   p_status, p_start, p_end, l.branches
-	FROM pointsys.quarterly_scores q
-	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) q.member_id
-	-- the members of the branch in at least one month of the quarter
-	CROSS JOIN LATERAL (SELECT pointsys.branches_between(q.member_id, first_month,
-			(first_month OPERATOR(pg_catalog.+) '2 months'::pg_catalog.interval)::pg_catalog.date) AS branches) l
-	WHERE publicity.branch_id OPERATOR(pg_catalog.=) ANY (l.branches)
-	  AND q.year OPERATOR(pg_catalog.=) publicity.year
-	  AND q.quarter OPERATOR(pg_catalog.=) publicity.quarter
-	ORDER BY 7, 1;
-END
-$$;
 
-CREATE OR REPLACE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
-	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text,
-				   q1 pg_catalog.numeric, q2 pg_catalog.numeric, q3 pg_catalog.numeric, q4 pg_catalog.numeric,
-				   assessment pg_catalog.numeric, democratic pg_catalog.numeric, vetoed pg_catalog.bool,
-				   total pg_catalog.numeric, grade @extschema@.grade, branch_rank pg_catalog.int8,
-				   final pg_catalog.bool, branches pg_catalog.text[])
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	missing pg_catalog.text;
-	open_quarter pg_catalog.int4;
-BEGIN
-	PERFORM pointsys.check_branch_documents(annual_publicity.branch_id);
-	SELECT pg_catalog.string_agg(r.member_id, ', ' ORDER BY r.member_id) INTO missing
-	FROM pointsys.annual_results r
-	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
-	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
-	  AND r.democratic IS NULL AND NOT r.vetoed;
-	IF missing IS NOT NULL THEN
-		PERFORM pointsys.refuse('55000', 'the %s results of branch "%s" are not complete',
-								'No democratic score for %3$s.',
-								'Record the democratic evaluation (pointsys.evaluation) first.',
-								annual_publicity.year::pg_catalog.text, annual_publicity.branch_id, missing);
-	END IF;
-	-- the quarters of the branch with months recorded in it
-	SELECT pointsys.quarter_of(mm.month) INTO open_quarter
-	FROM pointsys.member_month mm
-	LEFT JOIN pointsys.period p
-		ON p.branch_id OPERATOR(pg_catalog.=) annual_publicity.branch_id
-	   AND p.year OPERATOR(pg_catalog.=) annual_publicity.year
-	   AND p.quarter OPERATOR(pg_catalog.=) pointsys.quarter_of(mm.month)
-	WHERE mm.month OPERATOR(pg_catalog.>=) pg_catalog.make_date(annual_publicity.year, 1, 1)
-	  AND mm.month OPERATOR(pg_catalog.<) pg_catalog.make_date(annual_publicity.year OPERATOR(pg_catalog.+) 1, 1, 1)
-	  AND pointsys.branch_of(mm.member_id, mm.month) OPERATOR(pg_catalog.=) annual_publicity.branch_id
-	  AND COALESCE(p.status, 'recording') OPERATOR(pg_catalog.=) 'recording'
-	ORDER BY 1 LIMIT 1;
-	IF open_quarter IS NOT NULL THEN
-		PERFORM pointsys.refuse('55000', 'quarter %s-Q%s of branch "%s" is not approved yet', NULL,
-								'Every recorded quarter of the year is approved before the year''s results are posted.',
-								annual_publicity.year::pg_catalog.text, open_quarter::pg_catalog.text,
-								annual_publicity.branch_id);
-	END IF;
-	RETURN QUERY
-	-- the members of the branch in at least one month of the year, ranked
-	-- among themselves as pointsys.rankings ranks a branch
-	SELECT r.member_id, m.name, r.q1, r.q2, r.q3, r.q4, r.assessment, r.democratic, r.vetoed,
-		   r.total, r.grade,
-		   CASE WHEN r.total IS NOT NULL THEN
-			   pg_catalog.rank() OVER (PARTITION BY r.total IS NULL ORDER BY r.vetoed, r.total DESC) END,
-		   r.final, r.branches
-	FROM pointsys.annual_results r
-	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) r.member_id
-	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
-	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
-	ORDER BY 12, 1;
-END
-$$;
 
-CREATE OR REPLACE FUNCTION @extschema@.mentoring_access() RETURNS trigger
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
-	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
-		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
-				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
-							WHERE pointsys.may_record(NEW.member_id, pg_catalog.make_date(NEW.year, g.n, 1)))) THEN
-			PERFORM pointsys.refuse('42501', 'new row violates row-level security policy for table "%s"',
-									'The row sent: member "%2$s", %3$s, mentor "%4$s".',
-									'A recorder writes for the members of her branches, in the months they belong to them.',
-									'mentoring', NEW.member_id, NEW.year::pg_catalog.text, NEW.mentor_id);
-		END IF;
-		-- a recorder's mentor is of her branches that year: nothing of
-		-- another branch's members is looked at, nor locked by the
-		-- foreign key, for her
-		IF NEW.mentor_id IS NOT NULL
-		   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT'
-				OR (NEW.mentor_id, NEW.year) IS DISTINCT FROM (OLD.mentor_id, OLD.year))
-		   AND NOT EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
-						   WHERE pointsys.may_record(NEW.mentor_id, pg_catalog.make_date(NEW.year, g.n, 1))) THEN
-			PERFORM pointsys.refuse('42501', 'mentor "%s" is not a member of your branches in %s', NULL,
-									'A recorder names a mentor from her own branches; pointsys_admin assigns mentors from other branches.',
-									NEW.mentor_id, NEW.year::pg_catalog.text);
-		END IF;
-	END IF;
-	NEW.recorded_by := CURRENT_USER;
-	NEW.recorded_at := pg_catalog.now();
-	RETURN NEW;
-END
-$$;
 
-CREATE OR REPLACE FUNCTION @extschema@.mentoring_check() RETURNS trigger
-	LANGUAGE plpgsql SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	member_grade pointsys.grade;
-	mentor pointsys.member;
-	mentor_grade pointsys.grade;
-	limit_mentees pg_catalog.int4;
-	mentees pg_catalog.int8;
-	-- may the writer (stamped by mentoring_access, which fired first) read
-	-- grades and every branch's mentoring?  Then the refusals explain.
-	may_read pg_catalog.bool;
-BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
-	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
-		RETURN NEW;				-- for NOT NULL to refuse
-	END IF;
-	-- an end or a note changes no rule: the rules held when assigned
-	IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE'
-	   AND (NEW.member_id, NEW.year, NEW.mentor_id) IS NOT DISTINCT FROM (OLD.member_id, OLD.year, OLD.mentor_id) THEN
-		RETURN NEW;
-	END IF;
-	IF NOT EXISTS (SELECT FROM pointsys.member m
-				   WHERE m.member_id OPERATOR(pg_catalog.=) NEW.member_id) THEN
-		RETURN NEW;				-- for the foreign key to refuse
-	END IF;
-	may_read := pg_catalog.has_table_privilege(NEW.recorded_by, 'pointsys.annual_results', 'SELECT');
-	SELECT r.grade INTO member_grade FROM pointsys.annual_results r
-	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.member_id
-	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
-	IF member_grade IS NULL OR member_grade OPERATOR(pointsys.<>) 'unqualified'::pointsys.grade THEN
-		IF may_read THEN
-			PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s',
-									CASE WHEN member_grade IS NULL THEN 'The %2$s grade is pending.'
-										 ELSE 'The %2$s grade is %3$s.' END,
-									'Mentors are assigned to members graded 不合格 (unqualified) only.',
-									NEW.member_id, NEW.year::pg_catalog.text, member_grade::pg_catalog.text);
-		END IF;
-		PERFORM pointsys.refuse('55000', 'member "%s" is not graded 不合格 for %s', NULL,
-								'Mentors are assigned to members graded 不合格 (unqualified) only.',
-								NEW.member_id, NEW.year::pg_catalog.text);
-	END IF;
-	IF NEW.mentor_id OPERATOR(pg_catalog.=) NEW.member_id THEN
-		PERFORM pointsys.refuse('23514', 'member "%s" cannot mentor themself', NULL, NULL, NEW.member_id);
-	END IF;
-	SELECT * INTO mentor FROM pointsys.member m
-	WHERE m.member_id OPERATOR(pg_catalog.=) NEW.mentor_id;
-	IF NOT FOUND THEN
-		RETURN NEW;				-- for the foreign key to refuse
-	END IF;
-	-- (a recorder's mentor is of her branches: she may read these dates)
-	IF mentor.joined_on OPERATOR(pg_catalog.>) pg_catalog.make_date(NEW.year, 12, 31)
-	   OR mentor.left_on OPERATOR(pg_catalog.<) pg_catalog.make_date(NEW.year, 1, 1) THEN
-		PERFORM pointsys.refuse('23514', 'mentor "%s" was not a member of the party in %s',
-								'Joined on %3$s, left on %4$s.', NULL,
-								NEW.mentor_id, NEW.year::pg_catalog.text,
-								COALESCE(mentor.joined_on::pg_catalog.text, '-'),
-								COALESCE(mentor.left_on::pg_catalog.text, '-'));
-	END IF;
-	SELECT r.grade INTO mentor_grade FROM pointsys.annual_results r
-	WHERE r.member_id OPERATOR(pg_catalog.=) NEW.mentor_id
-	  AND r.year OPERATOR(pg_catalog.=) NEW.year;
-	IF mentor_grade OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%s" is graded 不合格 for %s'
-											  ELSE 'mentor "%s" cannot mentor in %s' END,
-								NULL, 'Choose a mentor who is not 不合格 that year.',
-								NEW.mentor_id, NEW.year::pg_catalog.text);
-	END IF;
-	SELECT s.value INTO limit_mentees FROM pointsys.setting s
-	WHERE s.name OPERATOR(pg_catalog.=) 'mentees_per_mentor';
-	limit_mentees := COALESCE(limit_mentees, 1);
-	-- one assignment of this mentor and year at a time: the row of
-	-- mentor_turn, which only this trigger writes (an update, so that a
-	-- REPEATABLE READ transaction that raced another gets 40001); the count
-	-- below then sees the other's committed row under READ COMMITTED
-	INSERT INTO pointsys.mentor_turn AS t (mentor_id, year) VALUES (NEW.mentor_id, NEW.year)
-	ON CONFLICT ON CONSTRAINT mentor_turn_pkey DO UPDATE SET turns = t.turns OPERATOR(pg_catalog.+) 1;
-	SELECT pg_catalog.count(*) INTO mentees FROM pointsys.mentoring t
-	WHERE t.mentor_id OPERATOR(pg_catalog.=) NEW.mentor_id
-	  AND t.year OPERATOR(pg_catalog.=) NEW.year
-	  AND t.member_id OPERATOR(pg_catalog.<>) NEW.member_id;
-	IF mentees OPERATOR(pg_catalog.>=) limit_mentees THEN
-		PERFORM pointsys.refuse('23514', CASE WHEN may_read THEN 'mentor "%1$s" already has %3$s mentee(s) in %2$s'
-											  ELSE 'mentor "%s" has no room for another mentee in %s' END,
-								'The limit is %4$s (pointsys.setting mentees_per_mentor).', NULL,
-								NEW.mentor_id, NEW.year::pg_catalog.text, mentees::pg_catalog.text,
-								limit_mentees::pg_catalog.text);
-	END IF;
-	RETURN NEW;
-END
-$$;
 
-CREATE OR REPLACE FUNCTION @extschema@.points_needed(member_id pg_catalog.text, year pg_catalog.int4,
-										  democratic pg_catalog.numeric DEFAULT NULL)
-	RETURNS TABLE (grade @extschema@.grade, monthly_total pg_catalog.numeric, status pg_catalog.text)
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	who pointsys.member;
-	dem pg_catalog.numeric := points_needed.democratic;
-	recorded pg_catalog.date[];
-	recorded_totals pg_catalog.numeric[];
-	open_months pg_catalog.date[];
-	top pg_catalog.numeric;
-	vetoed pg_catalog.bool;
-	target pointsys.grade;
-	lo pg_catalog.numeric;
-	hi pg_catalog.numeric;
-	mid pg_catalog.numeric;
-BEGIN
-	-- the veto reads the member's sanctions, which recorders may not read
-	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
-			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')) THEN
-		PERFORM pointsys.refuse('42501', 'permission denied for function %s',
-								'It reads the veto (sanctions): pointsys_admin and pointsys_reader may call it.', NULL,
-								'points_needed');
-	END IF;
-	SELECT * INTO who FROM pointsys.member m WHERE m.member_id OPERATOR(pg_catalog.=) points_needed.member_id;
-	IF NOT FOUND THEN
-		PERFORM pointsys.refuse('42704', 'member "%s" does not exist', NULL, NULL, points_needed.member_id);
-	END IF;
-	PERFORM pointsys.quarter_start(points_needed.year, 1);
-	IF dem IS NULL THEN
-		SELECT e.democratic INTO dem FROM pointsys.evaluation e
-		WHERE e.member_id OPERATOR(pg_catalog.=) points_needed.member_id
-		  AND e.year OPERATOR(pg_catalog.=) points_needed.year;
-		IF dem IS NULL THEN
-			PERFORM pointsys.refuse('22004', 'member "%s" has no democratic score for %s', NULL,
-									'Pass an assumed democratic score: pointsys.points_needed(member_id, year, democratic).',
-									points_needed.member_id, points_needed.year::pg_catalog.text);
-		END IF;
-	END IF;
-	IF dem OPERATOR(pg_catalog.<) 0 OR dem OPERATOR(pg_catalog.>) 100 THEN
-		PERFORM pointsys.refuse('22003', 'democratic score %s is out of range for member "%s"',
-								'A democratic score is from 0 to 100.', NULL,
-								dem::pg_catalog.text, points_needed.member_id);
-	END IF;
-	SELECT pg_catalog.array_agg(t.month ORDER BY t.month), pg_catalog.array_agg(t.total ORDER BY t.month)
-	INTO recorded, recorded_totals
-	FROM pointsys.monthly_scores t
-	WHERE t.member_id OPERATOR(pg_catalog.=) points_needed.member_id
-	  AND pointsys.year_of(t.month) OPERATOR(pg_catalog.=) points_needed.year;
-	-- the months of the year the member belongs to the party, not recorded
-	SELECT pg_catalog.array_agg(d.month ORDER BY d.month) INTO open_months
-	FROM (SELECT pg_catalog.make_date(points_needed.year, mo, 1) AS month
-		  FROM pg_catalog.generate_series(1, 12) AS mo) d
-	WHERE (who.joined_on IS NULL
-		   OR who.joined_on OPERATOR(pg_catalog.<) (d.month OPERATOR(pg_catalog.+) '1 month'::pg_catalog.interval))
-	  AND (who.left_on IS NULL OR who.left_on OPERATOR(pg_catalog.>=) d.month)
-	  AND d.month OPERATOR(pg_catalog.<>) ALL (COALESCE(recorded, '{}'));
-	vetoed := pointsys.is_vetoed(points_needed.member_id, points_needed.year);
-	-- the highest monthly total the rulebook allows
-	SELECT COALESCE(pg_catalog.sum(LEAST(c.cap, COALESCE(i.most, 0))), 0) INTO top
-	FROM pointsys.category c
-	LEFT JOIN (SELECT i.category, pg_catalog.sum(i.max_points) AS most
-			   FROM pointsys.item i GROUP BY i.category) i
-		ON i.category OPERATOR(pg_catalog.=) c.category
-	WHERE c.category OPERATOR(pg_catalog.<>) 'reward';
-	top := top OPERATOR(pg_catalog.+)
-		   (SELECT c.cap FROM pointsys.category c WHERE c.category OPERATOR(pg_catalog.=) 'reward');
-
-	FOREACH target IN ARRAY ARRAY['excellent', 'good', 'qualified', 'unqualified']::pointsys.grade[] LOOP
-		grade := target;
-		IF target OPERATOR(pointsys.=) 'unqualified'::pointsys.grade THEN
-			monthly_total := 0.00;
-			status := 'secured';
-		ELSIF vetoed THEN
-			monthly_total := NULL;
-			status := 'out_of_reach';
-		ELSIF pointsys.projected_grade(recorded, recorded_totals, open_months, 0::pg_catalog.numeric, dem)
-			  OPERATOR(pointsys.>=) target THEN
-			monthly_total := 0.00;
-			status := 'secured';
-		ELSIF COALESCE(pg_catalog.cardinality(open_months), 0) OPERATOR(pg_catalog.=) 0
-			  OR pointsys.projected_grade(recorded, recorded_totals, open_months, top, dem)
-				 OPERATOR(pointsys.<) target THEN
-			monthly_total := NULL;
-			status := 'out_of_reach';
-		ELSE
-			-- the lowest total to 0.01 that reaches target: lo fails, hi reaches
-			lo := 0;
-			hi := top;
-			WHILE hi OPERATOR(pg_catalog.-) lo OPERATOR(pg_catalog.>) 0.01 LOOP
-				mid := pg_catalog.round((lo OPERATOR(pg_catalog.+) hi) OPERATOR(pg_catalog./) 2, 2);
-				IF pointsys.projected_grade(recorded, recorded_totals, open_months, mid, dem)
-				   OPERATOR(pointsys.>=) target THEN
-					hi := mid;
-				ELSE
-					lo := mid;
-				END IF;
-			END LOOP;
-			monthly_total := pg_catalog.round(hi, 2);
-			status := 'needed';
-		END IF;
-		RETURN NEXT;
-	END LOOP;
-END
-$$;
 
 CREATE OR REPLACE FUNCTION @extschema@.member_membership() RETURNS trigger
 	LANGUAGE plpgsql
@@ -962,81 +594,6 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION @extschema@.membership_check(member_id pg_catalog.text, current_branch pg_catalog.text,
-											 before_since pg_catalog.date[], before_branch pg_catalog.text[])
-	RETURNS pg_catalog.text
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	latest pg_catalog.text;
-	moved record;
-	closed_branch pg_catalog.text;
-	closed_status pg_catalog.text;
-BEGIN
-	SELECT s.branch_id INTO latest FROM pointsys.membership s
-	WHERE s.member_id OPERATOR(pg_catalog.=) membership_check.member_id
-	ORDER BY s.since DESC LIMIT 1;
-	IF latest IS NULL THEN
-		PERFORM pointsys.refuse('23001', 'member "%s" must keep a membership row',
-								'This would leave member "%s" without a membership row (the latest was branch "%s" since %s).',
-								'A member always belongs to a branch; delete the member to delete the history.',
-								membership_check.member_id,
-								before_branch[pg_catalog.array_upper(before_branch, 1)],
-								pg_catalog.to_char(before_since[pg_catalog.array_upper(before_since, 1)], 'YYYY-MM'));
-	END IF;
-	-- the months recorded for the member whose branch the statement changes
-	FOR moved IN
-		WITH after_rows AS (
-			SELECT s.since, s.branch_id FROM pointsys.membership s
-			WHERE s.member_id OPERATOR(pg_catalog.=) membership_check.member_id),
-		before_rows AS (
-			SELECT r.since, r.branch_id
-			FROM ROWS FROM (pg_catalog.unnest(before_since), pg_catalog.unnest(before_branch)) AS r(since, branch_id))
-		SELECT t.month, t.old_branch, t.new_branch
-		FROM (SELECT mm.month,
-					 COALESCE((SELECT r.branch_id FROM before_rows r WHERE r.since OPERATOR(pg_catalog.<=) mm.month
-							   ORDER BY r.since DESC LIMIT 1),
-							  (SELECT r.branch_id FROM before_rows r ORDER BY r.since LIMIT 1),
-							  current_branch) AS old_branch,
-					 COALESCE((SELECT r.branch_id FROM after_rows r WHERE r.since OPERATOR(pg_catalog.<=) mm.month
-							   ORDER BY r.since DESC LIMIT 1),
-							  (SELECT r.branch_id FROM after_rows r ORDER BY r.since LIMIT 1)) AS new_branch
-			  FROM pointsys.member_month mm
-			  WHERE mm.member_id OPERATOR(pg_catalog.=) membership_check.member_id) t
-		WHERE t.old_branch OPERATOR(pg_catalog.<>) t.new_branch
-		ORDER BY t.month
-	LOOP
-		-- as a score's write does: its branches' rows, then the periods
-		PERFORM FROM pointsys.branch b
-		WHERE b.branch_id OPERATOR(pg_catalog.=) ANY (ARRAY[moved.old_branch, moved.new_branch])
-		ORDER BY b.branch_id
-		FOR SHARE;
-		SELECT p.branch_id, p.status INTO closed_branch, closed_status FROM pointsys.period p
-		WHERE p.branch_id OPERATOR(pg_catalog.=) ANY (ARRAY[moved.old_branch, moved.new_branch])
-		  AND p.year OPERATOR(pg_catalog.=) pointsys.year_of(moved.month)
-		  AND p.quarter OPERATOR(pg_catalog.=) pointsys.quarter_of(moved.month)
-		  AND p.status OPERATOR(pg_catalog.<>) 'recording'
-		ORDER BY p.branch_id OPERATOR(pg_catalog.<>) moved.old_branch
-		LIMIT 1;
-		IF FOUND THEN
-			PERFORM pointsys.refuse('55000', CASE closed_status
-												 WHEN 'approved' THEN 'quarter %s-Q%s of branch "%s" is approved'
-												 WHEN 'publicized' THEN 'quarter %s-Q%s of branch "%s" is publicized'
-												 WHEN 'filed' THEN 'quarter %s-Q%s of branch "%s" is filed'
-												 WHEN 'verified' THEN 'quarter %s-Q%s of branch "%s" is verified'
-												 ELSE 'quarter %s-Q%s of branch "%s" is not recording' END,
-									'The month is %4$s: member "%5$s" has scores or awards in it, and this change of membership moves it from branch "%6$s" to branch "%7$s".',
-									'A month moves between branches only while its quarter is recording in both; pointsys.reopen() takes it back.',
-									pointsys.year_of(moved.month)::pg_catalog.text,
-									pointsys.quarter_of(moved.month)::pg_catalog.text, closed_branch,
-									pg_catalog.to_char(moved.month, 'YYYY-MM'), membership_check.member_id,
-									moved.old_branch, moved.new_branch);
-		END IF;
-	END LOOP;
-	RETURN latest;
-END
-$$;
 
 ------------------------------------------------------------------------
 -- 报表类型 typed figures (issue 24): every figure of the reports and the
@@ -1512,109 +1069,9 @@ GRANT SELECT ON @extschema@.annual_results, @extschema@.rankings, @extschema@.re
 	@extschema@.mentoring_due TO pointsys_admin, pointsys_reader;
 GRANT SELECT ON @extschema@.record_sheet TO pointsys_recorder;
 
-CREATE OR REPLACE FUNCTION @extschema@.record_sheet_html(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
-	RETURNS pg_catalog.text
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	first_month pg_catalog.date;
-	branch_name pg_catalog.text;
-	head pg_catalog.text;
-	rows pg_catalog.text;
-	n pg_catalog.int4;
-BEGIN
-	PERFORM pointsys.check_branch_documents(record_sheet_html.branch_id);
-	first_month := pointsys.quarter_start(record_sheet_html.year, record_sheet_html.quarter);
-	SELECT b.name INTO branch_name FROM pointsys.branch b
-	WHERE b.branch_id OPERATOR(pg_catalog.=) record_sheet_html.branch_id;
-	SELECT pg_catalog.string_agg('<th class="item">' || pointsys.html_escape(i.title) || '</th>', '' ORDER BY u.n),
-		   pg_catalog.count(*)
-	INTO head, n
-	FROM pg_catalog.unnest(pointsys.rulebook_items()) WITH ORDINALITY AS u(item, n)
-	JOIN pointsys.item i ON i.item OPERATOR(pg_catalog.=) u.item;
-	SELECT pg_catalog.string_agg(
-			'<tr><td class="nw">' || pointsys.html_escape(r.name) || '</td><td class="nw">'
-			|| pg_catalog.to_char(r.month, 'FMMM') || '月</td>'
-			|| (SELECT pg_catalog.string_agg('<td>' || COALESCE(p.points::pg_catalog.text, '')
-											 || '</td>', '' ORDER BY p.n)
-				FROM pg_catalog.unnest(r.points) WITH ORDINALITY AS p(points, n))
-			|| '<td>' || r.reward || '</td><td><b>' || r.total
-			|| '</b></td></tr>',
-			E'\n' ORDER BY r.member_id, r.month)
-	INTO rows
-	FROM pointsys.record_sheet r
-	WHERE r.branch_id OPERATOR(pg_catalog.=) record_sheet_html.branch_id
-	  AND r.month OPERATOR(pg_catalog.>=) first_month
-	  AND r.month OPERATOR(pg_catalog.<) (first_month OPERATOR(pg_catalog.+) '3 months'::pg_catalog.interval);
-	RETURN pointsys.html_page(
-		pg_catalog.format('党员积分管理记录表 %s %s年第%s季度', branch_name, record_sheet_html.year, record_sheet_html.quarter),
-		true,
-		'<h1>党员积分管理记录表</h1>'
-		|| pg_catalog.format('<p class="meta">支部：%s　　%s年第%s季度</p>',
-							 pointsys.html_escape(branch_name), record_sheet_html.year, record_sheet_html.quarter)
-		|| '<table><thead><tr><th class="nw">姓名</th><th class="nw">月份</th>' || COALESCE(head, '')
-		|| '<th>奖励分</th><th>月度积分</th></tr></thead>'
-		-- the signatures in the footer: Chromium and browsers repeat it on every page
-		|| pg_catalog.format('<tfoot><tr><td class="sign" colspan="%s">记录员（签字）：　　　　　　　　'
-							 '支部书记（签字）：　　　　　　　　日期：</td></tr></tfoot><tbody>',
-							 n OPERATOR(pg_catalog.+) 4) || E'\n'
-		|| COALESCE(rows, pg_catalog.format('<tr><td colspan="%s">本季度尚无记录</td></tr>', n OPERATOR(pg_catalog.+) 4))
-		|| E'\n</tbody></table>');
-END
-$$;
 COMMENT ON FUNCTION @extschema@.record_sheet_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
 	'积分管理记录表（打印） the record form of a branch quarter as a standalone A4 HTML page';
 
-CREATE OR REPLACE FUNCTION @extschema@.publicity_html(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
-	RETURNS pg_catalog.text
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	branch_name pg_catalog.text;
-	rows pg_catalog.text;
-	p_start pg_catalog.date;
-	p_end pg_catalog.date;
-BEGIN
-	SELECT pg_catalog.string_agg(
-			'<tr><td>' || p.branch_rank || '</td><td class="nw">' || pointsys.html_escape(p.name)
-			-- 组织关系转接 a member transferred during the quarter: the branches, in order
-			|| CASE WHEN pg_catalog.cardinality(p.branches) OPERATOR(pg_catalog.>) 1
-					THEN '<br><small>' || pointsys.html_escape(pg_catalog.array_to_string(p.branches, '→'))
-						 || '</small>'
-					ELSE '' END
-			|| '</td><td>'
-			|| COALESCE(p.m1::pg_catalog.text, '') || '</td><td>'
-			|| COALESCE(p.m2::pg_catalog.text, '') || '</td><td>'
-			|| COALESCE(p.m3::pg_catalog.text, '') || '</td><td><b>' || p.score || '</b></td></tr>',
-			E'\n' ORDER BY p.branch_rank, p.member_id),
-		   pg_catalog.min(p.publicity_start), pg_catalog.min(p.publicity_end)
-	INTO rows, p_start, p_end
-	FROM pointsys.publicity(publicity_html.branch_id, publicity_html.year, publicity_html.quarter) p;
-	SELECT b.name INTO branch_name FROM pointsys.branch b
-	WHERE b.branch_id OPERATOR(pg_catalog.=) publicity_html.branch_id;
-	RETURN pointsys.html_page(
-		pg_catalog.format('党员积分公示 %s %s年第%s季度', branch_name, publicity_html.year, publicity_html.quarter),
-		false,
-		pg_catalog.format('<h1>%s%s年第%s季度党员积分公示</h1>',
-						  pointsys.html_escape(branch_name), publicity_html.year, publicity_html.quarter)
-		|| '<p class="meta">公示期：'
-		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
-				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
-				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
-					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
-		|| '。公示期间如有异议，请向支部委员会反映。</p>'
-		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
-							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
-							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 1,
-							 publicity_html.quarter OPERATOR(pg_catalog.*) 3)
-		|| '<th>季考核积分</th></tr></thead><tbody>' || E'\n'
-		|| COALESCE(rows, '<tr><td colspan="6">本季度尚无记录</td></tr>')
-		|| E'\n</tbody></table>'
-		|| pg_catalog.format('<p class="sign">中共%s委员会（盖章）　　　　日期：</p>', pointsys.html_escape(branch_name)));
-END
-$$;
 COMMENT ON FUNCTION @extschema@.publicity_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
 	'积分公示（打印） the publicity list of a branch quarter as a standalone A4 HTML page; 55000 before the quarter is approved';
 
