@@ -12,6 +12,7 @@ OBJS = \
 	src/grade.o \
 	src/ledger.o \
 	src/ledger_state.o \
+	src/member_cache.o \
 	src/member_month.o \
 	src/member_month_replicated.o \
 	src/membership.o \

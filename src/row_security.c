@@ -12,6 +12,7 @@
 #include "row_security.h"
 
 #include "caches.h"
+#include "member_cache.h"
 #include "dates.h"
 #include "refusal.h"
 
@@ -128,6 +129,9 @@ refuse_row(Relation rel, const char *member_id, const DateADT *month, const char
 
 		if (reads_member(member))
 		{
+			/* an error follows in any case: the name is read for it */
+			const char *name = member_name(member);
+
 			date_year_month(*month, &year, &mon);
 			if (!DATE_NOT_FINITE(member->joined_on))
 			{
@@ -138,7 +142,7 @@ refuse_row(Relation rel, const char *member_id, const DateADT *month, const char
 							 errmsg("member \"%s\" does not belong to the party in %s",
 									member_id, month_text(*month)),
 							 errdetail("Member \"%s\" (%s) joined on %s. %s", member_id,
-									   member->name, date_text(member->joined_on), sent),
+									   name, date_text(member->joined_on), sent),
 							 errfield(rel, "month", psprintf("%s_member_in_party",
 															 RelationGetRelationName(rel)))));
 			}
@@ -151,7 +155,7 @@ refuse_row(Relation rel, const char *member_id, const DateADT *month, const char
 							 errmsg("member \"%s\" does not belong to the party in %s",
 									member_id, month_text(*month)),
 							 errdetail("Member \"%s\" (%s) left on %s. %s", member_id,
-									   member->name, date_text(member->left_on), sent),
+									   name, date_text(member->left_on), sent),
 							 errfield(rel, "month", psprintf("%s_member_in_party",
 															 RelationGetRelationName(rel)))));
 			}

@@ -22,6 +22,7 @@
 #include "pointsys.h"
 
 #include "caches.h"
+#include "member_cache.h"
 #include "dates.h"
 #include "fixedpoint.h"
 #include "month_key.h"
@@ -247,21 +248,29 @@ check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
 				 errdetail("The member is \"%s\"; the row is %s, %s.", member_id, what, when),
 				 errfield(rel, "member_id", rule_name(rel, "member_id_fkey"))));
 	if (member->joined_on > last)
+	{
+		const char *name = member_name(member);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
 						member_id, when, what),
-				 errdetail("Member \"%s\" (%s) joined on %s.", member_id, member->name,
+				 errdetail("Member \"%s\" (%s) joined on %s.", member_id, name,
 						   date_text(member->joined_on)),
 				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
+	}
 	if (member->left_on < first)
+	{
+		const char *name = member_name(member);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
 						member_id, when, what),
-				 errdetail("Member \"%s\" (%s) left on %s.", member_id, member->name,
+				 errdetail("Member \"%s\" (%s) left on %s.", member_id, name,
 						   date_text(member->left_on)),
 				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
+	}
 	return member;
 }
 
@@ -678,9 +687,9 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	AttrNumber	member_att;
 	AttrNumber	month_att;
 	const char *what;
-	HASHCTL		ctl;
 	HTAB	   *checked;
-	HTAB	   *members;
+	const char **members;		/* their members, one after another */
+	int			nmembers = 0;
 	MonthKey  **months;			/* the member-months, in the order of the rows */
 	int			nmonths = 0;
 	int			size = 256;
@@ -697,11 +706,8 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 	month_att = firing.attnums[DELETED_MONTH];
 
 	checked = month_key_table("pointsys deleted member-months", 256, sizeof(MonthKey));
-	ctl.keysize = MEMBER_ID_CACHED;
-	ctl.entrysize = MEMBER_ID_CACHED;
-	ctl.hcxt = CurrentMemoryContext;
-	members = hash_create("pointsys deleted members", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	months = palloc(size * sizeof(MonthKey *));
+	members = palloc(size * sizeof(char *));
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
 	trigger_rows_rewind(trigdata->tg_oldtable);
 	while (tuplestore_gettupleslot(trigdata->tg_oldtable, true, false, slot))
@@ -722,18 +728,23 @@ ledger_delete_check(PG_FUNCTION_ARGS)
 		if (found)
 			continue;
 		if (nmonths == size)
-			months = repalloc(months, (size *= 2) * sizeof(MonthKey *));
+		{
+			size *= 2;
+			months = repalloc(months, size * sizeof(MonthKey *));
+			members = repalloc(members, size * sizeof(char *));
+		}
 		months[nmonths++] = last;
-		if (strlen(key.member_id) < MEMBER_ID_CACHED)
-			hash_search(members, key.member_id, HASH_ENTER, NULL);
+		/* a member's months come together: their member once */
+		if (nmembers == 0 || strcmp(members[nmembers - 1], last->member_id) != 0)
+			members[nmembers++] = last->member_id;
 	}
 
-	/* many members: the member cache loads them all at once */
-	member_cache_expect((int) hash_get_num_entries(members));
+	/* the member cache reads those it does not hold in one query */
+	member_cache_expect(members, nmembers);
 	for (i = 0; i < nmonths; i++)
 		check_month_left(rel, months[i]->member_id, months[i]->month, what);
 	ExecDropSingleTupleTableSlot(slot);
-	hash_destroy(members);
+	pfree(members);
 	hash_destroy(checked);
 	return PointerGetDatum(NULL);
 }
