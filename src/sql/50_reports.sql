@@ -11,6 +11,15 @@ CREATE FUNCTION @extschema@.year_of(pg_catalog.date) RETURNS pg_catalog.int4
 	AS 'MODULE_PATHNAME', 'pointsys_year_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.year_of(pg_catalog.date) IS '年度 calendar year of a date';
 
+-- A report of one year (WHERE year = …, pushed down to year_of(month))
+-- reads that year's month rows only: a BRIN index of the year of each
+-- block range of the month ledger, which grows month by month, so that
+-- its years lie in runs of pages.  A few bytes per 128 pages, nothing to
+-- write for most new rows (issue 27).
+CREATE INDEX member_month_year_idx ON @extschema@.member_month
+	USING brin (@extschema@.year_of(month)) WITH (autosummarize = on);
+COMMENT ON INDEX @extschema@.member_month_year_idx IS '月度台账年度 the years of the month ledger''s block ranges, for one year''s reports';
+
 CREATE FUNCTION @extschema@.quarter_start(year pg_catalog.int4, quarter pg_catalog.int4) RETURNS pg_catalog.date
 	AS 'MODULE_PATHNAME', 'pointsys_quarter_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.quarter_start(pg_catalog.int4, pg_catalog.int4) IS '季度首日 first day of a quarter (1..4)';

@@ -8,6 +8,9 @@
 --   branches  number of branches (default members / 200, at least 1)
 --   years     number of years of scores, ending with 2024 (default 1)
 --   seed      changes every generated score (default 1)
+--   items     how many items each member has each month, the rulebook's
+--             first ones by code (default all 17); items=1 is a thin
+--             ledger, one score row per member-month
 --   prefix    put before every branch and member id (default none), so
 --             that several generated bureaus have distinct ids
 --   scores    'load' (default) inserts the scores through the write rules;
@@ -27,6 +30,7 @@
 \if :{?seed} \else \set seed 1 \endif
 \if :{?prefix} \else \set prefix '' \endif
 \if :{?scores} \else \set scores load \endif
+\if :{?items} \else \set items 1000 \endif
 \if :{?branches} \else
 SELECT GREATEST(1, :members / 200) AS branches \gset
 \endif
@@ -52,7 +56,8 @@ FROM pg_catalog.generate_series(1, :members) AS i,
 	 pg_catalog.generate_series(2025 - :years, 2024) AS y,
 	 pg_catalog.generate_series(1, 12) AS mo,
 	 (SELECT item, max_points, step, row_number() OVER (ORDER BY item) AS ord
-	  FROM pointsys.item) AS it;
+	  FROM pointsys.item) AS it
+WHERE it.ord <= :items;
 UPDATE pointsys_generated_scores SET points = 0 WHERE points < 0;
 
 \if :{?scores}

@@ -2404,3 +2404,12 @@ SELECT p.branch_id, p.year, p.quarter, 1, pg_catalog.now(), CURRENT_USER,
 	   @extschema@.ledger_digest(p.branch_id, p.year, p.quarter)
 FROM @extschema@.period p
 WHERE p.status IN ('filed', 'verified');
+
+-- A report of one year (WHERE year = …, pushed down to year_of(month))
+-- reads that year's month rows only: a BRIN index of the year of each
+-- block range of the month ledger, which grows month by month, so that
+-- its years lie in runs of pages.  A few bytes per 128 pages, nothing to
+-- write for most new rows (issue 27).
+CREATE INDEX member_month_year_idx ON @extschema@.member_month
+	USING brin (@extschema@.year_of(month)) WITH (autosummarize = on);
+COMMENT ON INDEX @extschema@.member_month_year_idx IS '月度台账年度 the years of the month ledger''s block ranges, for one year''s reports';
