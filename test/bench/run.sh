@@ -5,9 +5,10 @@
 #     make bench MEMBERS=100000 REPS=5
 #     BENCH_SMOKE=1 bash test/bench/run.sh   # seconds: the test suite runs this
 #
-# Builds pointsys as released (-O2, no assertions), starts a throwaway
-# cluster, generates a city with test/data/generate.sql and measures, the
-# contenders alternating within each repetition, medians reported:
+# Builds pointsys as released (-O2, no assertions), installs it privately
+# and starts a throwaway cluster on that copy (jit = off), generates a city
+# with test/data/generate.sql and measures, the contenders alternating
+# within each repetition, medians reported:
 #
 #   ingest   COPY of the year's score rows into pointsys.score
 #            floor:          pointsys's triggers disabled (foreign keys stay)
@@ -46,6 +47,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/test/lib.sh"
+. "$ROOT/test/private_server.sh"
 
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	MEMBERS=${MEMBERS:-200}
@@ -70,9 +72,12 @@ ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gc
 start_work
 copy_tree "$ROOT"
 
-log "build (as released: -O2, no assertions)"
-pg_make -j"$(nproc)" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "the build failed"; }
-pg_make install >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; die "make install failed"; }
+# installed privately (test/private_server.sh), so that a check or TAP run
+# that installs another build meanwhile changes nothing here, nor this
+# bench theirs; no bitcode, and the cluster runs with jit = off
+log "build (as released: -O2, no assertions), installed privately"
+pg_make -j"$(nproc)" with_llvm=no >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "the build failed"; }
+private_install
 
 log "throwaway cluster"
 PGPORT_TEST=${PGPORT_TEST:-54339}
@@ -80,7 +85,7 @@ CLUSTER_CONF="shared_buffers = '1GB'
 max_wal_size = '16GB'
 checkpoint_timeout = '1h'
 max_parallel_workers_per_gather = 2"
-start_cluster
+start_private_cluster "$PRIVATE_POSTGRES"
 mkdir -p "$WORK/bench"
 chown "$PG_USER:" "$WORK/bench"
 
