@@ -240,7 +240,7 @@ q -c 'ALTER TABLE pointsys.score ENABLE TRIGGER USER' \
 # the same write as the session's second; then the member cache of a
 # session that looked up every member, and of one that deleted a month.
 SESSION_MEMBER=gm$(((MEMBERS + 1) / 2))
-SESSION_ROW="'$SESSION_MEMBER', (SELECT max(month) FROM pointsys.score), 'role'"
+SESSION_ROW="'$SESSION_MEMBER', '$(q -c "SELECT max(month) FROM pointsys.score")', 'role'"
 SESSION_POINTS=$(q -c "SELECT points FROM pointsys.score WHERE (member_id, month, item) = ($SESSION_ROW)")
 SESSION_INSERT="INSERT INTO pointsys.score (member_id, month, item, points) VALUES ($SESSION_ROW, $SESSION_POINTS)"
 q -c "DELETE FROM pointsys.score WHERE (member_id, month, item) = ($SESSION_ROW)"
@@ -265,7 +265,7 @@ out=$(q -c '\timing on' -c "SELECT count(*) FROM pointsys.member WHERE pointsys.
 	-c '\timing off' -c "$CACHE_BYTES")
 RESULT[session,every_ms]=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
 RESULT[session,every_cache]=$(echo "$out" | sed -n 's/^cache //p')
-out=$(q -c "BEGIN" -c "DELETE FROM pointsys.score WHERE month = (SELECT min(month) FROM pointsys.score)" \
+out=$(q -c "BEGIN" -c "DELETE FROM pointsys.score WHERE month = '$(q -c "SELECT min(month) FROM pointsys.score")'" \
 	-c ROLLBACK -c "$CACHE_BYTES")
 RESULT[session,delete_cache]=$(echo "$out" | sed -n 's/^cache //p')
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
