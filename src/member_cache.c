@@ -280,7 +280,7 @@ member_receive(TupleTableSlot *slot, DestReceiver *self)
 		r->since = palloc(sizeof(DateADT) * r->size);
 		r->branches = palloc(sizeof(char *) * r->size);
 	}
-	/* no history (before the update script to 1.4 has run): the current branch */
+	/* no history (before 1.4's update script): the current branch */
 	if (!slot->tts_isnull[4])
 	{
 		if (r->nhistory == r->size)
@@ -316,8 +316,12 @@ member_plan(MemberQuery kind)
 	Oid			argtype = kind == MEMBER_ONE ? TEXTOID : TEXTARRAYOID;
 	const char *rows = legacy ? MEMBER_ROWS_LEGACY : MEMBER_ROWS;
 	const char *order = legacy ? " ORDER BY m.member_id" : MEMBER_ORDER;
-	const char *where = kind == MEMBER_ONE ? MEMBER_WHERE_ONE :
-		kind == MEMBER_SOME ? MEMBER_WHERE_SOME : "";
+	const char *where = "";
+
+	if (kind == MEMBER_ONE)
+		where = MEMBER_WHERE_ONE;
+	else if (kind == MEMBER_SOME)
+		where = MEMBER_WHERE_SOME;
 
 	if (plans[kind][legacy] == NULL)
 	{

@@ -36,15 +36,15 @@
 # KEEP_WORK=1 (lib.sh).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-. "$ROOT/test/lib.sh"
-. "$ROOT/test/private_server.sh"
-
 MEMBERS=${MEMBERS:-100000}
 YEARS=${YEARS:-10}
 REPS=${REPS:-3}
 LAST=2024
 FIRST=$((LAST - YEARS + 1))
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$ROOT/test/lib.sh"
+. "$ROOT/test/private_server.sh"
 
 private_setup
 log "build (as released: -O2, no assertions), installed privately"
