@@ -12,7 +12,8 @@
  *	  rows): a new session's first write costs one small query;
  *	- the members a statement names before it looks any up
  *	  (member_cache_expect: a DELETE's deleted rows), by one query per ten
- *	  thousand of them, and only those;
+ *	  thousand of them, and only those (unless they are a quarter of the
+ *	  members or more: then all, as below, which costs less);
  *	- every member, in one query, once a cache has fetched a thirty-second
  *	  of them one by one (at least 32; the table's reltuples): a COPY of a
  *	  city's sheets, whose members no trigger knows before their rows come.
@@ -73,6 +74,7 @@ static bool members_valid = false;
 static MemberInfo *last_member = NULL;	/* the last one looked up */
 static int	member_misses = 0;	/* members fetched one by one into it */
 static int	member_preload_misses = 0;	/* at which all are loaded */
+static float4 member_reltuples = -1;	/* pg_class.reltuples of member */
 static bool members_complete = false;	/* it holds every member */
 static char *arena_next = NULL;
 static char *arena_end = NULL;
@@ -412,14 +414,14 @@ static int
 preload_misses(void)
 {
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(member_relid));
-	float4		reltuples = -1;
 
+	member_reltuples = -1;
 	if (HeapTupleIsValid(tuple))
 	{
-		reltuples = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
+		member_reltuples = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
 		ReleaseSysCache(tuple);
 	}
-	return (int) Max(32, Min(reltuples / 32, 1e9));
+	return (int) Max(32, Min(member_reltuples / 32, 1e9));
 }
 
 /* An empty member cache, if it was invalidated or has passed its budget */
@@ -496,6 +498,14 @@ member_cache_expect(const char *const *member_ids, int n)
 	Datum	   *ids = palloc(sizeof(Datum) * Min(n, MEMBER_BATCH));
 	int			i = 0;
 
+	/*
+	 * A quarter of the members or more (a month's DELETE): reading them all
+	 * in one pass costs less than looking up each of them by its id
+	 */
+	members_ready();
+	if (!members_complete && member_preload_misses != INT_MAX &&
+		n >= Max(32, member_reltuples / 4))
+		members_load_all();
 	while (i < n)
 	{
 		int			first = i;
