@@ -139,13 +139,14 @@ q -c 'CREATE EXTENSION pointsys'
 q -c "CREATE FUNCTION bench_cpu_ticks() RETURNS bigint LANGUAGE sql AS \$\$
 	SELECT split_part(s, ' ', 14)::bigint + split_part(s, ' ', 15)::bigint
 	FROM pg_read_file('/proc/self/stat') AS s \$\$"
+GENERATE_START=$(date +%s)
 q -v members="$MEMBERS" -v years="$YEARS" -v scores=none -f "$WORK/tree/test/data/generate.sql"
 q -f "$WORK/tree/test/bench/baseline.sql"
 SCORES="$WORK/bench/scores.copy"
 q -c "COPY pointsys_generated_scores TO '$SCORES'"
 ROWS=$(q -c 'SELECT count(*) FROM pointsys_generated_scores')
 echo "$ROWS score rows, $(q -c 'SELECT count(*) FROM pointsys.award') awards," \
-	"$(q -c 'SELECT count(*) FROM pointsys.sanction') sanctions"
+	"$(q -c 'SELECT count(*) FROM pointsys.sanction') sanctions, generated in $(($(date +%s) - GENERATE_START)) s"
 
 # --- ingest ---------------------------------------------------------------
 
