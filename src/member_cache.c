@@ -58,8 +58,10 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-/* The most a backend's member cache holds, in bytes */
+/* The most a backend's member cache holds, in bytes (a test builds smaller) */
+#ifndef MEMBER_CACHE_BUDGET
 #define MEMBER_CACHE_BUDGET (32 * 1024 * 1024)
+#endif
 
 /* Members asked for in one query by member_cache_expect */
 #define MEMBER_BATCH 10000
