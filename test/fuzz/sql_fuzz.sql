@@ -7,6 +7,7 @@
 -- Everything lives in schema "fuzz":
 --   target      the targets, one per server-side C entry point or trigger
 --   allowed     the SQLSTATEs each (target, stage) may raise, and why
+--               (test/fuzz/sql_allowed.txt)
 --   corpus      test/fuzz/sql_corpus.txt, replayed first (index 0, 1, ...)
 --   gen()       input number idx of a target: its corpus line, or random
 --               and mutated arguments drawn after setseed(hash(seed, target,
@@ -108,110 +109,24 @@ CREATE TABLE allowed (
 	PRIMARY KEY (target, stage, sqlstate)
 );
 
-CREATE FUNCTION allow(targets text[], stages text[], states text[], why text) RETURNS void
-LANGUAGE sql AS $$
-	INSERT INTO allowed
-	SELECT t, s, st, why FROM unnest(targets) t, unnest(stages) s, unnest(states) st
-	ON CONFLICT DO NOTHING
-$$;
-
 -- success, everywhere
-SELECT allow(array_agg(target), '{call,call:admin,call:recorder,call:nobody}', '{00000}', 'accepted')
-FROM target;
+INSERT INTO allowed
+SELECT t.target, s, '00000', 'accepted'
+FROM target t, unnest('{call,call:admin,call:recorder,call:nobody}'::text[]) s;
 
--- the server's casts of the generated text, before pointsys sees a value
-SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns,score,evaluation,rulebook}',
-			 '{cast}', '{22P02,22003}',
-			 'numeric input: malformed literal (22P02), value overflows numeric format (22003)');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads,score,award,sanction,member}',
-			 '{cast}', '{22007,22008,22009,22023}',
-			 'date input: malformed (22007), out of range (22008), time zone displacement out of range (22009), unknown time zone name (22023)');
-SELECT allow('{annual_grade_member,ledger_reads,evaluation,period,paperwork}',
-			 '{cast}', '{22P02,22003}',
-			 'integer input: malformed (22P02), out of range for int4 (22003)');
-SELECT allow('{annual_grade}', '{cast}', '{22P02}', 'boolean input: malformed');
-SELECT allow('{quarter_state_fns}', '{cast}', '{22P02}', 'quarter_state input (README Errors: 22P02)');
-SELECT allow('{year_state_fns}', '{cast}', '{22P02}', 'year_state input (README Errors: 22P02)');
-SELECT allow('{eligibility,language,grade_ops}', '{cast}', '{22P02}', 'grade input (README Errors: 22P02)');
+-- the rest: test/fuzz/sql_allowed.txt, one rule per line (targets x
+-- stages x SQLSTATEs, and why), loaded by sql_fuzz.sh into allowed_line
+CREATE TABLE allowed_line (n bigserial, line text);
 
--- README, Errors table
-SELECT allow('{grade_in,language}', '{call}', '{22P02}', 'a grade label is not valid');
-SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is neither a label nor one byte from 0 to 3');
-SELECT allow('{language}', '{call}', '{22023}', 'a bad pointsys.language');
-SELECT allow('{quarter_state_in,year_state_in}', '{call}', '{22P02}', 'a quarter_state / year_state text is not valid');
-SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns}',
-			 '{call}', '{22003}', 'a score outside 0..100; NaN or Infinity; beyond 6 decimals; 10^12 or more');
-SELECT allow('{quarter_avg_agg,annual_assessment,quarter_state_fns,year_state_fns}', '{call}', '{21000}',
-			 'quarter_avg given more than 3 monthly totals; annual_assessment given the same month twice');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns}', '{call}', '{22023}', 'months of two years');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads}', '{call}', '{22008}', 'an infinite month');
-SELECT allow('{year_state_fns}', '{call}', '{22000}', 'two year states of different kinds combined');
-SELECT allow('{is_veto_sanction}', '{call}', '{22023}', 'an unknown sanction kind');
-SELECT allow('{ledger_reads}', '{call}', '{22023}', 'quarter_score / quarter_start: a quarter outside 1..4');
-SELECT allow('{ledger_reads}', '{call}', '{22008}', 'quarter_start / is_vetoed: a year whose dates do not exist');
-SELECT allow('{ledger_reads}', '{call}', '{22003}', 'is_vetoed: year + 1 overflows int4');
-
--- README, write rules table (the triggers), for every role
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one or before 1921-07; an infinite month');
-SELECT allow('{score}', '{call,call:admin,call:recorder}', '{22003}', 'points outside 0..max_points, NaN');
-SELECT allow('{score}', '{call,call:admin,call:recorder}', '{23514}', 'points not a multiple of the step, more than 6 decimals');
-SELECT allow('{score,award,evaluation,member}', '{call,call:admin,call:recorder}', '{23503}',
-			 'unknown member, item or award kind; member not in the party then');
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{55000}', 'the quarter is not recording');
-SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one or before 1921');
-SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on; effective_on before 1921-07-01');
-SELECT allow('{period}', '{call,call:admin,call:recorder}', '{55000,23514}',
-			 'one step at a time; keys cannot change; invalid status (23514, also the quarter CHECK)');
-SELECT allow('{period}', '{call:admin,call:recorder}', '{42501}', 'recorders up to filed; only pointsys_admin verifies and reopens');
-SELECT allow('{period}', '{call,call:admin}', '{22023}', 'reopening needs a reason');
-SELECT allow('{period}', '{call,call:admin,call:recorder}', '{22023,22008}',
-			 'advance / reopen: a quarter outside 1..4, a year whose dates do not exist (quarter_start)');
-SELECT allow('{rulebook}', '{call,call:admin}', '{23514}', 'a rulebook edit that contradicts recorded points; CHECK constraints');
-SELECT allow('{rulebook}', '{call,call:admin}', '{23503}', 'a category that does not exist / still has items (foreign keys)');
--- a trigger function attached to a table of the caller's: only a superuser
--- may attach one, and then it refuses to fire (README, Security)
-SELECT allow('{lookalike}', '{call}', '{39P01}', 'a trigger function fired on a table not its own (trigger_check.c)');
-SELECT allow('{lookalike}', '{call}', '{0A000,42P17}',
-			 'CREATE TRIGGER: TRUNCATE FOR EACH ROW is not supported; an event-trigger function is not a trigger function');
-SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{42501}',
-			 'CREATE TRIGGER: no role but the owner may execute a trigger function');
-SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{0A000,42P17}',
-			 'CREATE TRIGGER: TRUNCATE FOR EACH ROW (refused before privileges are checked); drop_guard');
-SELECT allow('{lookalike}', '{cast}', '{42501}', 'a column of type pointsys.grade for a role without USAGE on schema pointsys');
--- the server's own constraints on the same tables (NOT NULL, keys, CHECK)
-SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
-			 'NOT NULL, duplicate key');
-SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
-SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined, member_joined_after_founding, member_left_after_founding');
--- the paperwork (README, Paperwork): a quarter outside 1..4 or a year
--- without dates; a quarter not approved, a year not complete, a member-year
--- not 不合格; a branch or member unknown (or invisible); another branch's
--- documents, tables the role may not read; points_needed's democratic score
--- out of range or missing; the mentoring rules and the table's constraints
-SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{22023,22008,55000,42704,22003,22004}',
-			 'paperwork: bad quarter, not approved or complete, unknown branch or member, democratic out of range or missing');
-SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{23514,23503,23505,23502}',
-			 'mentoring: the mentor rules, foreign keys, one row per member-year, NOT NULL');
-SELECT allow('{paperwork}', '{call:recorder,call:nobody}', '{42501}',
-			 'another branch''s documents, annual_results and evaluation, other branches'' mentoring; nobody has no rights');
--- row-level security and privileges: recorders write score and award of
--- their branches' members and advance their quarters; the roles without
--- pointsys_recorder write nothing (README, roles table)
-SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call:recorder,call:nobody}', '{42501}',
-			 'permission denied, or a row outside the recorder''s branches (row-level security)');
--- transfers (README, Transfers): a month with records moved out of or into a
--- quarter not recording (55000, also a member.branch_id transfer with a
--- later row); since not the first of a month or before July 1921 (23514);
--- an unknown member or branch (23503); a member's last row deleted (23001);
--- the same key twice (23505); NULL (23502); an upsert or MERGE touching a
--- row twice (21000).  Only pointsys_admin writes membership (42501).
-SELECT allow('{membership}', '{call,call:admin}', '{55000,23514,23503,23001,23505,23502,21000}',
-			 'transfers: the rules of a change of membership, keys and constraints');
-SELECT allow('{membership}', '{call:recorder,call:nobody}', '{42501}', 'only pointsys_admin writes membership');
--- free text (README, Errors): longer than its column's limit, 22001; the
--- oracle says which (accepted exactly when the length is within the limit)
-SELECT allow('{text_length}', '{call,call:admin,call:recorder}', '{22001}', 'text longer than its column''s limit');
-SELECT allow('{text_length}', '{call:recorder,call:nobody}', '{42501}', 'a table the role may not write');
+CREATE FUNCTION load_allowed() RETURNS bigint LANGUAGE sql AS $$
+	INSERT INTO allowed
+	SELECT t, s, st, f[4]
+	FROM (SELECT string_to_array(line, chr(9)) FROM allowed_line WHERE line !~ '^\s*(#|$)') l (f),
+		unnest(string_to_array(f[1], ',')) t, unnest(string_to_array(f[2], ',')) s,
+		unnest(string_to_array(f[3], ',')) st
+	ON CONFLICT DO NOTHING;
+	SELECT count(*) FROM allowed;
+$$;
 
 ------------------------------------------------------------------------
 -- The corpus: test/fuzz/sql_corpus.txt, one input per line:
@@ -1101,6 +1016,22 @@ END $$;
 -- exec(target, args): one input, in its own subtransaction
 ------------------------------------------------------------------------
 
+-- The UPDATE (op upd) or DELETE (op del) of the rows of pointsys.<tbl>
+-- WHERE cond, as a statement with parameters: $1, $2, ... are the new
+-- values of the columns cols, in order; the next one is a mask whose bit
+-- i - 1 says whether cols[i] changes (every column is assigned, to itself
+-- where its bit is clear); cond's parameters come after the mask.  A
+-- DELETE leaves the values and the mask unused.
+CREATE FUNCTION keyed_write(op text, tbl text, cols text[], cond text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE op
+		   WHEN 'del' THEN format('DELETE FROM pointsys.%I WHERE %s', tbl, cond)
+		   WHEN 'upd' THEN format('UPDATE pointsys.%I SET %s WHERE %s', tbl,
+								  string_agg(format('%1$I = CASE WHEN $%2$s & %3$s <> 0 THEN $%4$s ELSE %1$I END',
+													c, cardinality(cols) + 1, 1 << (i::int - 1), i), ', ' ORDER BY i),
+								  cond) END
+	FROM unnest(cols) WITH ORDINALITY u (c, i)
+$$;
+
 -- grade_recv's inputs are loaded into this table by binary COPY
 CREATE TABLE grade_bin (g pointsys.grade);
 
@@ -1488,10 +1419,8 @@ BEGIN
 		WHEN 'score' THEN
 			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; n1 := a[6]::numeric;
 			kd := a[8]::date; msk := a[10]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_score_ins(t1, d1, t2, n1);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_score_ins(t1, d1, t2, n1) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
@@ -1501,15 +1430,9 @@ BEGIN
 				PERFORM set_config('role', 'none', true);
 				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
-			WHEN 'upd' THEN
-				UPDATE pointsys.score SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
-					item = CASE WHEN msk & 4 <> 0 THEN t2 ELSE item END,
-					points = CASE WHEN msk & 8 <> 0 THEN n1 ELSE points END
-				WHERE member_id = a[7] AND month = kd AND item = a[9];
 			ELSE
-				DELETE FROM pointsys.score WHERE member_id = a[7] AND month = kd AND item = a[9];
+				EXECUTE keyed_write(op, 'score', '{member_id,month,item,points}', 'member_id = $6 AND month = $7 AND item = $8')
+					USING t1, d1, t2, n1, msk, a[7], kd, a[9];
 			END CASE;
 
 		WHEN 'award' THEN
@@ -1522,55 +1445,34 @@ BEGIN
 				PERFORM set_config('role', 'none', true);
 				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
-			WHEN 'upd' THEN
-				UPDATE pointsys.award SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
-					kind = CASE WHEN msk & 4 <> 0 THEN t2 ELSE kind END
-				WHERE award_id = i1;
 			ELSE
-				DELETE FROM pointsys.award WHERE award_id = i1;
+				EXECUTE keyed_write(op, 'award', '{member_id,month,kind}', 'award_id = $5') USING t1, d1, t2, msk, i1;
 			END CASE;
 
 		WHEN 'evaluation' THEN
 			t1 := a[3]; i1 := a[4]::int; n1 := a[5]::numeric; i2 := a[7]::int; msk := a[8]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_evaluation_ins(t1, i1, n1);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_evaluation_ins(t1, i1, n1) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES (t1, i1, n1);
-			WHEN 'upd' THEN
-				UPDATE pointsys.evaluation SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
-					democratic = CASE WHEN msk & 4 <> 0 THEN n1 ELSE democratic END
-				WHERE member_id = a[6] AND year = i2;
 			ELSE
-				DELETE FROM pointsys.evaluation WHERE member_id = a[6] AND year = i2;
+				EXECUTE keyed_write(op, 'evaluation', '{member_id,year,democratic}', 'member_id = $5 AND year = $6')
+					USING t1, i1, n1, msk, a[6], i2;
 			END CASE;
 
 		WHEN 'sanction' THEN
 			t1 := a[3]; t2 := a[4]; d1 := a[5]::date; d2 := a[6]::date; i1 := a[7]::int; msk := a[8]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_sanction_ins(t1, t2, d1, d2);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_sanction_ins(t1, t2, d1, d2) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES (t1, t2, d1, d2);
-			WHEN 'upd' THEN
-				UPDATE pointsys.sanction SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					kind = CASE WHEN msk & 2 <> 0 THEN t2 ELSE kind END,
-					effective_on = CASE WHEN msk & 4 <> 0 THEN d1 ELSE effective_on END,
-					lifted_on = CASE WHEN msk & 8 <> 0 THEN d2 ELSE lifted_on END
-				WHERE sanction_id = i1;
 			ELSE
-				DELETE FROM pointsys.sanction WHERE sanction_id = i1;
+				EXECUTE keyed_write(op, 'sanction', '{member_id,kind,effective_on,lifted_on}', 'sanction_id = $6')
+					USING t1, t2, d1, d2, msk, i1;
 			END CASE;
 
 		WHEN 'period' THEN
@@ -1583,15 +1485,9 @@ BEGIN
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES (t1, i1, i2, t2);
-			WHEN 'upd' THEN
-				UPDATE pointsys.period SET
-					branch_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE branch_id END,
-					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
-					quarter = CASE WHEN msk & 4 <> 0 THEN i2 ELSE quarter END,
-					status = CASE WHEN msk & 8 <> 0 THEN t2 ELSE status END
-				WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
-			WHEN 'del' THEN
-				DELETE FROM pointsys.period WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
+			WHEN 'upd', 'del' THEN
+				EXECUTE keyed_write(op, 'period', '{branch_id,year,quarter,status}', 'branch_id = $6 AND year = $7 AND quarter = $8')
+					USING t1, i1, i2, t2, msk, a[8], a[9]::int, a[10]::int;
 			WHEN 'advance' THEN
 				PERFORM pointsys.advance(t1, i1, i2);
 			ELSE
@@ -1721,50 +1617,25 @@ BEGIN
 		WHEN 'member' THEN
 			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
 			stage := as_role(a[2]);
-			IF op = 'upd' THEN
-				UPDATE pointsys.member SET
-					joined_on = CASE WHEN msk & 1 <> 0 THEN d1 ELSE joined_on END,
-					left_on = CASE WHEN msk & 2 <> 0 THEN d2 ELSE left_on END,
-					member_id = CASE WHEN msk & 4 <> 0 THEN t1 ELSE member_id END,
-					branch_id = CASE WHEN msk & 8 <> 0 THEN t2 ELSE branch_id END
-				WHERE member_id = a[3];
-			ELSE
-				DELETE FROM pointsys.member WHERE member_id = a[3];
-			END IF;
+			EXECUTE keyed_write(op, 'member', '{joined_on,left_on,member_id,branch_id}', 'member_id = $6')
+				USING d1, d2, t1, t2, msk, a[3];
 
 		WHEN 'rulebook' THEN
 			t1 := a[3]; t2 := a[4]; n1 := a[5]::numeric; n2 := a[6]::numeric; t3 := a[7]; msk := a[8]::int;
 			stage := as_role(a[2]);
 			CASE op
-			WHEN 'item_upd' THEN
-				UPDATE pointsys.item SET
-					max_points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE max_points END,
-					step = CASE WHEN msk & 2 <> 0 THEN n2 ELSE step END,
-					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
-				WHERE item = t1;
 			WHEN 'item_ins' THEN
 				INSERT INTO pointsys.item (item, category, title, max_points, step) VALUES (t1, t3, t2, n1, n2);
-			WHEN 'item_del' THEN
-				DELETE FROM pointsys.item WHERE item = t1;
-			WHEN 'kind_upd' THEN
-				UPDATE pointsys.award_kind SET
-					points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE points END,
-					title = CASE WHEN msk & 2 <> 0 THEN t2 ELSE title END
-				WHERE kind = t1;
 			WHEN 'kind_ins' THEN
 				INSERT INTO pointsys.award_kind (kind, title, points) VALUES (t1, t2, n1);
-			WHEN 'kind_del' THEN
-				DELETE FROM pointsys.award_kind WHERE kind = t1;
-			WHEN 'cat_upd' THEN
-				UPDATE pointsys.category SET
-					category = CASE WHEN msk & 1 <> 0 THEN t3 ELSE category END,
-					cap = CASE WHEN msk & 2 <> 0 THEN n1 ELSE cap END,
-					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
-				WHERE category = t1;
 			WHEN 'cat_ins' THEN
 				INSERT INTO pointsys.category (category, title, cap) VALUES (t1, t2, n1);
+			WHEN 'item_upd', 'item_del' THEN
+				EXECUTE keyed_write(right(op, 3), 'item', '{max_points,step,title}', 'item = $5') USING n1, n2, t2, msk, t1;
+			WHEN 'kind_upd', 'kind_del' THEN
+				EXECUTE keyed_write(right(op, 3), 'award_kind', '{points,title}', 'kind = $4') USING n1, t2, msk, t1;
 			ELSE
-				DELETE FROM pointsys.category WHERE category = t1;
+				EXECUTE keyed_write(right(op, 3), 'category', '{category,cap,title}', 'category = $5') USING t3, n1, t2, msk, t1;
 			END CASE;
 
 		-- A trigger function on a table of the caller's (a[2]): the table,
