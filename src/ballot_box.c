@@ -112,22 +112,34 @@ cast_ballot(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * The round of arguments 0 and 1 (branch_id, year) checked as the caller
+ * (check_round), then query run as the owner with the first nargs
+ * arguments (the third an int4)
+ */
+static Datum
+round_query(FunctionCallInfo fcinfo, bool for_update, const char *query, int nargs, bool *isnull)
+{
+	Oid			argtypes[3] = {TEXTOID, INT4OID, INT4OID};
+	Datum		values[3];
+	int			i;
+
+	check_round(PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1), for_update);
+	for (i = 0; i < nargs; i++)
+		values[i] = PG_GETARG_DATUM(i);
+	return owner_query(query, nargs, argtypes, values, NULL, isnull);
+}
+
 /* issue_codes(branch_id, year, n): n one-time codes, by one who may update the round */
 Datum
 issue_codes(PG_FUNCTION_ARGS)
 {
-	Oid			argtypes[3] = {TEXTOID, INT4OID, INT4OID};
-	Datum		values[3];
 	bool		isnull;
 	Datum		codes;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	check_round(PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1), true);
-	values[0] = PG_GETARG_DATUM(0);
-	values[1] = PG_GETARG_DATUM(1);
-	values[2] = PG_GETARG_DATUM(2);
-	codes = owner_query("SELECT pointsys.codes_issue($1, $2, $3)", 3, argtypes, values, NULL, &isnull);
+	codes = round_query(fcinfo, true, "SELECT pointsys.codes_issue($1, $2, $3)", 3, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(codes);
@@ -137,13 +149,9 @@ issue_codes(PG_FUNCTION_ARGS)
 Datum
 ballots_cast(PG_FUNCTION_ARGS)
 {
-	Oid			argtypes[2] = {TEXTOID, INT4OID};
-	Datum		values[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
 	bool		isnull;
-	Datum		total;
+	Datum		total = round_query(fcinfo, false, "SELECT pointsys.ballot_total($1, $2)", 2, &isnull);
 
-	check_round(PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1), false);
-	total = owner_query("SELECT pointsys.ballot_total($1, $2)", 2, argtypes, values, NULL, &isnull);
 	PG_RETURN_INT32(isnull ? 0 : DatumGetInt32(total));
 }
 
@@ -151,12 +159,9 @@ ballots_cast(PG_FUNCTION_ARGS)
 Datum
 count_ballots(PG_FUNCTION_ARGS)
 {
-	Oid			argtypes[2] = {TEXTOID, INT4OID};
-	Datum		values[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
 	bool		isnull;
 
-	check_round(PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1), true);
-	(void) owner_query("SELECT pointsys.ballot_tally($1, $2)", 2, argtypes, values, NULL, &isnull);
+	(void) round_query(fcinfo, true, "SELECT pointsys.ballot_tally($1, $2)", 2, &isnull);
 	PG_RETURN_VOID();
 }
 
@@ -167,12 +172,9 @@ count_ballots(PG_FUNCTION_ARGS)
 Datum
 appraisal_members(PG_FUNCTION_ARGS)
 {
-	Oid			argtypes[2] = {TEXTOID, INT4OID};
-	Datum		values[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
 	bool		isnull;
 
-	check_round(PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1), false);
-	PG_RETURN_DATUM(owner_query("SELECT COALESCE(pg_catalog.array_agg(a.m ORDER BY a.m), '{}')"
-								" FROM pointsys.appraised_members($1, $2) a (m)",
-								2, argtypes, values, NULL, &isnull));
+	PG_RETURN_DATUM(round_query(fcinfo, false,
+								"SELECT COALESCE(pg_catalog.array_agg(a.m ORDER BY a.m), '{}')"
+								" FROM pointsys.appraised_members($1, $2) a (m)", 2, &isnull));
 }

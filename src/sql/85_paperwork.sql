@@ -38,12 +38,8 @@ DECLARE
 	today pg_catalog.date := (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::pg_catalog.date;
 	days pg_catalog.int4;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'period_publicity', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('period_publicity', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'publicized'
 	   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT' OR OLD.status OPERATOR(pg_catalog.<>) 'publicized') THEN
 		SELECT s.value INTO days FROM pointsys.setting s
@@ -425,12 +421,8 @@ CREATE FUNCTION @extschema@.mentoring_access() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_access', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
@@ -481,12 +473,8 @@ DECLARE
 	-- grades and every branch's mentoring?  Then the refusals explain.
 	may_read pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
 	END IF;

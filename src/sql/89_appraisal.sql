@@ -111,12 +111,8 @@ DECLARE
 	days pg_catalog.int4;
 	w pg_catalog.numeric[];
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_round'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_round_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		IF OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
 			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: only an open round may be deleted', NULL, NULL,
@@ -244,12 +240,8 @@ DECLARE
 	bad record;
 	members pg_catalog.text[];
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_round'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP OPERATOR(pg_catalog.<>) 'UPDATE' THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_round_apply', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_round_apply', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'AFTER', '{UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'open' AND OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
 		DELETE FROM pointsys.evaluation e
 		WHERE e.round_branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND e.year OPERATOR(pg_catalog.=) NEW.year;
@@ -357,12 +349,8 @@ DECLARE
 	r record;
 	counted_by_owner pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_tally'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_tally_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_tally_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_tally', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		t := OLD;
 	ELSE
@@ -438,12 +426,8 @@ DECLARE
 	r record;
 	expected pg_catalog.numeric;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.evaluation'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'evaluation_round_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('evaluation_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.evaluation', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.round_branch_id IS NULL THEN
 		RETURN NEW;
 	END IF;
@@ -486,12 +470,8 @@ DECLARE
 	v pointsys.appraisal_voter;
 	r record;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_voter'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_voter_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_voter_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_voter', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		v := OLD;
 	ELSE

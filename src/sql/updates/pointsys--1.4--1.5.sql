@@ -3,6 +3,33 @@
 \echo Use "ALTER EXTENSION pointsys UPDATE TO '1.5'" to load this file. \quit
 
 ------------------------------------------------------------------------
+-- 触发器检查 one check of where a PL/pgSQL trigger function fires, for all
+-- of them (issue 23's repeats)
+------------------------------------------------------------------------
+-- A trigger function of pointsys's own fired where it does not belong (a
+-- superuser's CREATE TRIGGER on another table, time or event): a clean
+-- 39P01, as trigger_check() gives the C triggers.  Each PL/pgSQL trigger
+-- function calls it first with its TG_ variables and what it is for.
+CREATE FUNCTION @extschema@.check_firing(fn pg_catalog.text, relid pg_catalog.oid, table_name pg_catalog.name,
+										 fired_when pg_catalog.text, fired_level pg_catalog.text,
+										 fired_op pg_catalog.text, own_table pg_catalog.regclass,
+										 own_when pg_catalog.text, own_ops pg_catalog.text[])
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF relid OPERATOR(pg_catalog.<>) own_table::pg_catalog.oid OR fired_when OPERATOR(pg_catalog.<>) own_when
+	   OR fired_level OPERATOR(pg_catalog.<>) 'ROW' OR NOT fired_op OPERATOR(pg_catalog.=) ANY (own_ops) THEN
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								fn, pg_catalog.concat_ws(' ', fired_when, fired_op, 'FOR EACH', fired_level), table_name);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_firing(pg_catalog.text, pg_catalog.oid, pg_catalog.name, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.regclass, pg_catalog.text, pg_catalog.text[]) IS
+	'触发器检查 refuses (39P01) a trigger function of pointsys fired on another table, time, level or event than its own';
+
+------------------------------------------------------------------------
 -- 组织关系转接 a change of membership checked for the statement as a whole
 -- (issue 22): the branch of every recorded month before the statement
 -- against its branch after it, whatever the statement's shape
@@ -123,12 +150,8 @@ CREATE OR REPLACE FUNCTION @extschema@.mentoring_access() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_access', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
@@ -173,12 +196,8 @@ DECLARE
 	-- grades and every branch's mentoring?  Then the refusals explain.
 	may_read pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
 	END IF;
@@ -481,12 +500,8 @@ DECLARE
 	today pg_catalog.date := (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::pg_catalog.date;
 	days pg_catalog.int4;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'period_publicity', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('period_publicity', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'publicized'
 	   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT' OR OLD.status OPERATOR(pg_catalog.<>) 'publicized') THEN
 		SELECT s.value INTO days FROM pointsys.setting s
@@ -548,12 +563,8 @@ DECLARE
 	latest pg_catalog.text;
 	later pg_catalog.date;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.member'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'member_membership', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('member_membership', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.member', 'AFTER', '{INSERT,UPDATE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		INSERT INTO pointsys.membership (member_id, branch_id, since)
 		VALUES (NEW.member_id, NEW.branch_id,
@@ -2228,12 +2239,8 @@ CREATE FUNCTION @extschema@.filing_record() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP OPERATOR(pg_catalog.<>) 'UPDATE' THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'filing_record', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('filing_record', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'AFTER', '{UPDATE}');
 	IF OLD.status OPERATOR(pg_catalog.=) 'publicized' AND NEW.status OPERATOR(pg_catalog.=) 'filed' THEN
 		-- as the owner: every row of the branch quarter, whoever files it;
 		-- the period row is locked by the update, so filings do not race
@@ -2731,12 +2738,8 @@ DECLARE
 	days pg_catalog.int4;
 	w pg_catalog.numeric[];
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_round'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_round_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		IF OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
 			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: only an open round may be deleted', NULL, NULL,
@@ -2864,12 +2867,8 @@ DECLARE
 	bad record;
 	members pg_catalog.text[];
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_round'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP OPERATOR(pg_catalog.<>) 'UPDATE' THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_round_apply', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_round_apply', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'AFTER', '{UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'open' AND OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
 		DELETE FROM pointsys.evaluation e
 		WHERE e.round_branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND e.year OPERATOR(pg_catalog.=) NEW.year;
@@ -2977,12 +2976,8 @@ DECLARE
 	r record;
 	counted_by_owner pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_tally'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_tally_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_tally_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_tally', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		t := OLD;
 	ELSE
@@ -3058,12 +3053,8 @@ DECLARE
 	r record;
 	expected pg_catalog.numeric;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.evaluation'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'evaluation_round_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('evaluation_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.evaluation', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.round_branch_id IS NULL THEN
 		RETURN NEW;
 	END IF;
@@ -3106,12 +3097,8 @@ DECLARE
 	v pointsys.appraisal_voter;
 	r record;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.appraisal_voter'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'appraisal_voter_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('appraisal_voter_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_voter', 'BEFORE', '{INSERT,UPDATE,DELETE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
 		v := OLD;
 	ELSE
