@@ -19,6 +19,7 @@
 #include "owner_spi.h"
 
 #include "catalog/pg_type.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -28,6 +29,7 @@ PG_FUNCTION_INFO_V1(issue_codes);
 PG_FUNCTION_INFO_V1(ballots_cast);
 PG_FUNCTION_INFO_V1(count_ballots);
 PG_FUNCTION_INFO_V1(appraisal_members);
+PG_FUNCTION_INFO_V1(written_by_this_transaction);
 
 /*
  * Refuse a round the caller cannot see (or, for_update, cannot update), as
@@ -177,4 +179,11 @@ appraisal_members(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(round_query(fcinfo, false,
 								"SELECT COALESCE(pg_catalog.array_agg(a.m ORDER BY a.m), '{}')"
 								" FROM pointsys.appraised_members($1, $2) a (m)", 2, &isnull));
+}
+
+/* written_by_this_transaction(xid): a row version of ours (subtransactions too)? */
+Datum
+written_by_this_transaction(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(DatumGetTransactionId(PG_GETARG_DATUM(0))));
 }

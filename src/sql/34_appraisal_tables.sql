@@ -29,6 +29,7 @@ CREATE TABLE @extschema@.appraisal_round (
 	year pg_catalog.int4 NOT NULL,
 	status pg_catalog.text NOT NULL DEFAULT 'open',
 	electronic pg_catalog.bool NOT NULL DEFAULT false,
+	voting_ended pg_catalog.bool NOT NULL DEFAULT false,
 	ballots_issued pg_catalog.int4 NOT NULL,
 	ballots_returned pg_catalog.int4,
 	weight_excellent pg_catalog.numeric,
@@ -56,6 +57,8 @@ COMMENT ON COLUMN @extschema@.appraisal_round.year IS '年度 year appraised';
 COMMENT ON COLUMN @extschema@.appraisal_round.status IS '状态 open, closed, publicized or final';
 COMMENT ON COLUMN @extschema@.appraisal_round.electronic IS
 	'电子投票 true: voters cast anonymous ballots on screens (cast_ballot); false: tellers enter the paper ballots'' tally';
+COMMENT ON COLUMN @extschema@.appraisal_round.voting_ended IS
+	'投票结束 an electronic round takes no more ballots, ever (set and committed before it closes: doc/appraisal.md)';
 COMMENT ON COLUMN @extschema@.appraisal_round.ballots_issued IS '发出票数 ballots issued (1 to 10000)';
 COMMENT ON COLUMN @extschema@.appraisal_round.ballots_returned IS
 	'收回票数 ballots returned: entered by the tellers (paper), counted when the round closes (electronic)';

@@ -636,6 +636,7 @@ CREATE TABLE @extschema@.appraisal_round (
 	year pg_catalog.int4 NOT NULL,
 	status pg_catalog.text NOT NULL DEFAULT 'open',
 	electronic pg_catalog.bool NOT NULL DEFAULT false,
+	voting_ended pg_catalog.bool NOT NULL DEFAULT false,
 	ballots_issued pg_catalog.int4 NOT NULL,
 	ballots_returned pg_catalog.int4,
 	weight_excellent pg_catalog.numeric,
@@ -663,6 +664,8 @@ COMMENT ON COLUMN @extschema@.appraisal_round.year IS '年度 year appraised';
 COMMENT ON COLUMN @extschema@.appraisal_round.status IS '状态 open, closed, publicized or final';
 COMMENT ON COLUMN @extschema@.appraisal_round.electronic IS
 	'电子投票 true: voters cast anonymous ballots on screens (cast_ballot); false: tellers enter the paper ballots'' tally';
+COMMENT ON COLUMN @extschema@.appraisal_round.voting_ended IS
+	'投票结束 an electronic round takes no more ballots, ever (set and committed before it closes: doc/appraisal.md)';
 COMMENT ON COLUMN @extschema@.appraisal_round.ballots_issued IS '发出票数 ballots issued (1 to 10000)';
 COMMENT ON COLUMN @extschema@.appraisal_round.ballots_returned IS
 	'收回票数 ballots returned: entered by the tellers (paper), counted when the round closes (electronic)';
@@ -2705,6 +2708,13 @@ COMMENT ON FUNCTION @extschema@.appraisal_members(pg_catalog.text, pg_catalog.in
 -- 评议轮次 the round's steps: open → closed → publicized → final
 ------------------------------------------------------------------------
 
+-- Whether a row version was written by this transaction or one of its
+-- subtransactions (its xmin)
+CREATE FUNCTION @extschema@.written_by_this_transaction(pg_catalog.xid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'written_by_this_transaction' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.written_by_this_transaction(pg_catalog.xid) IS
+	'本事务写入 whether a row''s xmin is this transaction or one of its subtransactions';
+
 -- A round as it opens, or reopens: no weights, quorum or publicity yet,
 -- an electronic round's ballots not counted
 CREATE FUNCTION @extschema@.appraisal_round_reset(r @extschema@.appraisal_round)
@@ -2768,6 +2778,18 @@ BEGIN
 								'Delete the open round and start another.',
 								OLD.year::pg_catalog.text, OLD.branch_id);
 	END IF;
+	-- an electronic round's vote ends once, while it is open, and never
+	-- opens again (not even when the round reopens): doc/appraisal.md
+	IF OLD.voting_ended AND NOT NEW.voting_ended THEN
+		PERFORM pointsys.refuse('55000', 'the vote of appraisal round %s of branch "%s" has ended: it does not open again', NULL,
+								'Start a round of another year, or count the ballots cast.',
+								OLD.year::pg_catalog.text, OLD.branch_id);
+	END IF;
+	IF NEW.voting_ended AND NOT OLD.voting_ended
+	   AND NOT (NEW.electronic AND OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'open') THEN
+		PERFORM pointsys.refuse('55000', 'only the vote of an open electronic appraisal round ends; round %s of branch "%s" is not one', NULL, NULL,
+								OLD.year::pg_catalog.text, OLD.branch_id);
+	END IF;
 	-- the ballots change while the round is open, or with its closing
 	IF (NEW.ballots_issued OPERATOR(pg_catalog.<>) OLD.ballots_issued
 		OR NEW.ballots_returned IS DISTINCT FROM OLD.ballots_returned)
@@ -2792,6 +2814,17 @@ BEGIN
 
 	IF OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'closed' THEN
 		IF NEW.electronic THEN
+			-- counted only once the end of the vote is committed: a
+			-- transaction that counts and rolls back must not let the vote
+			-- go on (counts before and after a ballot would show it)
+			IF NOT OLD.voting_ended
+			   OR pointsys.written_by_this_transaction((SELECT a.xmin FROM pointsys.appraisal_round a
+														WHERE a.branch_id OPERATOR(pg_catalog.=) OLD.branch_id
+														  AND a.year OPERATOR(pg_catalog.=) OLD.year)) THEN
+				PERFORM pointsys.refuse('55000', 'the vote of electronic appraisal round %s of branch "%s" must end, and the end be committed, before its ballots are counted', NULL,
+										'UPDATE pointsys.appraisal_round SET voting_ended = true, COMMIT, then close the round.',
+										NEW.year::pg_catalog.text, NEW.branch_id);
+			END IF;
 			NEW.ballots_returned := pointsys.ballots_cast(NEW.branch_id, NEW.year);
 			IF NEW.ballots_returned OPERATOR(pg_catalog.>) NEW.ballots_issued THEN
 				PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" has %s ballots cast, more than the %s issued', NULL,
@@ -3112,10 +3145,10 @@ BEGIN
 			PERFORM pointsys.refuse('42501', 'only a ballot marks "%s" as voted in appraisal round %s of branch "%s"', NULL, NULL,
 									v.role_name, v.year::pg_catalog.text, v.branch_id);
 		END IF;
-		SELECT a.status, a.electronic INTO r FROM pointsys.appraisal_round a
+		SELECT a.status, a.electronic, a.voting_ended INTO r FROM pointsys.appraisal_round a
 		WHERE a.branch_id OPERATOR(pg_catalog.=) v.branch_id AND a.year OPERATOR(pg_catalog.=) v.year
 		FOR SHARE;
-		IF FOUND AND NOT (r.electronic AND r.status OPERATOR(pg_catalog.=) 'open') THEN
+		IF FOUND AND NOT (r.electronic AND r.status OPERATOR(pg_catalog.=) 'open' AND NOT r.voting_ended) THEN
 			PERFORM pointsys.refuse('55000', 'voters are registered for an open electronic appraisal round; round %s of branch "%s" is not one', NULL, NULL,
 									v.year::pg_catalog.text, v.branch_id);
 		END IF;
@@ -3135,31 +3168,15 @@ COMMENT ON TRIGGER appraisal_voter_check ON @extschema@.appraisal_voter IS '投�
 -- owner-only functions as the owner, as the write rules do.
 ------------------------------------------------------------------------
 
--- A ballot: checked, the voter's code or register row marked used, the
--- ballot stored with nothing of the voter
-CREATE FUNCTION @extschema@.ballot_store(branch_id pg_catalog.text, year pg_catalog.int4, marks pg_catalog.jsonb,
-										 code pg_catalog.text, voter pg_catalog.name)
-	RETURNS void
-	LANGUAGE plpgsql
+-- A statement in the server's log would stand beside its session's user:
+-- no ballot (and no ballot form) while the server logs statements
+CREATE FUNCTION @extschema@.ballot_logging_check() RETURNS void
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	r record;
-	bad record;
 	logging pg_catalog.text;
 BEGIN
-	SELECT a.status, a.electronic INTO r FROM pointsys.appraisal_round a
-	WHERE a.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id AND a.year OPERATOR(pg_catalog.=) ballot_store.year
-	FOR SHARE;
-	IF NOT FOUND OR NOT r.electronic THEN
-		PERFORM pointsys.refuse('55000', 'branch "%s" has no electronic appraisal round for %s', NULL, NULL,
-								ballot_store.branch_id, ballot_store.year::pg_catalog.text);
-	END IF;
-	IF r.status OPERATOR(pg_catalog.<>) 'open' THEN
-		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: it takes no more ballots', NULL, NULL,
-								ballot_store.year::pg_catalog.text, ballot_store.branch_id, r.status);
-	END IF;
-	-- a statement in the server's log would stand beside its session's user
 	SELECT pg_catalog.string_agg(pg_catalog.format('%s = %s', s.name, s.setting), ', ' ORDER BY s.name) INTO logging
 	FROM pg_catalog.pg_settings s
 	WHERE (s.name OPERATOR(pg_catalog.=) 'log_statement' AND s.setting OPERATOR(pg_catalog.=) 'all')
@@ -3171,6 +3188,35 @@ BEGIN
 								'Ask the DBA to stop logging statements while the vote is open (log_statement none or ddl, log_min_duration_statement -1).',
 								logging);
 	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ballot_logging_check() IS
+	'日志检查 refuses (55000) while the server logs statements, which would put a ballot beside its voter in the log';
+
+-- A ballot: checked, the voter's code or register row marked used, the
+-- ballot stored with nothing of the voter
+CREATE FUNCTION @extschema@.ballot_store(branch_id pg_catalog.text, year pg_catalog.int4, marks pg_catalog.jsonb,
+										 code pg_catalog.text, voter pg_catalog.name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	bad record;
+BEGIN
+	SELECT a.status, a.electronic, a.voting_ended INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id AND a.year OPERATOR(pg_catalog.=) ballot_store.year
+	FOR SHARE;
+	IF NOT FOUND OR NOT r.electronic THEN
+		PERFORM pointsys.refuse('55000', 'branch "%s" has no electronic appraisal round for %s', NULL, NULL,
+								ballot_store.branch_id, ballot_store.year::pg_catalog.text);
+	END IF;
+	IF r.status OPERATOR(pg_catalog.<>) 'open' OR r.voting_ended THEN
+		PERFORM pointsys.refuse('55000', 'the vote of appraisal round %s of branch "%s" has ended', NULL, NULL,
+								ballot_store.year::pg_catalog.text, ballot_store.branch_id);
+	END IF;
+	PERFORM pointsys.ballot_logging_check();
 	IF pg_catalog.jsonb_typeof(ballot_store.marks) IS DISTINCT FROM 'object' THEN
 		PERFORM pointsys.refuse('22023', 'a ballot is a JSON object of member codes and labels', NULL,
 								'For example {"m001": "excellent", "m002": "qualified"}.');
@@ -3256,10 +3302,10 @@ DECLARE
 	codes pg_catalog.text[] := '{}';
 	pos pg_catalog.int4;
 BEGIN
-	SELECT a.status, a.electronic, a.ballots_issued INTO r FROM pointsys.appraisal_round a
+	SELECT a.status, a.electronic, a.voting_ended, a.ballots_issued INTO r FROM pointsys.appraisal_round a
 	WHERE a.branch_id OPERATOR(pg_catalog.=) codes_issue.branch_id AND a.year OPERATOR(pg_catalog.=) codes_issue.year
 	FOR UPDATE;
-	IF NOT r.electronic OR r.status OPERATOR(pg_catalog.<>) 'open' THEN
+	IF NOT r.electronic OR r.status OPERATOR(pg_catalog.<>) 'open' OR r.voting_ended THEN
 		PERFORM pointsys.refuse('55000', 'codes are printed for an open electronic appraisal round; round %s of branch "%s" is not one', NULL, NULL,
 								codes_issue.year::pg_catalog.text, codes_issue.branch_id);
 	END IF;
@@ -3370,19 +3416,23 @@ COMMENT ON FUNCTION @extschema@.count_ballots(pg_catalog.text, pg_catalog.int4) 
 -- 测评票 what a voter's screen shows: the members on the ballot
 CREATE FUNCTION @extschema@.ballot_form(branch_id pg_catalog.text, year pg_catalog.int4)
 	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text)
-	LANGUAGE sql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
+BEGIN
+	PERFORM pointsys.ballot_logging_check();
+	RETURN QUERY
 	SELECT m.member_id, m.name
-	FROM @extschema@.appraisal_round r
-	CROSS JOIN LATERAL @extschema@.appraised_members(r.branch_id, r.year) a (member_id)
-	JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) a.member_id
+	FROM pointsys.appraisal_round r
+	CROSS JOIN LATERAL pointsys.appraised_members(r.branch_id, r.year) a (member_id)
+	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) a.member_id
 	WHERE r.branch_id OPERATOR(pg_catalog.=) ballot_form.branch_id AND r.year OPERATOR(pg_catalog.=) ballot_form.year
-	  AND r.electronic AND r.status OPERATOR(pg_catalog.=) 'open'
+	  AND r.electronic AND r.status OPERATOR(pg_catalog.=) 'open' AND NOT r.voting_ended
 	ORDER BY m.member_id;
-END;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.ballot_form(pg_catalog.text, pg_catalog.int4) IS
-	'测评票 the members on the ballot of an open electronic round, for the voters'' screens';
+	'测评票 the members on the ballot of an electronic round whose vote is open, for the voters'' screens; 55000 while the server logs statements';
 
 ------------------------------------------------------------------------
 -- 评议结果 what is read: each member's counts and score, and the ballots
