@@ -22,6 +22,7 @@
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 
 PG_FUNCTION_INFO_V1(cast_ballot);
@@ -97,6 +98,7 @@ cast_ballot(PG_FUNCTION_ARGS)
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	NameData	voter;
 	bool		isnull;
+	int			nest;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -109,8 +111,19 @@ cast_ballot(PG_FUNCTION_ARGS)
 	values[3] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
 	nulls[3] = PG_ARGISNULL(3) ? 'n' : ' ';
 	values[4] = NameGetDatum(&voter);
+
+	/*
+	 * A refused ballot (cast twice, say) must not put the statement, marks
+	 * and all, in the server's log beside its session's user: not while
+	 * this runs (an error's report comes before the transaction's abort
+	 * restores the setting)
+	 */
+	nest = NewGUCNestLevel();
+	(void) set_config_option("log_min_error_statement", "panic", PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	(void) owner_query("SELECT pointsys.ballot_store($1, $2, $3, $4, $5)",
 					   5, argtypes, values, nulls, &isnull);
+	AtEOXact_GUC(true, nest);
 	PG_RETURN_VOID();
 }
 
