@@ -126,7 +126,7 @@ sub readable
 	for my $rel (split /\n/, $rels)
 	{
 		my $kind = $node->safe_psql($db, "SELECT relkind FROM pg_class WHERE oid = 'pointsys.$rel'::regclass");
-		my $xmin = $kind eq 'r' ? 'x.xmin::text' : 'NULL';
+		my $xmin = $kind eq 'r' ? 'x.xmin::text' : "''";
 		$rows{$rel} = [ map { [ split /\x1f/, $_, -1 ] } split /\n/,
 			$node->safe_psql($db, "SET ROLE boss; SELECT $xmin || chr(31) || x::text FROM pointsys.$rel x") ];
 	}
