@@ -23,9 +23,12 @@ INSERT INTO setting VALUES ('publicity_days', 0);
 INSERT INTO score VALUES ('aa1', '2025-01-01', 'role', 20);
 SELECT advance('aa', 2025, 1), advance('aa', 2025, 1), advance('aa', 2025, 1), advance('aa', 2025, 1);
 
--- the defaults: weights 100, 80, 60, 0; a quorum of more than half
-SELECT label, weight FROM appraisal_weight ORDER BY weight DESC;
+-- the defaults: weights 100, 80, 60, 0 (no row); a quorum of more than half
+SELECT count(*) FROM appraisal_weight;
 SELECT appraisal_weights();
+INSERT INTO appraisal_weight VALUES ('qualified', 85.5);
+SELECT appraisal_weights();
+DELETE FROM appraisal_weight;
 
 -- the score: Σ votes × weight / valid votes, half up to 0.01, exact
 SELECT appraisal_score(2, 1, 0, 0, '{100,80,60,0}') AS "93.33",
@@ -37,8 +40,8 @@ SELECT appraisal_score(2, 1, 0, 0, '{100,80,60,0}') AS "93.33",
 	   appraisal_score(1332, 1, 0, 0, '{100,80,60,0}') AS "99.98",
 	   appraisal_score(1, 2, 0, 0, '{99.99,0.01,0,0}') AS "33.34 (33.3366…)";
 -- weights out of range or with three decimals are refused
-SELECT pg_temp.try($$UPDATE pointsys.appraisal_weight SET weight = 100.5 WHERE label = 'excellent'$$);
-SELECT pg_temp.try($$UPDATE pointsys.appraisal_weight SET weight = 80.125 WHERE label = 'qualified'$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.appraisal_weight VALUES ('excellent', 100.5)$$);
+SELECT pg_temp.try($$INSERT INTO pointsys.appraisal_weight VALUES ('qualified', 80.125)$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.appraisal_weight VALUES ('good', 90)$$);
 SELECT pg_temp.try($$INSERT INTO pointsys.setting VALUES ('appraisal_quorum_percent', 100)$$);
 

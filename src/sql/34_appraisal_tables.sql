@@ -14,10 +14,8 @@ CREATE TABLE @extschema@.appraisal_weight (
 		weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<=) 100
 		AND pg_catalog.scale(weight) OPERATOR(pg_catalog.<=) 2)
 );
-INSERT INTO @extschema@.appraisal_weight (label, weight) VALUES
-	('excellent', 100), ('qualified', 80), ('basically_qualified', 60), ('unqualified', 0);
 COMMENT ON TABLE @extschema@.appraisal_weight IS
-	'评议权重 the points each label of a 测评票 is worth: a member''s democratic score is the weighted mean of her votes';
+	'评议权重 the points each label of a 测评票 is worth (pointsys_admin); no row: the default (excellent 100, qualified 80, basically_qualified 60, unqualified 0)';
 COMMENT ON COLUMN @extschema@.appraisal_weight.label IS
 	'评议等次 excellent 优秀, qualified 合格, basically_qualified 基本合格, unqualified 不合格';
 COMMENT ON COLUMN @extschema@.appraisal_weight.weight IS '分值 points, 0 to 100 with at most two decimals';

@@ -621,10 +621,8 @@ CREATE TABLE @extschema@.appraisal_weight (
 		weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<=) 100
 		AND pg_catalog.scale(weight) OPERATOR(pg_catalog.<=) 2)
 );
-INSERT INTO @extschema@.appraisal_weight (label, weight) VALUES
-	('excellent', 100), ('qualified', 80), ('basically_qualified', 60), ('unqualified', 0);
 COMMENT ON TABLE @extschema@.appraisal_weight IS
-	'评议权重 the points each label of a 测评票 is worth: a member''s democratic score is the weighted mean of her votes';
+	'评议权重 the points each label of a 测评票 is worth (pointsys_admin); no row: the default (excellent 100, qualified 80, basically_qualified 60, unqualified 0)';
 COMMENT ON COLUMN @extschema@.appraisal_weight.label IS
 	'评议等次 excellent 优秀, qualified 合格, basically_qualified 基本合格, unqualified 不合格';
 COMMENT ON COLUMN @extschema@.appraisal_weight.weight IS '分值 points, 0 to 100 with at most two decimals';
@@ -2637,18 +2635,19 @@ GRANT USAGE ON SCHEMA @extschema@ TO pointsys_voter;
 -- 评议得分 the score: the weighted mean of the votes, exact
 ------------------------------------------------------------------------
 
--- The weights in label order, NULL while one is missing
+-- The weights in label order: the bureau's, or the default of a label it
+-- did not set
 CREATE FUNCTION @extschema@.appraisal_weights() RETURNS pg_catalog.numeric[]
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 4 THEN
-			   pg_catalog.array_agg(w.weight ORDER BY
-				   pg_catalog.array_position(ARRAY['excellent', 'qualified', 'basically_qualified',
-												   'unqualified']::pg_catalog.text[], w.label)) END
-	FROM @extschema@.appraisal_weight w;
+	SELECT ARRAY(SELECT COALESCE(w.weight, d.weight)
+				 FROM (VALUES (1, 'excellent', 100), (2, 'qualified', 80), (3, 'basically_qualified', 60),
+							  (4, 'unqualified', 0)) AS d (n, label, weight)
+				 LEFT JOIN @extschema@.appraisal_weight w ON w.label OPERATOR(pg_catalog.=) d.label
+				 ORDER BY d.n);
 END;
 COMMENT ON FUNCTION @extschema@.appraisal_weights() IS
-	'评议权重 the weights of excellent, qualified, basically_qualified and unqualified, in that order; NULL while one is missing';
+	'评议权重 the weights of excellent, qualified, basically_qualified and unqualified, in that order: pointsys.appraisal_weight''s, else 100, 80, 60, 0';
 
 -- Σ votes × weight / valid votes, rounded half up to 0.01, in integers:
 -- the weights have at most two decimals, so 100 × Σ is whole and the
@@ -2838,11 +2837,6 @@ BEGIN
 									NEW.year::pg_catalog.text, NEW.branch_id);
 		END IF;
 		w := pointsys.appraisal_weights();
-		IF w IS NULL THEN
-			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" cannot close: a label has no weight', NULL,
-									'pointsys.appraisal_weight needs a row for each of excellent, qualified, basically_qualified and unqualified.',
-									NEW.year::pg_catalog.text, NEW.branch_id);
-		END IF;
 		NEW.weight_excellent := w[1];
 		NEW.weight_qualified := w[2];
 		NEW.weight_basically_qualified := w[3];
