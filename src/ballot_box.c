@@ -114,9 +114,9 @@ cast_ballot(PG_FUNCTION_ARGS)
 
 	/*
 	 * A refused ballot (cast twice, say) must not put the statement, marks
-	 * and all, in the server's log beside its session's user: not while
-	 * this runs (an error's report comes before the transaction's abort
-	 * restores the setting)
+	 * and all, in the server's log beside its session's user: not while this
+	 * runs (an error's report comes before the transaction's abort restores
+	 * the setting)
 	 */
 	nest = NewGUCNestLevel();
 	(void) set_config_option("log_min_error_statement", "panic", PGC_SUSET, PGC_S_SESSION,
