@@ -2792,7 +2792,7 @@ BEGIN
 	-- the ballots change while the round is open, or with its closing
 	IF (NEW.ballots_issued OPERATOR(pg_catalog.<>) OLD.ballots_issued
 		OR NEW.ballots_returned IS DISTINCT FROM OLD.ballots_returned)
-	   AND NOT (OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status = ANY (ARRAY['open', 'closed'])) THEN
+	   AND NOT (OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'closed']::pg_catalog.text[])) THEN
 		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: its ballots cannot change', NULL,
 								'pointsys_admin reopens the round first.',
 								OLD.year::pg_catalog.text, OLD.branch_id, OLD.status);
@@ -3229,7 +3229,8 @@ BEGIN
 	END IF;
 	SELECT k.key INTO bad
 	FROM pg_catalog.jsonb_object_keys(ballot_store.marks) k (key)
-	WHERE k.key NOT IN (SELECT a.member_id FROM pointsys.appraised_members(ballot_store.branch_id, ballot_store.year) a (member_id))
+	WHERE NOT EXISTS (SELECT FROM pointsys.appraised_members(ballot_store.branch_id, ballot_store.year) a (member_id)
+					  WHERE a.member_id OPERATOR(pg_catalog.=) k.key)
 	ORDER BY 1 LIMIT 1;
 	IF FOUND THEN
 		PERFORM pointsys.refuse('22023', 'member "%s" is not on the ballot of branch "%s" for %s', NULL, NULL,
