@@ -95,7 +95,8 @@ INSERT INTO target VALUES
 	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired'),
 	(28, 'paperwork', 'publicity, annual_publicity, points_needed, record_sheet_html, publicity_html, INSERT into mentoring (period_publicity, mentoring_check)'),
 	(29, 'membership', 'changes of membership of several rows and statements: INSERT, UPDATE, DELETE, upsert, MERGE, writable CTEs, member.branch_id (member_membership, membership_changed)'),
-	(30, 'text_length', 'free text of 0..2000 characters of random scripts written to every note, description, name and title column');
+	(30, 'text_length', 'free text of 0..2000 characters of random scripts written to every note, description, name and title column'),
+	(31, 'appraisal', 'a democratic appraisal round: weights, quorum, paper tallies or electronic ballots, the close (appraisal_round_check, appraisal_round_apply, appraisal_tally_check, evaluation_round_check, cast_ballot, issue_codes, count_ballots)');
 
 ------------------------------------------------------------------------
 -- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
@@ -192,9 +193,13 @@ BEGIN
 	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_nobody') THEN
 		CREATE ROLE fuzz_nobody NOLOGIN;
 	END IF;
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_voter') THEN
+		CREATE ROLE fuzz_voter NOLOGIN;
+	END IF;
 END $$;
 GRANT pointsys_admin TO fuzz_admin;
 GRANT pointsys_recorder TO fuzz_recorder;
+GRANT pointsys_voter TO fuzz_voter;
 INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
 -- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed;
 -- b1 2024 Q1 and b3 2025 Q2 verified (no publicity period to wait for
@@ -609,6 +614,14 @@ DECLARE
 	n int;
 	y int;
 	op text;
+	mems text[];
+	x jsonb;
+	mk jsonb;
+	c1 int;
+	c2 int;
+	cs int[];
+	t1 text;
+	clean boolean;
 BEGIN
 	SELECT c.args INTO a FROM corpus c WHERE c.target = p_target AND c.ord = p_idx;
 	IF FOUND THEN
@@ -751,6 +764,87 @@ BEGIN
 				   CASE ri(1, 4) WHEN 1 THEN ri(0, 2000)::text WHEN 2 THEN pick('{0,1,99,100,101,499,500,501,1000,2000}')
 								 WHEN 3 THEN ri(95, 105)::text ELSE ri(495, 505)::text END,
 				   text_pattern()];
+	WHEN 'appraisal' THEN
+		-- mode (paper, electronic), role, branch, year, ballots issued,
+		-- ballots returned (paper), the four weights, the quorum (NULL: no
+		-- setting); then for paper the tallies [[member, excellent, qualified,
+		-- basically_qualified, unqualified, spoilt], ...], the ballots returned
+		-- corrected before the close (NULL: not) and each|all (a statement
+		-- per tally or one for all); for electronic the ballots [{"m": marks,
+		-- "c": fresh|reuse|bogus|voter|nomarks}, ...] (a code of their own, the
+		-- last code again, an unknown one, the login fuzz_voter, NULL marks),
+		-- the codes printed beyond them and yes|no (fuzz_voter registered).
+		-- Half the rounds are clean (every member tallied, counts within the
+		-- ballots returned and near them, ballots with labels): they close
+		-- unless the quorum or a rare mistake stops them
+		op := pick('{paper,paper,electronic}');
+		clean := chance(0.5);
+		y := CASE WHEN chance(0.9) THEN ri(2024, 2026) ELSE pick('{1920,1921,2023,2027,9999}')::int END;
+		n := CASE WHEN chance(0.93) THEN ri(1, 9) ELSE pick('{0,-1,10000,10001}')::int END;
+		a := ARRAY[op, pick('{super,super,admin,admin,recorder,recorder,recorder,nobody}'),
+				   CASE WHEN chance(0.85) THEN pick('{b1,b1,b2,b3}') ELSE code('{b1,b2,b3}', 0) END, y::text, n::text,
+				   CASE WHEN clean AND chance(0.8) THEN n::text
+						ELSE CASE ri(1, 12) WHEN 1 THEN NULL WHEN 2 THEN (n + ri(1, 2))::text WHEN 3 THEN '-1'
+							 ELSE ri(greatest(n - 2, 0), greatest(n, 0))::text END END,
+				   CASE WHEN chance(0.2) THEN '{100,80,60,0}'
+						ELSE (SELECT array_agg(CASE WHEN chance(0.03) THEN pick('{100.01,-0.01,101,80.100,12.345,1e2,0.005}')
+													ELSE round(ri(0, 10000) / 100.0, ri(0, 2)::int)::text END)
+							  FROM generate_series(1, 4))::text END,
+				   CASE WHEN chance(0.3) THEN NULL WHEN chance(0.15) THEN pick('{-1,100,0,99}') ELSE ri(10, 80)::text END];
+		mems := CASE WHEN y BETWEEN 1921 AND 9999 THEN o_appraised(a[3], y) ELSE '{}' END;
+		IF op = 'paper' THEN
+			-- counts near the ballots returned (issued while none are),
+			-- sometimes beyond them or below 0; a member left out or one
+			-- the branch does not appraise, now and then
+			c1 := greatest(coalesce(a[6]::int, n), 0);
+			x := '[]';
+			FOR i IN 1 .. cardinality(mems) + CASE WHEN NOT clean AND chance(0.1) THEN 1 ELSE 0 END LOOP
+				CONTINUE WHEN NOT clean AND chance(0.05);
+				c2 := CASE WHEN clean THEN ri(greatest(c1 - 1, 0), c1)
+						   ELSE CASE ri(1, 12) WHEN 1 THEN c1 + ri(1, 3) WHEN 2 THEN ri(0, c1) ELSE ri(greatest(c1 - 2, 0), c1) END END;
+				cs := ARRAY[CASE WHEN chance(0.8) THEN 0 ELSE ri(0, least(c2, 2)) END];
+				c2 := c2 - cs[1];
+				FOR j IN 1 .. 3 LOOP
+					cs := cs || ri(0, c2)::int;
+					c2 := c2 - cs[j + 1];
+				END LOOP;
+				cs := cs || c2;
+				IF NOT clean AND chance(0.03) THEN
+					cs[ri(1, 5)] := -1;
+				END IF;
+				x := x || jsonb_build_array(jsonb_build_array(
+					CASE WHEN i <= cardinality(mems) THEN mems[i] ELSE pick(members() || 'zz'::text) END,
+					cs[2], cs[3], cs[4], cs[5], cs[1]));
+			END LOOP;
+			a := a || x::text || CASE WHEN chance(0.15) THEN ri(-1, n + 1)::text END || pick('{each,each,all}');
+		ELSE
+			-- each member a label mostly, left out or null now and then; in
+			-- one ballot of ten a mark that is not a label, a member not on
+			-- the ballot, or no object at all
+			x := '[]';
+			FOR i IN 1 .. CASE WHEN clean THEN least(greatest(n, 0), 10) ELSE ri(0, least(greatest(n, 0), 10)) END LOOP
+				mk := '{}';
+				FOREACH t1 IN ARRAY mems LOOP
+					CASE WHEN chance(0.92) THEN
+						mk := mk || jsonb_build_object(t1, pick('{excellent,qualified,basically_qualified,unqualified}'));
+					WHEN chance(0.5) THEN
+						mk := mk || jsonb_build_object(t1, NULL);
+					ELSE NULL;
+					END CASE;
+				END LOOP;
+				CASE ri(1, 30)
+				WHEN 1 THEN mk := mk || jsonb_build_object(coalesce(pick(mems), 'm01'), pick('{good,Excellent,"",优秀," qualified"}'));
+				WHEN 2 THEN mk := mk || jsonb_build_object(coalesce(pick(mems), 'm01'), pick('{1,true,"[\"excellent\"]","{\"a\": 1}"}')::jsonb);
+				WHEN 3 THEN mk := mk || jsonb_build_object(code(members(), 0), 'excellent');
+				WHEN 4 THEN mk := pick('{"[]","\"excellent\"","null","1"}')::jsonb;
+				ELSE NULL;
+				END CASE;
+				x := x || jsonb_build_array(jsonb_build_object(
+					'm', mk, 'c', CASE WHEN chance(0.85) THEN 'fresh' ELSE pick('{reuse,bogus,voter,voter,voter,nomarks}') END));
+			END LOOP;
+			a := a || x::text || CASE WHEN chance(0.05) THEN (n + 1)::text ELSE ri(0, 1)::text END
+				   || CASE WHEN chance(0.3) THEN 'yes' ELSE 'no' END;
+		END IF;
 	WHEN 'member' THEN
 		-- op, role, key member, joined_on, left_on, member_id, branch_id, update mask
 		a := ARRAY[pick('{upd,upd,upd,upd,del}'), rand_role(), pick(members()),
@@ -1011,6 +1105,350 @@ BEGIN
 		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('month %s stored as %s%s', d1, d2,
 			CASE WHEN d2 < date '4714-11-24 BC' THEN ', a date outside the range of type date' ELSE '' END);
 	END IF;
+END $$;
+
+------------------------------------------------------------------------
+-- The democratic appraisal (issue 26): a round from the bureau's weights
+-- and quorum through its tally or ballots to its close, each step's
+-- SQLSTATE and what it leaves against README's rules restated here
+------------------------------------------------------------------------
+
+-- The members a branch appraises in a year: in the party that year, of
+-- the branch in December or in the month they left (membership rows)
+CREATE FUNCTION o_appraised(p_branch text, p_year int) RETURNS text[] LANGUAGE sql STABLE AS $$
+	SELECT coalesce(array_agg(m.member_id ORDER BY m.member_id), '{}')
+	FROM pointsys.member m
+	CROSS JOIN LATERAL (SELECT least(make_date(p_year, 12, 1), date_trunc('month', m.left_on)::date) AS last) l
+	WHERE (m.joined_on IS NULL OR m.joined_on <= make_date(p_year, 12, 31))
+	  AND (m.left_on IS NULL OR m.left_on >= make_date(p_year, 1, 1))
+	  AND coalesce((SELECT s.branch_id FROM pointsys.membership s WHERE s.member_id = m.member_id AND s.since <= l.last
+					ORDER BY s.since DESC LIMIT 1),
+				   (SELECT s.branch_id FROM pointsys.membership s WHERE s.member_id = m.member_id ORDER BY s.since LIMIT 1),
+				   m.branch_id) = p_branch
+$$;
+
+-- The weighted mean of the votes v (excellent, qualified,
+-- basically_qualified, unqualified) by the weights w, half up to 0.01:
+-- in hundredths of a point, Σ v × 100w divided by the valid votes, one
+-- more when the remainder is at least half of them; NULL without a vote
+CREATE FUNCTION o_mean(v int[], w numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN n > 0 THEN ((s / n) + CASE WHEN 2 * (s % n) >= n THEN 1 ELSE 0 END)::numeric / 100 END
+	FROM (SELECT sum(v[i]::bigint * (w[i] * 100)::bigint)::bigint AS s, sum(v[i])::bigint AS n
+		  FROM generate_series(1, 4) i) x
+$$;
+
+-- A ballot's marks: an object of members on the ballot, each a label or
+-- null (22023 otherwise)
+CREATE FUNCTION o_marks(marks jsonb, appraised text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN jsonb_typeof(marks) IS DISTINCT FROM 'object' THEN '22023'
+				WHEN EXISTS (SELECT FROM jsonb_each(marks) e
+							 WHERE jsonb_typeof(e.value) <> 'null'
+							   AND NOT (jsonb_typeof(e.value) = 'string'
+										AND e.value #>> '{}' IN ('excellent', 'qualified', 'basically_qualified', 'unqualified')))
+					THEN '22023'
+				WHEN EXISTS (SELECT FROM jsonb_object_keys(marks) k WHERE k <> ALL (appraised)) THEN '22023'
+				ELSE '00000' END
+$$;
+
+-- One statement as role who (fuzz.as_role; 'super': the superuser), in a
+-- subtransaction of its own: its SQLSTATE (00000 when it succeeds), its
+-- message, and a SELECT's first value
+CREATE FUNCTION try_as(who text, stmt text, OUT state text, OUT message text, OUT result text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM as_role(who);
+	IF stmt LIKE 'SELECT %' THEN
+		EXECUTE stmt INTO result;
+	ELSE
+		EXECUTE stmt;
+	END IF;
+	PERFORM set_config('role', 'none', true);
+	state := '00000';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $$;
+
+-- PZINV unless step gave the SQLSTATE expected and left what it should
+-- (left: a condition read after it, as the superuser)
+CREATE FUNCTION expect_step(step text, expected text, got record, left_ok boolean DEFAULT true) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF got.state IS DISTINCT FROM expected THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s: expected %s, got %s: %s', step, expected, got.state,
+													  coalesce(got.message, ''));
+	END IF;
+	IF left_ok IS NOT TRUE THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s (%s) left the tables wrong', step, got.state);
+	END IF;
+END $$;
+
+-- A round of the appraisal (target appraisal; gen() describes the
+-- arguments): the weights and the quorum (as the superuser), the round,
+-- then the tellers' tallies (paper) or the register, the codes and the
+-- ballots (electronic), then the close, each step as role who.  Each
+-- step's SQLSTATE is checked against the rules, and what it leaves: a
+-- refused step nothing, a close the weighted mean of the tally of each
+-- member appraised in evaluation, an electronic tally the ballots
+-- accepted per label.  The result: the last step's SQLSTATE and message.
+CREATE FUNCTION appraisal_run(mode text, who text, br text, yr int, issued int, returned int, w numeric[],
+							  quorum int, spec jsonb, extra int, flag text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	is_electronic boolean := mode = 'electronic';
+	q int := coalesce(quorum, 50);
+	mems text[];
+	r record;
+	x jsonb;
+	m text;
+	i int;
+	k int;
+	exp text;
+	n_before bigint;
+	-- each member's counts (excellent, qualified, basically_qualified,
+	-- unqualified, spoilt) as entered or counted, and whether she has a tally
+	cnt int[];
+	has boolean[];
+	codes text[] := '{}';
+	next_code int := 1;
+	used_codes text[] := '{}';
+	code text;
+	last_code text;
+	voter text := 'none';		-- none, registered, voted
+	accepted int := 0;
+	stmt text;
+	seen text[] := '{}';
+BEGIN
+	-- the bureau's weights: 0 to 100 with at most two decimals
+	SELECT to_jsonb(array_agg(weight ORDER BY label)) INTO x FROM pointsys.appraisal_weight;
+	r := try_as('super', format('UPDATE pointsys.appraisal_weight SET weight = CASE label WHEN ''excellent'' THEN %L::numeric
+								 WHEN ''qualified'' THEN %L::numeric WHEN ''basically_qualified'' THEN %L::numeric
+								 ELSE %L::numeric END', w[1], w[2], w[3], w[4]));
+	exp := CASE WHEN EXISTS (SELECT FROM unnest(w) v WHERE v < 0 OR v > 100 OR scale(v) > 2) THEN '23514' ELSE '00000' END;
+	PERFORM expect_step('weights', exp, r,
+						r.state = '00000' OR to_jsonb((SELECT array_agg(weight ORDER BY label) FROM pointsys.appraisal_weight)) = x);
+	IF r.state <> '00000' THEN
+		SELECT r.state, r.message INTO state, message;
+		RETURN;
+	END IF;
+	-- the quorum: 0 to 99 percent; no setting, 50
+	IF quorum IS NULL THEN
+		DELETE FROM pointsys.setting WHERE name = 'appraisal_quorum_percent';
+	ELSE
+		r := try_as('super', format('INSERT INTO pointsys.setting VALUES (''appraisal_quorum_percent'', %s)
+									 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', quorum));
+		PERFORM expect_step('quorum', CASE WHEN quorum BETWEEN 0 AND 99 THEN '00000' ELSE '23514' END, r);
+		IF r.state <> '00000' THEN
+			SELECT r.state, r.message INTO state, message;
+			RETURN;
+		END IF;
+	END IF;
+
+	-- the round: nobody has no rights, a recorder only her branch b1; not
+	-- in the future (Beijing time); 1 to 10000 ballots issued, at most as
+	-- many returned; a known branch
+	r := try_as(who, format('INSERT INTO pointsys.appraisal_round (branch_id, year, ballots_issued, ballots_returned, electronic)
+							 VALUES (%L, %s, %s, %s, %L)', br, yr, issued, coalesce(returned::text, 'NULL'), is_electronic));
+	exp := CASE WHEN who = 'nobody' THEN '42501'
+				WHEN yr > extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') THEN '22023'
+				WHEN who = 'recorder' AND br <> 'b1' THEN '42501'
+				WHEN issued NOT BETWEEN 1 AND 10000 OR yr < 1921
+					 OR (NOT is_electronic AND (returned < 0 OR returned > issued)) THEN '23514'
+				WHEN br NOT IN (SELECT branch_id FROM pointsys.branch) THEN '23503'
+				ELSE '00000' END;
+	PERFORM expect_step('round', exp, r,
+						r.state = '00000' OR NOT EXISTS (SELECT FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr));
+	IF r.state <> '00000' THEN
+		SELECT r.state, r.message INTO state, message;
+		RETURN;
+	END IF;
+	IF is_electronic THEN
+		returned := NULL;
+	END IF;
+	mems := o_appraised(br, yr);
+	cnt := array_fill(0, ARRAY[cardinality(mems), 5]);
+	has := array_fill(is_electronic, ARRAY[cardinality(mems)]);
+
+	IF NOT is_electronic THEN
+		-- the tellers' tallies, a statement each or all in one: a member
+		-- appraised, no count below 0, votes and spoilt within the
+		-- ballots returned (issued while none are); a refused statement
+		-- writes none of its rows
+		IF flag = 'all' THEN
+			exp := '00000';
+			stmt := NULL;
+		END IF;
+		FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
+			m := x ->> 0;
+			i := array_position(mems, m);
+			k := (x ->> 1)::int + (x ->> 2)::int + (x ->> 3)::int + (x ->> 4)::int + (x ->> 5)::int;
+			IF flag = 'all' THEN
+				stmt := concat_ws(', ', stmt, format('(%L, %s, %L, %s, %s, %s, %s, %s)', br, yr, m, x -> 1, x -> 2, x -> 3, x -> 4, x -> 5));
+				IF exp = '00000' THEN
+					exp := CASE WHEN i IS NULL OR k > coalesce(returned, issued)
+									 OR least((x ->> 1)::int, (x ->> 2)::int, (x ->> 3)::int, (x ->> 4)::int, (x ->> 5)::int) < 0 THEN '23514'
+								WHEN m = ANY (seen) THEN '23505'
+								ELSE '00000' END;
+				END IF;
+				seen := seen || m;
+				CONTINUE;
+			END IF;
+			SELECT count(*) INTO n_before FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr;
+			r := try_as(who, format('INSERT INTO pointsys.appraisal_tally VALUES (%L, %s, %L, %s, %s, %s, %s, %s)',
+									br, yr, m, x -> 1, x -> 2, x -> 3, x -> 4, x -> 5));
+			exp := CASE WHEN i IS NULL OR k > coalesce(returned, issued)
+							 OR least((x ->> 1)::int, (x ->> 2)::int, (x ->> 3)::int, (x ->> 4)::int, (x ->> 5)::int) < 0 THEN '23514'
+						WHEN has[i] THEN '23505'
+						ELSE '00000' END;
+			PERFORM expect_step('tally ' || m, exp, r,
+								r.state = '00000' OR n_before = (SELECT count(*) FROM pointsys.appraisal_tally t
+																 WHERE t.branch_id = br AND t.year = yr));
+			IF r.state = '00000' THEN
+				has[i] := true;
+				FOR j IN 1 .. 5 LOOP
+					cnt[i][j] := (x ->> j)::int;
+				END LOOP;
+			END IF;
+		END LOOP;
+		IF flag = 'all' AND stmt IS NOT NULL THEN
+			r := try_as(who, 'INSERT INTO pointsys.appraisal_tally VALUES ' || stmt);
+			PERFORM expect_step('tallies', exp, r,
+								r.state = '00000' OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t
+																 WHERE t.branch_id = br AND t.year = yr));
+			IF r.state = '00000' THEN
+				FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
+					i := array_position(mems, x ->> 0);
+					has[i] := true;
+					FOR j IN 1 .. 5 LOOP
+						cnt[i][j] := (x ->> j)::int;
+					END LOOP;
+				END LOOP;
+			END IF;
+		END IF;
+		-- the ballots returned, corrected while the round is open
+		IF extra IS NOT NULL THEN
+			r := try_as(who, format('UPDATE pointsys.appraisal_round SET ballots_returned = %s WHERE branch_id = %L AND year = %s',
+									extra, br, yr));
+			PERFORM expect_step('returned', CASE WHEN extra BETWEEN 0 AND issued THEN '00000' ELSE '23514' END, r,
+								(SELECT a.ballots_returned FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr)
+								IS NOT DISTINCT FROM CASE WHEN r.state = '00000' THEN extra ELSE returned END);
+			IF r.state = '00000' THEN
+				returned := extra;
+			END IF;
+		END IF;
+	ELSE
+		-- the register: the login fuzz_voter
+		IF flag = 'yes' THEN
+			r := try_as(who, format('INSERT INTO pointsys.appraisal_voter (branch_id, year, role_name) VALUES (%L, %s, ''fuzz_voter'')',
+									br, yr));
+			PERFORM expect_step('voter', '00000', r);
+			voter := 'registered';
+		END IF;
+		-- codes for the ballots cast with one, and extra more: codes and
+		-- voters at most the ballots issued
+		k := (SELECT count(*) FROM jsonb_array_elements(spec) b WHERE b ->> 'c' = 'fresh') + extra;
+		IF k > 0 THEN
+			r := try_as(who, format('SELECT pointsys.issue_codes(%L, %s, %s)', br, yr, k));
+			PERFORM expect_step('codes', CASE WHEN k + (voter = 'registered')::int > issued THEN '55000' ELSE '00000' END, r,
+								(SELECT count(*) FROM pointsys.appraisal_code c WHERE c.branch_id = br AND c.year = yr)
+								= CASE WHEN r.state = '00000' THEN k ELSE 0 END);
+			IF r.state = '00000' THEN
+				codes := r.result::text[];
+			END IF;
+		END IF;
+		-- the ballots: marks first (22023), then the code (28000: unknown or
+		-- used) or the voter (28000: not registered; 55000: voted); a
+		-- refused ballot stores nothing and uses no code or vote
+		FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
+			code := CASE x ->> 'c'
+					WHEN 'fresh' THEN coalesce(codes[next_code], 'ZZZZ-ZZZZ-ZZZ2')
+					WHEN 'reuse' THEN coalesce(last_code, 'ZZZZ-ZZZZ-ZZZ3')
+					WHEN 'bogus' THEN 'ZZZZ-ZZZZ-ZZZ4'
+					WHEN 'nomarks' THEN 'ZZZZ-ZZZZ-ZZZ5' END;
+			IF x ->> 'c' = 'fresh' THEN
+				next_code := next_code + 1;
+			END IF;
+			IF code IS NOT NULL THEN
+				last_code := code;
+			END IF;
+			SELECT count(*) INTO n_before FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr;
+			r := try_as(CASE WHEN x ->> 'c' = 'voter' THEN 'voter' ELSE 'super' END,
+						format('SELECT pointsys.cast_ballot(%L, %s, %L::jsonb, %L)', br, yr,
+							   CASE WHEN x ->> 'c' <> 'nomarks' THEN x -> 'm' END, code));
+			exp := CASE WHEN x ->> 'c' = 'nomarks' THEN '22004'
+						WHEN o_marks(x -> 'm', mems) <> '00000' THEN o_marks(x -> 'm', mems)
+						WHEN x ->> 'c' = 'voter' THEN CASE voter WHEN 'registered' THEN '00000' WHEN 'voted' THEN '55000' ELSE '28000' END
+						WHEN code = ANY (codes) AND code <> ALL (used_codes) THEN '00000'
+						ELSE '28000' END;
+			PERFORM expect_step('ballot ' || (x -> 'm')::text, exp, r,
+								n_before + (r.state = '00000')::int
+								= (SELECT count(*) FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr)
+								AND (SELECT count(*) FROM pointsys.appraisal_code c WHERE c.branch_id = br AND c.year = yr AND c.used)
+									= cardinality(used_codes) + (r.state = '00000' AND x ->> 'c' <> 'voter')::int
+								AND (SELECT count(*) FROM pointsys.appraisal_voter v WHERE v.branch_id = br AND v.year = yr AND v.voted)
+									= (voter = 'voted' OR (r.state = '00000' AND x ->> 'c' = 'voter'))::int);
+			IF r.state = '00000' THEN
+				accepted := accepted + 1;
+				IF x ->> 'c' = 'voter' THEN
+					voter := 'voted';
+				ELSE
+					used_codes := used_codes || code;
+				END IF;
+				FOR i IN 1 .. cardinality(mems) LOOP
+					k := array_position('{excellent,qualified,basically_qualified,unqualified}'::text[], x -> 'm' ->> mems[i]);
+					IF k IS NOT NULL THEN
+						cnt[i][k] := cnt[i][k] + 1;
+					END IF;
+				END LOOP;
+			END IF;
+		END LOOP;
+		returned := accepted;
+	END IF;
+
+	-- the close: the ballots returned (paper), a tally for every member
+	-- appraised, within the ballots returned, each with more valid votes
+	-- than the quorum's share of the ballots issued
+	r := try_as(who, format('UPDATE pointsys.appraisal_round SET status = ''closed'' WHERE branch_id = %L AND year = %s', br, yr));
+	exp := CASE WHEN returned IS NULL THEN '55000'
+				WHEN false = ANY (has) THEN '55000'
+				WHEN EXISTS (SELECT FROM generate_series(1, cardinality(mems)) j
+							 WHERE cnt[j][1] + cnt[j][2] + cnt[j][3] + cnt[j][4] + cnt[j][5] > returned) THEN '23514'
+				WHEN EXISTS (SELECT FROM generate_series(1, cardinality(mems)) j
+							 WHERE (cnt[j][1] + cnt[j][2] + cnt[j][3] + cnt[j][4]) * 100 <= q * issued) THEN '55000'
+				ELSE '00000' END;
+	IF r.state = '00000' THEN
+		-- the round's weights, quorum and ballots; each member's tally and
+		-- score; no other score from the round
+		SELECT concat_ws('; ',
+				   (SELECT format('round %s', to_jsonb(a)) FROM pointsys.appraisal_round a
+					WHERE a.branch_id = br AND a.year = yr
+					  AND NOT (a.status = 'closed' AND a.ballots_returned = returned AND a.quorum_percent = q
+							   AND ARRAY[a.weight_excellent, a.weight_qualified, a.weight_basically_qualified, a.weight_unqualified] = w)),
+				   (SELECT string_agg(format('%s: tally %s, score %s of round %s, expected %s and %s', mems[j],
+											 concat_ws('/', t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt),
+											 e.democratic, e.round_branch_id, array_to_string(cnt[j:j][1:5], '/'),
+											 o_mean(ARRAY[cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4]], w)), ', ')
+					FROM generate_series(1, cardinality(mems)) j
+					LEFT JOIN pointsys.appraisal_tally t ON t.branch_id = br AND t.year = yr AND t.member_id = mems[j]
+					LEFT JOIN pointsys.evaluation e ON e.member_id = mems[j] AND e.year = yr
+					WHERE ROW(t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt)
+							  IS DISTINCT FROM ROW(cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4], cnt[j][5])
+					   OR e.round_branch_id IS DISTINCT FROM br
+					   OR e.democratic IS DISTINCT FROM o_mean(ARRAY[cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4]], w)),
+				   (SELECT format('%s scores from the round for %s members', count(*), cardinality(mems))
+					FROM pointsys.evaluation e WHERE e.round_branch_id = br AND e.year = yr
+					HAVING count(*) <> cardinality(mems)))
+		INTO stmt;
+		PERFORM expect_step('close' || coalesce(nullif(': ' || stmt, ': '), ''), exp, r, stmt = '');
+	ELSE
+		-- still open, nothing counted or scored
+		PERFORM expect_step('close', exp, r,
+			(SELECT a.status = 'open' AND a.weight_excellent IS NULL AND a.ballots_returned IS NOT DISTINCT FROM
+						CASE WHEN is_electronic THEN NULL ELSE returned END
+			 FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr)
+			AND NOT EXISTS (SELECT FROM pointsys.evaluation e WHERE e.round_branch_id = br AND e.year = yr)
+			AND (NOT is_electronic OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr)));
+	END IF;
+	SELECT r.state, r.message INTO state, message;
 END $$;
 
 -- exec(target, args): one input, in its own subtransaction
@@ -1614,6 +2052,25 @@ BEGIN
 				UPDATE pointsys.award_kind SET title = t1 WHERE kind = 'county';
 			END CASE;
 
+		-- A democratic appraisal round (appraisal_run): its last step's
+		-- SQLSTATE is the input's; an oracle's disagreement is PZINV
+		WHEN 'appraisal' THEN
+			i1 := a[4]::int; c1 := a[5]::int; c2 := a[6]::int; ns := a[7]::numeric[]; i2 := a[8]::int;
+			msk := a[10]::int;
+			stage := call_stage(a[2]);
+			BEGIN
+				SELECT r.state, r.message INTO t1, t2
+				FROM appraisal_run(a[1], a[2], a[3], i1, c1, c2, ns, i2, a[9]::jsonb, msk, a[11]) r;
+			EXCEPTION WHEN SQLSTATE 'PZINV' THEN
+				GET STACKED DIAGNOSTICS t2 = MESSAGE_TEXT;
+				stage := 'check';
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = t2;
+			END;
+			IF t1 <> '00000' THEN
+				RAISE USING ERRCODE = t1, MESSAGE = t2;
+			END IF;
+			got_r := t2;
+
 		WHEN 'member' THEN
 			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
 			stage := as_role(a[2]);
@@ -1699,7 +2156,7 @@ BEGIN
 	END IF;
 	RETURN call_stage(who);
 END $$;
-GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody;
+GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody, fuzz_voter;
 
 ------------------------------------------------------------------------
 -- Counting
