@@ -16,7 +16,7 @@
 #      one driver per target), the corpus test/fuzz/sql_corpus.txt and the
 #      allowed SQLSTATEs test/fuzz/sql_allowed.txt;
 #   3. checks that the binary path really calls grade_recv;
-#   4. runs N inputs split evenly over the 30 targets (each target's corpus
+#   4. runs N inputs split evenly over the 31 targets (each target's corpus
 #      lines first, then random and mutated inputs), every input in its own
 #      subtransaction, counting (target, stage, SQLSTATE) in fuzz.counts;
 #   5. prints the table target x stage x SQLSTATE x count and the total.

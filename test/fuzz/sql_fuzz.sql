@@ -37,7 +37,8 @@
 -- statements (issue 22: INSERT, UPDATE, DELETE, upsert, MERGE, writable
 -- CTEs, in random row order, against quarters in every status) and free
 -- text of 0..2000 characters in every note, description, name and title
--- column.  The aggregates have no
+-- column, and democratic appraisal rounds (issue 26: weights, quorum,
+-- paper tallies or electronic ballots, the close).  The aggregates have no
 -- serialize/deserialize functions (fixed-length state types), so there is
 -- no bytea state input to fuzz.
 --
@@ -52,7 +53,10 @@
 -- it names in its branch unless the month's quarter records in both the old
 -- and the new branch, and member.branch_id the latest row's; free text is
 -- accepted exactly when its length is within its column's limit (else
--- 22001).  A state produced by
+-- 22001); an appraisal round's every step gives the SQLSTATE the rules
+-- say, a refused step leaves nothing, and a close writes each member's
+-- weighted mean, computed apart (o_mean), from the tally entered or the
+-- ballots accepted.  A state produced by
 -- any function must read back from its text form unchanged.
 
 SET client_min_messages = warning;
@@ -1217,6 +1221,8 @@ DECLARE
 	accepted int := 0;
 	stmt text;
 	seen text[] := '{}';
+	took int[] := '{}';			-- the tallies written, by their place in spec
+	n_row int;
 BEGIN
 	-- the bureau's weights: 0 to 100 with at most two decimals
 	SELECT to_jsonb(array_agg(weight ORDER BY label)) INTO x FROM pointsys.appraisal_weight;
@@ -1277,7 +1283,7 @@ BEGIN
 			exp := '00000';
 			stmt := NULL;
 		END IF;
-		FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
+		FOR x, n_row IN SELECT * FROM jsonb_array_elements(spec) WITH ORDINALITY LOOP
 			m := x ->> 0;
 			i := array_position(mems, m);
 			k := (x ->> 1)::int + (x ->> 2)::int + (x ->> 3)::int + (x ->> 4)::int + (x ->> 5)::int;
@@ -1303,10 +1309,7 @@ BEGIN
 								r.state = '00000' OR n_before = (SELECT count(*) FROM pointsys.appraisal_tally t
 																 WHERE t.branch_id = br AND t.year = yr));
 			IF r.state = '00000' THEN
-				has[i] := true;
-				FOR j IN 1 .. 5 LOOP
-					cnt[i][j] := (x ->> j)::int;
-				END LOOP;
+				took := took || n_row;
 			END IF;
 		END LOOP;
 		IF flag = 'all' AND stmt IS NOT NULL THEN
@@ -1315,15 +1318,18 @@ BEGIN
 								r.state = '00000' OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t
 																 WHERE t.branch_id = br AND t.year = yr));
 			IF r.state = '00000' THEN
-				FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
-					i := array_position(mems, x ->> 0);
-					has[i] := true;
-					FOR j IN 1 .. 5 LOOP
-						cnt[i][j] := (x ->> j)::int;
-					END LOOP;
-				END LOOP;
+				took := ARRAY(SELECT generate_series(1, jsonb_array_length(spec)));
 			END IF;
 		END IF;
+		-- the tallies written
+		FOR x, n_row IN SELECT * FROM jsonb_array_elements(spec) WITH ORDINALITY LOOP
+			CONTINUE WHEN n_row <> ALL (took);
+			i := array_position(mems, x ->> 0);
+			has[i] := true;
+			FOR j IN 1 .. 5 LOOP
+				cnt[i][j] := (x ->> j)::int;
+			END LOOP;
+		END LOOP;
 		-- the ballots returned, corrected while the round is open
 		IF extra IS NOT NULL THEN
 			r := try_as(who, format('UPDATE pointsys.appraisal_round SET ballots_returned = %s WHERE branch_id = %L AND year = %s',
