@@ -1226,12 +1226,13 @@ DECLARE
 BEGIN
 	-- the bureau's weights: 0 to 100 with at most two decimals
 	SELECT to_jsonb(array_agg(weight ORDER BY label)) INTO x FROM pointsys.appraisal_weight;
-	r := try_as('super', format('UPDATE pointsys.appraisal_weight SET weight = CASE label WHEN ''excellent'' THEN %L::numeric
-								 WHEN ''qualified'' THEN %L::numeric WHEN ''basically_qualified'' THEN %L::numeric
-								 ELSE %L::numeric END', w[1], w[2], w[3], w[4]));
+	r := try_as('super', format('INSERT INTO pointsys.appraisal_weight VALUES (''excellent'', %L), (''qualified'', %L),
+								 (''basically_qualified'', %L), (''unqualified'', %L)
+								 ON CONFLICT (label) DO UPDATE SET weight = EXCLUDED.weight', w[1], w[2], w[3], w[4]));
 	exp := CASE WHEN EXISTS (SELECT FROM unnest(w) v WHERE v < 0 OR v > 100 OR scale(v) > 2) THEN '23514' ELSE '00000' END;
 	PERFORM expect_step('weights', exp, r,
-						r.state = '00000' OR to_jsonb((SELECT array_agg(weight ORDER BY label) FROM pointsys.appraisal_weight)) = x);
+						r.state = '00000'
+						OR to_jsonb((SELECT array_agg(weight ORDER BY label) FROM pointsys.appraisal_weight)) IS NOT DISTINCT FROM x);
 	IF r.state <> '00000' THEN
 		SELECT r.state, r.message INTO state, message;
 		RETURN;
@@ -1303,7 +1304,7 @@ BEGIN
 									br, yr, m, x -> 1, x -> 2, x -> 3, x -> 4, x -> 5));
 			exp := CASE WHEN i IS NULL OR k > coalesce(returned, issued)
 							 OR least((x ->> 1)::int, (x ->> 2)::int, (x ->> 3)::int, (x ->> 4)::int, (x ->> 5)::int) < 0 THEN '23514'
-						WHEN has[i] THEN '23505'
+						WHEN EXISTS (SELECT FROM unnest(took) t WHERE spec -> (t - 1) ->> 0 = m) THEN '23505'
 						ELSE '00000' END;
 			PERFORM expect_step('tally ' || m, exp, r,
 								r.state = '00000' OR n_before = (SELECT count(*) FROM pointsys.appraisal_tally t
@@ -1407,6 +1408,12 @@ BEGIN
 				END LOOP;
 			END IF;
 		END LOOP;
+		-- the end of the vote; a ballot after it is refused (55000)
+		r := try_as(who, format('UPDATE pointsys.appraisal_round SET voting_ended = true WHERE branch_id = %L AND year = %s', br, yr));
+		PERFORM expect_step('end of the vote', '00000', r);
+		r := try_as('super', format('SELECT pointsys.cast_ballot(%L, %s, ''{}'', ''ZZZZ-ZZZZ-ZZZ6'')', br, yr));
+		PERFORM expect_step('ballot after the end', '55000', r,
+							(SELECT count(*) FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr) = accepted);
 		returned := accepted;
 	END IF;
 
@@ -1414,7 +1421,9 @@ BEGIN
 	-- appraised, within the ballots returned, each with more valid votes
 	-- than the quorum's share of the ballots issued
 	r := try_as(who, format('UPDATE pointsys.appraisal_round SET status = ''closed'' WHERE branch_id = %L AND year = %s', br, yr));
-	exp := CASE WHEN returned IS NULL THEN '55000'
+	-- (an electronic round's only once the end of its vote is committed:
+	-- never within an input)
+	exp := CASE WHEN is_electronic OR returned IS NULL THEN '55000'
 				WHEN false = ANY (has) THEN '55000'
 				WHEN EXISTS (SELECT FROM generate_series(1, cardinality(mems)) j
 							 WHERE cnt[j][1] + cnt[j][2] + cnt[j][3] + cnt[j][4] + cnt[j][5] > returned) THEN '23514'
@@ -1453,6 +1462,28 @@ BEGIN
 			 FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr)
 			AND NOT EXISTS (SELECT FROM pointsys.evaluation e WHERE e.round_branch_id = br AND e.year = yr)
 			AND (NOT is_electronic OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr)));
+	END IF;
+	IF is_electronic THEN
+		-- the count, as the close would make it once the end is committed:
+		-- the round marked closed with the triggers off (as a replica
+		-- would), then the owner's count; each member's votes per label are
+		-- the ballots accepted that give her that label
+		PERFORM set_config('session_replication_role', 'replica', true);
+		UPDATE pointsys.appraisal_round a SET status = 'closed' WHERE a.branch_id = br AND a.year = yr;
+		PERFORM set_config('session_replication_role', 'origin', true);
+		PERFORM pointsys.ballot_tally(br, yr);
+		SELECT string_agg(format('%s: %s, expected %s', mems[j],
+								 concat_ws('/', t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt),
+								 array_to_string(cnt[j:j][1:5], '/')), ', ')
+		INTO stmt
+		FROM generate_series(1, cardinality(mems)) j
+		LEFT JOIN pointsys.appraisal_tally t ON t.branch_id = br AND t.year = yr AND t.member_id = mems[j]
+		WHERE ROW(t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt)
+			  IS DISTINCT FROM ROW(cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4], cnt[j][5]);
+		IF stmt IS NOT NULL OR (SELECT count(*) FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr)
+							   <> cardinality(mems) THEN
+			RAISE SQLSTATE 'PZINV' USING MESSAGE = format('the count of %s ballots: %s', accepted, coalesce(stmt, 'tallies of others'));
+		END IF;
 	END IF;
 	SELECT r.state, r.message INTO state, message;
 END $$;
