@@ -183,7 +183,7 @@ done
 check "ballot: title" has ballot '2024年度党员民主评议测评票'
 check "ballot: branch, anonymous" grep -qE '支部：机关第一党支部 +（本票不记名）' "$OUT/ballot.txt"
 check "ballot: the four labels" grep -qE '序号 +姓名 +优秀 +合格 +基本合格 +不合格' "$OUT/ballot.txt"
-check "ballot: the rule for marks" has ballot '该党员的这一票为废票'
+check "ballot: the rule for marks" has ballot '2. 对同一名党员划两个及以上“√”的，该党员的这一票为废票'
 check "ballot: 张伟 on it, first" grep -qE '^ *1 +张伟 *$' "$OUT/ballot.txt"
 check "ballot: no place for the voter's name" [ -z "$(grep -E '投票人|签名|签字' "$OUT/ballot.txt")" ]
 check "results: title" has results '机关第一党支部2024年度党员民主评议结果公示'

@@ -3659,9 +3659,9 @@ BEGIN
 		false,
 		pg_catalog.format('<h1>%s年度党员民主评议测评票</h1>', r.year)
 		|| pg_catalog.format('<p class="meta">支部：%s　　（本票不记名）</p>', pointsys.html_escape(branch_name))
-		|| '<p class="meta">填票说明：对每名党员，在所选等次下的空格内划“√”，只能划一个；'
-		|| '对同一名党员划两个及以上“√”的，该党员的这一票为废票；不划的，视为对该党员弃权。'
-		|| '填好后当场投入票箱。</p>'
+		|| '<p class="meta">填票说明：<br>1. 对每名党员，在所选等次下的空格内划“√”，只能划一个。'
+		|| '<br>2. 对同一名党员划两个及以上“√”的，该党员的这一票为废票；不划的，视为对该党员弃权。'
+		|| '<br>3. 填好后当场投入票箱。</p>'
 		|| '<table><thead><tr><th class="nw">序号</th><th>姓名</th><th style="width:20mm">优秀</th>'
 		|| '<th style="width:20mm">合格</th><th style="width:20mm">基本合格</th><th style="width:20mm">不合格</th>'
 		|| '</tr></thead><tbody>' || E'\n'
