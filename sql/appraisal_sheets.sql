@@ -132,6 +132,8 @@ SELECT cast_ballot('ab', 2025, '{"ab1": "basically_qualified"}');
 RESET ROLE;
 SET ROLE regress_ab_rec;
 SELECT pg_temp.try($$SELECT pointsys.appraisal_results_html('ab', 2025)$$);
+UPDATE appraisal_round SET voting_ended = true WHERE branch_id = 'ab';
+SELECT pg_temp.try($$SELECT pointsys.appraisal_results_html('ab', 2025)$$);
 UPDATE appraisal_round SET status = 'closed' WHERE branch_id = 'ab';
 UPDATE appraisal_round SET status = 'publicized' WHERE branch_id = 'ab';
 SELECT appraisal_results_html('ab', 2025) AS sheet \gset

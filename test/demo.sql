@@ -319,7 +319,9 @@ SET client_min_messages = warning;
 RESET ROLE;
 RESET log_statement;
 RESET demo.code;
+\echo '   the recorder ends the vote (committed before the count: doc/appraisal.md), then closes the round:'
 SET ROLE demo_clerk;
+UPDATE appraisal_round SET voting_ended = true WHERE branch_id = 'b4' AND year = 2026;
 UPDATE appraisal_round SET status = 'closed' WHERE branch_id = 'b4' AND year = 2026;
 SELECT ballots_issued AS "发出", ballots_returned AS "收回 (counted)" FROM appraisal_round WHERE branch_id = 'b4';
 SELECT member_id AS "党员", excellent AS "优秀", qualified AS "合格", basically_qualified AS "基本合格",
