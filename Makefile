@@ -46,7 +46,7 @@ DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(sort $(wildcard src/sql/updates/*.sql))
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import import_csv filing audit_chain appraisal
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import import_csv filing audit_chain appraisal appraisal_sheets
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race transfer_race delete_order mentoring_race membership_race appraisal_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
