@@ -2807,6 +2807,14 @@ BEGIN
 	END IF;
 
 	IF OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'closed' THEN
+		-- the tallies as committed when the close runs, not as an older
+		-- snapshot saw them (a correction committed since would be missed)
+		IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+			PERFORM pointsys.refuse('25001', 'appraisal round %s of branch "%s" closes only in a READ COMMITTED transaction',
+									'A snapshot older than the close could miss a tally committed before it.',
+									'Close the round in a transaction of the default isolation level.',
+									NEW.year::pg_catalog.text, NEW.branch_id);
+		END IF;
 		IF NEW.electronic THEN
 			-- counted only once the end of the vote is committed: a
 			-- transaction that counts and rolls back must not let the vote
