@@ -4,6 +4,7 @@ MODULE_big = pointsys
 OBJS = \
 	src/aggregates.o \
 	src/audit.o \
+	src/ballot_box.o \
 	src/caches.o \
 	src/csv.o \
 	src/dates.o \
@@ -46,9 +47,9 @@ DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(sort $(wildcard src/sql/updates/*.sql))
 PGFILEDESC = "pointsys - party-member points ledger"
 
-REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import import_csv filing audit_chain
+REGRESS = install grade scoring aggregates security ledger_rules ledger_reports process_roles generator owner_code city paperwork transfers refusals messages import import_csv filing audit_chain appraisal appraisal_sheets
 REGRESS_OPTS = --encoding=UTF8 --no-locale
-ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race transfer_race delete_order mentoring_race membership_race
+ISOLATION = rulebook_race quarter_race reopen_race month_ledger_race transfer_race delete_order mentoring_race membership_race appraisal_race
 ISOLATION_OPTS = --encoding=UTF8 --no-locale
 # TAP tests (PostgreSQL::Test::Cluster; Debian's libipc-run-perl, run as
 # postgres): `make installcheck TAP_TESTS=1` adds them to the quick tier

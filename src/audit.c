@@ -60,7 +60,8 @@ static const TriggerTable audited_tables[] = {
 	TRIGGER_TABLE("evaluation"), TRIGGER_TABLE("branch"), TRIGGER_TABLE("member"),
 	TRIGGER_TABLE("period"), TRIGGER_TABLE("recorder"), TRIGGER_TABLE("item"),
 	TRIGGER_TABLE("category"), TRIGGER_TABLE("award_kind"), TRIGGER_TABLE("mentoring"),
-	TRIGGER_TABLE("setting"), TRIGGER_TABLE("membership")
+	TRIGGER_TABLE("setting"), TRIGGER_TABLE("membership"), TRIGGER_TABLE("appraisal_weight"),
+	TRIGGER_TABLE("appraisal_round"), TRIGGER_TABLE("appraisal_tally"), TRIGGER_TABLE("appraisal_voter")
 };
 static const TriggerRule audit_rule = {
 	"audit_changes", false, TRIGGER_TYPE_UPDATE,	/* row-level: releases

@@ -129,35 +129,35 @@ refuse_row(Relation rel, const char *member_id, const DateADT *month, const char
 
 		if (reads_member(member))
 		{
-			/* an error follows in any case: the name is read for it */
-			const char *name = member_name(member);
+			bool		before = false; /* the month is before she joined */
+			bool		after = false;	/* or after she left */
 
 			date_year_month(*month, &year, &mon);
 			if (!DATE_NOT_FINITE(member->joined_on))
 			{
 				date_year_month(member->joined_on, &y, &m);
-				if (y > year || (y == year && m > mon))
-					ereport(ERROR,
-							(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-							 errmsg("member \"%s\" does not belong to the party in %s",
-									member_id, month_text(*month)),
-							 errdetail("Member \"%s\" (%s) joined on %s. %s", member_id,
-									   name, date_text(member->joined_on), sent),
-							 errfield(rel, "month", psprintf("%s_member_in_party",
-															 RelationGetRelationName(rel)))));
+				before = y > year || (y == year && m > mon);
 			}
-			if (!DATE_NOT_FINITE(member->left_on))
+			if (!before && !DATE_NOT_FINITE(member->left_on))
 			{
 				date_year_month(member->left_on, &y, &m);
-				if (y < year || (y == year && m < mon))
-					ereport(ERROR,
-							(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-							 errmsg("member \"%s\" does not belong to the party in %s",
-									member_id, month_text(*month)),
-							 errdetail("Member \"%s\" (%s) left on %s. %s", member_id,
-									   name, date_text(member->left_on), sent),
-							 errfield(rel, "month", psprintf("%s_member_in_party",
-															 RelationGetRelationName(rel)))));
+				after = y < year || (y == year && m < mon);
+			}
+			if (before || after)
+			{
+				const char *name = member_name(member);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+						 errmsg("member \"%s\" does not belong to the party in %s",
+								member_id, month_text(*month)),
+						 before ?
+						 errdetail("Member \"%s\" (%s) joined on %s. %s", member_id,
+								   name, date_text(member->joined_on), sent) :
+						 errdetail("Member \"%s\" (%s) left on %s. %s", member_id,
+								   name, date_text(member->left_on), sent),
+						 errfield(rel, "month", psprintf("%s_member_in_party",
+														 RelationGetRelationName(rel)))));
 			}
 		}
 	}

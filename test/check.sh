@@ -39,11 +39,6 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_SQL_INPUTS=${FUZZ_SQL_INPUTS:-1000000}
 SOAK_SECONDS=${SOAK_SECONDS:-20}
 
-# PostgreSQL's headers trigger exactly one -Wextra warning: -Wunused-parameter,
-# through PG_FUNCTION_ARGS in functions that take no argument and callback
-# signatures the server imposes.  Everything else must be clean.
-WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter"
-
 START=$SECONDS
 
 summary() {
@@ -58,12 +53,7 @@ die() {
 	exit 1
 }
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-	libipc-run-perl make gcc
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+setup_tree libipc-run-perl
 
 log "build (assertions on, $WARNINGS)"
 pg_make -j"$(nproc)" PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" COPT="$WARNINGS" ||
@@ -86,18 +76,7 @@ taps=("$WORK"/tree/test/t/*.pl)
 if [ ${#taps[@]} -gt 0 ]; then
 	log "TAP"
 	for t in "${taps[@]}"; do
-		name=test/t/$(basename "$t")
-		if as_pg make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-			installcheck REGRESS= ISOLATION= TAP_TESTS=1 PROVE_TESTS="$name" \
-			PROVE_FLAGS=--timer 2>&1; then
-			PASSED=$((PASSED + 1))
-		else
-			FAILED=$((FAILED + 1))
-			for f in "$WORK"/tree/tmp_check/log/regress_log_*; do
-				printf '\n--- %s (last 60 lines)\n' "${f#"$WORK/tree/"}"
-				tail -n 60 "$f"
-			done
-		fi
+		run_tap "test/t/$(basename "$t")"
 	done
 fi
 

@@ -47,7 +47,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLIENTS=${CLIENTS:-jdbc psycopg odbc}
 wants() { [[ " $CLIENTS " == *" $1 "* ]]; }
 
-private_setup default-jdk-headless libpostgresql-jdbc-java python3-psycopg \
+setup_tree default-jdk-headless libpostgresql-jdbc-java python3-psycopg \
 	odbc-postgresql unixodbc python3-pyodbc
 ! wants libreoffice || ensure_packages libreoffice-core libreoffice-base python3-uno
 

@@ -230,3 +230,103 @@ FROM verify_quarter('b2', 2024, 1) v, jsonb_array_elements(v.differences) d;
 SELECT seal_audit() >= 0 AS "标记", seal_audit() > 0 AS "封存";
 SELECT batches AS "批次", sealed AS "已封存", length(head_link) AS "链头长度",
        first_break IS NULL AS "链完整" FROM verify_audit();
+
+\echo
+\echo '== 民主评议 the democratic appraisal: b3 appraises 2025 with paper ballots (测评票, pointsys.appraisal_round).'
+\echo '   Its quarters of 2025 are verified first, so the typed-in democratic scores give final grades:'
+SELECT q AS "季度", advance('b3', 2025, q) AS "评定", advance('b3', 2025, q) AS "公示",
+       advance('b3', 2025, q) AS "备案", advance('b3', 2025, q) AS "核查"
+FROM generate_series(1, 4) AS q;
+CREATE TEMP TABLE typed_in AS
+SELECT member_id, democratic, total, grade, final FROM annual_results WHERE branch_id = 'b3' AND year = 2025;
+SELECT 'CREATE ROLE demo_b3_clerk LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_b3_clerk') \gexec
+SELECT 'GRANT pointsys_recorder TO demo_b3_clerk' WHERE NOT pg_has_role('demo_b3_clerk', 'pointsys_recorder', 'MEMBER') \gexec
+INSERT INTO recorder VALUES ('b3', 'demo_b3_clerk', '2025-01-06');
+\echo '   the recorder opens the round (12 ballots issued) and prints the 测评票 (no voter''s name on it):'
+\echo '     psql -At -c "SELECT pointsys.appraisal_ballot_html(''b3'', 2025)" > 测评票.html'
+SET ROLE demo_b3_clerk;
+INSERT INTO appraisal_round (branch_id, year, ballots_issued) VALUES ('b3', 2025, 12);
+SELECT appraisal_members('b3', 2025) AS "评议对象 members appraised (m09 left in June: still b3's)";
+SELECT (SELECT count(*) FROM regexp_matches(s, '<tr><td>\d+</td>', 'g')) AS "测评票 rows",
+       (SELECT bool_and(position(html_escape(m.name) IN s) > 0) FROM member m
+        WHERE m.member_id = ANY (appraisal_members('b3', 2025))) AS "every name on it",
+       s ~ '优秀</th><th[^>]*>合格</th><th[^>]*>基本合格</th><th[^>]*>不合格' AS "four boxes a name"
+FROM appraisal_ballot_html('b3', 2025) AS s;
+\echo '   the tellers (计票人) count 11 ballots returned: for each member the votes for 优秀, 合格, 基本合格,'
+\echo '   不合格, and the ballots spoilt for her; the round closes (weights 100/80/60/0, quorum: more than'
+\echo '   50 % of the ballots issued valid) and each score replaces the typed-in one:'
+INSERT INTO appraisal_tally (branch_id, year, member_id, excellent, qualified, basically_qualified, unqualified, spoilt)
+VALUES ('b3', 2025, 'm03', 9, 2, 0, 0, 0), ('b3', 2025, 'm06', 5, 5, 1, 0, 0), ('b3', 2025, 'm09', 0, 8, 2, 0, 1),
+       ('b3', 2025, 'm12', 0, 3, 5, 2, 1), ('b3', 2025, 'm15', 7, 4, 0, 0, 0), ('b3', 2025, 'm18', 4, 6, 1, 0, 0),
+       ('b3', 2025, 'm21', 2, 8, 1, 0, 0), ('b3', 2025, 'm24', 6, 5, 0, 0, 0), ('b3', 2025, 'm27', 3, 7, 0, 0, 1),
+       ('b3', 2025, 'm30', 8, 3, 0, 0, 0), ('b3', 2025, 'm33', 1, 9, 1, 0, 0), ('b3', 2025, 'm36', 5, 6, 0, 0, 0),
+       ('b3', 2025, 'm39', 0, 6, 3, 1, 1);
+UPDATE appraisal_round SET ballots_returned = 11, status = 'closed' WHERE branch_id = 'b3' AND year = 2025;
+SELECT member_id AS "党员", name AS "姓名", excellent AS "优秀", qualified AS "合格", basically_qualified AS "基本合格",
+       unqualified AS "不合格", spoilt AS "废票", valid AS "有效票", score AS "得分", status AS "状态"
+FROM appraisal_results WHERE branch_id = 'b3' AND year = 2025 ORDER BY member_id;
+\echo '   the results are posted (民主评议结果公示, appraisal_results_html) and, after the publicity days'
+\echo '   (0 here), made final:'
+UPDATE appraisal_round SET status = 'publicized' WHERE branch_id = 'b3' AND year = 2025;
+SELECT regexp_replace(m[1], '\d+年\d+月\d+日', '(today)') AS "appraisal_results_html('b3', 2025)"
+FROM regexp_matches(appraisal_results_html('b3', 2025), '<p class="meta">([^<]*)</p>', 'g') AS m;
+RESET ROLE;
+SELECT count(*) FILTER (WHERE final) AS "final", count(*) FILTER (WHERE NOT final) AS "provisional (publicized)"
+FROM annual_results WHERE branch_id = 'b3' AND year = 2025;
+SET ROLE demo_b3_clerk;
+UPDATE appraisal_round SET status = 'final' WHERE branch_id = 'b3' AND year = 2025;
+RESET ROLE;
+\echo '   the annual results of b3, 2025, before (typed in) and after the round:'
+SELECT r.member_id AS "党员", t.democratic AS "民主评议 before", r.democratic AS "after",
+       t.total AS "年度积分 before", r.total AS "after", t.grade AS "格次 before", r.grade AS "after",
+       t.final AS "final before", r.final AS "after"
+FROM annual_results r JOIN typed_in t USING (member_id)
+WHERE r.branch_id = 'b3' AND r.year = 2025 ORDER BY r.member_id;
+
+\echo
+\echo '== 电子投票 an electronic round: b4 appraises 2026 on screens; its recorder prints one-time codes'
+\echo '   (a code is shown once: pointsys keeps its SHA-256); a voting screen''s login (pointsys_voter)'
+\echo '   casts two ballots with two of them; a ballot carries nothing of its voter'
+SELECT 'CREATE ROLE demo_screen LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_screen') \gexec
+SELECT 'GRANT pointsys_voter TO demo_screen' WHERE NOT pg_has_role('demo_screen', 'pointsys_voter', 'MEMBER') \gexec
+SET ROLE demo_clerk;
+INSERT INTO appraisal_round (branch_id, year, ballots_issued, electronic) VALUES ('b4', 2026, 3, true);
+SELECT codes[1] AS code1, codes[2] AS code2, cardinality(codes) AS codes
+FROM (SELECT issue_codes('b4', 2026, 3) AS codes) AS c \gset
+SELECT :codes AS "codes printed";
+RESET ROLE;
+-- a ballot is refused while the server logs statements (it would stand
+-- beside its session's user in the log)
+SET log_statement = none;
+SET ROLE demo_screen;
+SELECT member_id AS "党员", name AS "姓名" FROM ballot_form('b4', 2026);
+SELECT count(*) AS "ballots cast"
+FROM (VALUES ('{"m41": "excellent", "m42": "qualified", "m43": "qualified", "m44": "excellent"}'::jsonb, :'code1'),
+             ('{"m41": "excellent", "m42": "excellent", "m43": "basically_qualified", "m44": "qualified"}', :'code2'))
+     AS b(marks, code),
+     LATERAL cast_ballot('b4', 2026, b.marks, b.code);
+\echo '   the same code again is refused (28000):'
+SET demo.code = :'code1';
+SET client_min_messages = notice;
+DO $$
+BEGIN
+	PERFORM pointsys.cast_ballot('b4', 2026, '{"m41": "unqualified"}', current_setting('demo.code'));
+EXCEPTION WHEN invalid_authorization_specification THEN
+	RAISE NOTICE 'refused: %', SQLERRM;
+END
+$$;
+SET client_min_messages = warning;
+RESET ROLE;
+RESET log_statement;
+RESET demo.code;
+\echo '   the recorder ends the vote (committed before the count: doc/appraisal.md), then closes the round:'
+SET ROLE demo_clerk;
+UPDATE appraisal_round SET voting_ended = true WHERE branch_id = 'b4' AND year = 2026;
+UPDATE appraisal_round SET status = 'closed' WHERE branch_id = 'b4' AND year = 2026;
+SELECT ballots_issued AS "发出", ballots_returned AS "收回 (counted)" FROM appraisal_round WHERE branch_id = 'b4';
+SELECT member_id AS "党员", excellent AS "优秀", qualified AS "合格", basically_qualified AS "基本合格",
+       unqualified AS "不合格", valid AS "有效票", score AS "得分"
+FROM appraisal_results WHERE branch_id = 'b4' ORDER BY member_id;
+SELECT marks AS "电子测评票 appraisal_ballots: sorted, no voter"
+FROM appraisal_ballots WHERE branch_id = 'b4';
+RESET ROLE;

@@ -28,11 +28,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 . "$ROOT/test/private_server.sh"
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc perl
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+setup_tree perl
 
 cd "$WORK/tree"
 if [ $# -gt 0 ]; then
@@ -88,24 +84,20 @@ ran=0 skipped=0
 while IFS=$'\t' read -r id kind where role; do
 	file=$BLOCKS/$id.$kind
 	case $kind in
-		sql)
-			last_out=$BLOCKS/$id.out
-			if in_db psql -X -q -v ON_ERROR_STOP=1 -U "$role" -f "$file" >"$last_out" 2>&1; then
-				echo "ok   $where (sql${role:+ as $role})"
-				PASSED=$((PASSED + 1)) ran=$((ran + 1))
+		sql | sh)
+			if [ "$kind" = sql ]; then
+				what="sql${role:+ as $role}"
+				run=(psql -X -q -v ON_ERROR_STOP=1 -U "$role" -f "$file")
 			else
-				echo "FAIL $where (sql as $role):"
-				sed 's/^/    /' "$last_out"
-				FAILED=$((FAILED + 1))
+				what=sh
+				run=(bash -e -o pipefail "$file")
 			fi
-			;;
-		sh)
 			last_out=$BLOCKS/$id.out
-			if in_db bash -e -o pipefail "$file" >"$last_out" 2>&1; then
-				echo "ok   $where (sh)"
+			if in_db "${run[@]}" >"$last_out" 2>&1; then
+				echo "ok   $where ($what)"
 				PASSED=$((PASSED + 1)) ran=$((ran + 1))
 			else
-				echo "FAIL $where (sh):"
+				echo "FAIL $where ($what):"
 				sed 's/^/    /' "$last_out"
 				FAILED=$((FAILED + 1))
 			fi

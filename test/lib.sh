@@ -17,6 +17,12 @@ PG_MAJOR=${PG_MAJOR:-15}
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 PG_USER=postgres
 
+# The warnings every build of the suite treats as errors.  PostgreSQL's
+# headers trigger exactly one -Wextra warning: -Wunused-parameter, through
+# PG_FUNCTION_ARGS in functions that take no argument and callback
+# signatures the server imposes.  Everything else must be clean.
+WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter"
+
 log() { printf '\n=== %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
@@ -141,6 +147,17 @@ stop_cluster() {
 	fi
 }
 
+# setup_tree PACKAGE...: what the scripts that build and test do first, as
+# root: the server, its headers, make, gcc and the PACKAGEs installed, the
+# Chinese locale, a work dir ($WORK) holding a copy of the tree at $ROOT
+setup_tree() {
+	require_root
+	ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc "$@"
+	ensure_zh_locale
+	start_work
+	copy_tree "$ROOT"
+}
+
 # --- running the suites (check.sh, sanitize.sh, valgrind.sh) ---------------
 
 PASSED=0
@@ -187,6 +204,22 @@ run_suite() {
 run_suites() {
 	run_suite pg_regress regression.diffs ISOLATION=
 	run_suite isolation output_iso/regression.diffs REGRESS=
+}
+
+# run_tap test/t/NNN_name.pl: one TAP file (prove) against what `make
+# install` put in the system's directories, counted as one test; the tails
+# of its logs shown when it fails
+run_tap() {
+	if as_pg make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
+		installcheck REGRESS= ISOLATION= TAP_TESTS=1 PROVE_TESTS="$1" PROVE_FLAGS=--timer 2>&1; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		for f in "$WORK"/tree/tmp_check/log/regress_log_*; do
+			printf '\n--- %s (last 60 lines)\n' "${f#"$WORK/tree/"}"
+			tail -n 60 "$f"
+		done
+	fi
 }
 
 # check_server_log: did a backend crash or an assertion fail?  (one failure)

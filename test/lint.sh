@@ -13,10 +13,15 @@
 #   (b) pgindent (test/pgindent.sh) would change a file of src/;
 #   (c) typedefs.list is not exactly the typedefs of src/ (as ctags finds
 #       them): `bash test/lint.sh --typedefs > typedefs.list` writes it;
-#   (d) `duplicates` finds more than DUPLICATES_MAX (12) pairs of places
-#       sharing six or more lines in the tree, the released update scripts
+#   (d) `duplicates` finds more than DUPLICATES_MAX pairs of places sharing
+#       six or more lines in the tree, the released update scripts
 #       (pointsys--X--Y.sql, src/sql/updates/) and what git ignores (build
-#       products) left out.
+#       products) left out.  The default is the count the tree has now, so
+#       that no change adds a pair: what is left is, but for few, the same
+#       shape of distinct objects (the CREATE TABLE, COMMENT, CREATE
+#       FUNCTION and CREATE TRIGGER statements of different tables and
+#       functions, C trigger rules, the fuzzers' independent reference
+#       parsers).  Issue 23's target is 12; lower the default as pairs go.
 #
 # (b) is pinned to Debian 12's pg_bsd_indent 2.1.1: another version (the
 # other majors' roots of test/versions.sh) formats a little differently, so
@@ -30,7 +35,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
-DUPLICATES_MAX=${DUPLICATES_MAX:-12}
+DUPLICATES_MAX=${DUPLICATES_MAX:-34}
 INDENT_VERSION=2.1.1
 DOC=doc/architecture.md
 export LC_ALL=C
@@ -183,16 +188,10 @@ else
 		rc=1
 	elif [ "$pairs" -gt "$DUPLICATES_MAX" ]; then
 		cat "$tmp/duplicates"
-		# issue 23's target, not met yet: what is left is mostly the same
-		# shape of distinct objects (tables, triggers, I/O functions);
-		# DUPLICATES_STRICT=1 makes it a failure, as it will be once met
-		if [ "${DUPLICATES_STRICT:-0}" = 1 ]; then
-			rc=1
-		else
-			echo "warning: $pairs pairs, more than the target of $DUPLICATES_MAX (not a failure yet: DUPLICATES_STRICT=1)"
-		fi
+		echo "($pairs pairs, more than $DUPLICATES_MAX: \`duplicates --change --base main\` shows what a change repeats)"
+		rc=1
 	fi
-	result $rc "${pairs:-?} pairs of places sharing six or more lines (target: at most $DUPLICATES_MAX)"
+	result $rc "${pairs:-?} pairs of places sharing six or more lines (at most $DUPLICATES_MAX)"
 fi
 
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"

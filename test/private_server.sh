@@ -15,17 +15,6 @@
 # `make install DESTDIR=$WORK/inst`.  No bitcode: the scripts build with
 # with_llvm=no and run with jit = off, so our C code is what runs.
 
-# private_setup PACKAGE...: what each of those scripts does first, as root:
-# the server, its headers, make, gcc and the PACKAGEs installed, the Chinese
-# locale, a work dir ($WORK) holding a copy of the tree at $ROOT
-private_setup() {
-	require_root
-	ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" make gcc "$@"
-	ensure_zh_locale
-	start_work
-	copy_tree "$ROOT"
-}
-
 # private_install MAKE-ARGS...: install $WORK/tree's build into $WORK/inst;
 # sets PRIVATE_POSTGRES (the copied binary) and PRIVATE_PKGLIB ($libdir)
 private_install() {
@@ -80,9 +69,9 @@ jit = off"
 # assertions and warnings as errors, installed privately and a throwaway
 # cluster started on it (test/quick.sh, test/regress_alone.sh)
 private_checked_cluster() {
-	private_setup
+	setup_tree
 	pg_make -j"$(nproc)" with_llvm=no PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" \
-		COPT="-Wall -Wextra -Werror -Wno-unused-parameter" >"$WORK/build.log" 2>&1 ||
+		COPT="$WARNINGS" >"$WORK/build.log" 2>&1 ||
 		{ cat "$WORK/build.log"; die "the build failed"; }
 	private_install
 	chown -R "$PG_USER:" "$WORK/tree"

@@ -38,7 +38,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 START=$SECONDS
 
-private_setup libasan8 libubsan1
+setup_tree libasan8 libubsan1
 
 # gcc's ASan runtime, preloaded.  (The UBSan one, libubsan, comes in as a
 # dependency of pointsys.so.)

@@ -8,12 +8,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
-require_root
-ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-	libipc-run-perl make gcc
-ensure_zh_locale
-start_work
-copy_tree "$ROOT"
+setup_tree libipc-run-perl
 pg_make -j"$(nproc)" PG_CPPFLAGS="-DUSE_ASSERT_CHECKING" >"$WORK/build.log" 2>&1 ||
 	{ cat "$WORK/build.log"; die "the build failed"; }
 chown -R "$PG_USER:" "$WORK/tree"
@@ -23,16 +18,7 @@ exec 9>/tmp/pointsys-system.lock
 flock 9
 pg_make install >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; die "make install failed"; }
 for name in "$@"; do
-	if as_pg make -C "$WORK/tree" --no-print-directory PG_CONFIG="$PG_CONFIG" \
-		installcheck REGRESS= ISOLATION= TAP_TESTS=1 PROVE_TESTS="$name" PROVE_FLAGS=--timer; then
-		PASSED=$((PASSED + 1))
-	else
-		FAILED=$((FAILED + 1))
-		for f in "$WORK"/tree/tmp_check/log/regress_log_*; do
-			printf '\n--- %s (last 60 lines)\n' "${f#"$WORK/tree/"}"
-			tail -n 60 "$f"
-		done
-	fi
+	run_tap "$name"
 done
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 [ "$FAILED" -eq 0 ]

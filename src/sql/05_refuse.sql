@@ -23,3 +23,26 @@ CREATE FUNCTION @extschema@.refuse(sqlstate pg_catalog.text, message pg_catalog.
 	AS 'MODULE_PATHNAME', 'refuse';
 COMMENT ON FUNCTION @extschema@.refuse(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
 	'拒绝 raise the error sqlstate with message, detail and hint translated into the session''s language (lc_messages), then args put in (%s, %n$s)';
+
+-- A trigger function of pointsys's own fired where it does not belong (a
+-- superuser's CREATE TRIGGER on another table, time or event): a clean
+-- 39P01, as trigger_check() gives the C triggers.  Each PL/pgSQL trigger
+-- function calls it first with its TG_ variables and what it is for.
+CREATE FUNCTION @extschema@.check_firing(fn pg_catalog.text, relid pg_catalog.oid, table_name pg_catalog.name,
+										 fired_when pg_catalog.text, fired_level pg_catalog.text,
+										 fired_op pg_catalog.text, own_table pg_catalog.regclass,
+										 own_when pg_catalog.text, own_ops pg_catalog.text[])
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF relid OPERATOR(pg_catalog.<>) own_table::pg_catalog.oid OR fired_when OPERATOR(pg_catalog.<>) own_when
+	   OR fired_level OPERATOR(pg_catalog.<>) 'ROW' OR NOT fired_op OPERATOR(pg_catalog.=) ANY (own_ops) THEN
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								fn, pg_catalog.concat_ws(' ', fired_when, fired_op, 'FOR EACH', fired_level), table_name);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_firing(pg_catalog.text, pg_catalog.oid, pg_catalog.name, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.regclass, pg_catalog.text, pg_catalog.text[]) IS
+	'触发器检查 refuses (39P01) a trigger function of pointsys fired on another table, time, level or event than its own';

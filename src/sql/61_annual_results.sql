@@ -61,6 +61,8 @@ SELECT y.member_id, COALESCE(t.branch_id, m.branch_id) AS branch_id, y.year,
 	   @extschema@.eligibility(g.grade) AS eligibility,
 	   @extschema@.eligibility_label(g.grade) AS eligibility_label,
 	   COALESCE(e.democratic IS NOT NULL
+				-- a score from an appraisal round counts once the round is final
+				AND (e.round_branch_id IS NULL OR ar.status OPERATOR(pg_catalog.=) 'final')
 				AND CASE WHEN t.member_id IS NULL THEN
 						(f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
 						AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4)
@@ -77,6 +79,8 @@ CROSS JOIN LATERAL @extschema@.year_figures(
 	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
 LEFT JOIN @extschema@.evaluation e
 	ON e.member_id OPERATOR(pg_catalog.=) y.member_id AND e.year OPERATOR(pg_catalog.=) y.year
+LEFT JOIN @extschema@.appraisal_round ar
+	ON ar.branch_id OPERATOR(pg_catalog.=) e.round_branch_id AND ar.year OPERATOR(pg_catalog.=) e.year
 LEFT JOIN (SELECT s.member_id,
 				  pg_catalog.range_agg(pg_catalog.daterange(s.effective_on, s.lifted_on)) AS periods
 		   FROM @extschema@.sanction s
@@ -117,7 +121,7 @@ COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while 
 COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
 COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
 COMMENT ON COLUMN @extschema@.annual_results.final IS
-	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded; false: provisional';
+	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded (from an appraisal round: the round final); false: provisional';
 COMMENT ON COLUMN @extschema@.annual_results.branches IS '所在支部（年度） the member''s branches in the year, in month order, each once';
 
 CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade

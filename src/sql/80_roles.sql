@@ -10,7 +10,7 @@ DO LANGUAGE plpgsql $$
 DECLARE
 	r pg_catalog.text;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['pointsys_admin', 'pointsys_recorder', 'pointsys_reader'] LOOP
+	FOREACH r IN ARRAY ARRAY['pointsys_admin', 'pointsys_recorder', 'pointsys_reader', 'pointsys_voter'] LOOP
 		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
 			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
 		END IF;
@@ -20,6 +20,7 @@ $$;
 COMMENT ON ROLE pointsys_admin IS '局党组 pointsys administrators: everything, in every branch';
 COMMENT ON ROLE pointsys_recorder IS '记录员 pointsys recorders: scores and awards of their branches';
 COMMENT ON ROLE pointsys_reader IS '报表工具 pointsys readers: read everything, write nothing';
+COMMENT ON ROLE pointsys_voter IS '投票人 pointsys voters: cast one anonymous ballot in an electronic democratic appraisal';
 
 CREATE FUNCTION @extschema@.may_record(member_id pg_catalog.text) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'may_record' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
@@ -31,7 +32,7 @@ COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text) IS '记录权限 is 
 COMMENT ON FUNCTION @extschema@.may_record(pg_catalog.text, pg_catalog.date) IS '记录权限 is the current user a recorder of the branch this member belonged to in that month';
 COMMENT ON FUNCTION @extschema@.may_record_branch(pg_catalog.text) IS '记录权限 is the current user a recorder of this branch';
 
-GRANT USAGE ON SCHEMA @extschema@ TO pointsys_admin, pointsys_recorder, pointsys_reader;
+GRANT USAGE ON SCHEMA @extschema@ TO pointsys_admin, pointsys_recorder, pointsys_reader, pointsys_voter;
 
 -- Read like score: recorders see their branches' members only
 ALTER TABLE @extschema@.member_month ENABLE ROW LEVEL SECURITY;

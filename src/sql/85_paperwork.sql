@@ -16,11 +16,14 @@ CREATE TABLE @extschema@.setting (
 		(name OPERATOR(pg_catalog.=) 'publicity_days'
 		 AND value OPERATOR(pg_catalog.>=) 0 AND value OPERATOR(pg_catalog.<=) 60)
 		OR (name OPERATOR(pg_catalog.=) 'mentees_per_mentor'
-			AND value OPERATOR(pg_catalog.>=) 1 AND value OPERATOR(pg_catalog.<=) 10))
+			AND value OPERATOR(pg_catalog.>=) 1 AND value OPERATOR(pg_catalog.<=) 10)
+		OR (name OPERATOR(pg_catalog.=) 'appraisal_quorum_percent'
+			AND value OPERATOR(pg_catalog.>=) 0 AND value OPERATOR(pg_catalog.<=) 99))
 );
 COMMENT ON TABLE @extschema@.setting IS
-	'局设置 the bureau''s settings (pointsys_admin); no row: the default (publicity_days 5, mentees_per_mentor 1)';
-COMMENT ON COLUMN @extschema@.setting.name IS '设置项 publicity_days (公示天数, 0..60) or mentees_per_mentor (每名帮扶人帮扶人数, 1..10)';
+	'局设置 the bureau''s settings (pointsys_admin); no row: the default (publicity_days 5, mentees_per_mentor 1, appraisal_quorum_percent 50)';
+COMMENT ON COLUMN @extschema@.setting.name IS
+	'设置项 publicity_days (公示天数, 0..60), mentees_per_mentor (每名帮扶人帮扶人数, 1..10) or appraisal_quorum_percent (民主评议有效票须超过发出票数的百分比, 0..99)';
 COMMENT ON COLUMN @extschema@.setting.value IS '值 value';
 COMMENT ON CONSTRAINT setting_known ON @extschema@.setting IS '设置范围 a known setting within its range';
 
@@ -35,12 +38,8 @@ DECLARE
 	today pg_catalog.date := (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::pg_catalog.date;
 	days pg_catalog.int4;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'period_publicity', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('period_publicity', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'publicized'
 	   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT' OR OLD.status OPERATOR(pg_catalog.<>) 'publicized') THEN
 		SELECT s.value INTO days FROM pointsys.setting s
@@ -282,7 +281,12 @@ CREATE TYPE @extschema@.annual_publicity_row AS (
 	grade @extschema@.grade,
 	branch_rank pg_catalog.int8,
 	final pg_catalog.bool,
-	branches pg_catalog.text[]
+	branches pg_catalog.text[],
+	excellent pg_catalog.int4,
+	qualified pg_catalog.int4,
+	basically_qualified pg_catalog.int4,
+	unqualified pg_catalog.int4,
+	spoilt pg_catalog.int4
 );
 COMMENT ON TYPE @extschema@.annual_publicity_row IS '年度公示行 a row of annual_publicity(): a member of the branch year''s list';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.member_id IS '党员 member';
@@ -299,6 +303,11 @@ COMMENT ON COLUMN @extschema@.annual_publicity_row.grade IS '格次 grade';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.branch_rank IS '排名 rank among the members listed';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.final IS '定级 the grade is final';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.branches IS '所在支部（年度） the member''s branches in the year';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.excellent IS '优秀 votes in the democratic appraisal; NULL: the score was typed in';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.qualified IS '合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.basically_qualified IS '基本合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.unqualified IS '不合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.spoilt IS '废票 ballots spoilt for the member';
 
 CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
 	RETURNS SETOF @extschema@.annual_publicity_row
@@ -346,16 +355,22 @@ BEGIN
 		   r.total, r.grade,
 		   CASE WHEN r.total IS NOT NULL THEN
 			   pg_catalog.rank() OVER (PARTITION BY r.total IS NULL ORDER BY r.vetoed, r.total DESC) END,
-		   r.final, r.branches
+		   r.final, r.branches, t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt
 	FROM pointsys.annual_results r
 	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) r.member_id
+	-- the votes behind a score from an appraisal round
+	LEFT JOIN pointsys.evaluation e
+		ON e.member_id OPERATOR(pg_catalog.=) r.member_id AND e.year OPERATOR(pg_catalog.=) r.year
+	LEFT JOIN pointsys.appraisal_tally t
+		ON t.branch_id OPERATOR(pg_catalog.=) e.round_branch_id AND t.year OPERATOR(pg_catalog.=) e.year
+	   AND t.member_id OPERATOR(pg_catalog.=) e.member_id
 	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
 	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
 	ORDER BY 12, 1;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.annual_publicity(pg_catalog.text, pg_catalog.int4) IS
-	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year; 55000 while a democratic score is missing or a recorded quarter is not approved';
+	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year and the votes of their democratic appraisal; 55000 while a democratic score is missing or a recorded quarter is not approved';
 
 -- 一对一帮扶 mentoring of 不合格 member-years
 CREATE TABLE @extschema@.mentoring (
@@ -406,12 +421,8 @@ CREATE FUNCTION @extschema@.mentoring_access() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_access', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
@@ -462,12 +473,8 @@ DECLARE
 	-- grades and every branch's mentoring?  Then the refusals explain.
 	may_read pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
 	END IF;

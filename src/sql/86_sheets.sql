@@ -81,6 +81,20 @@ $$;
 COMMENT ON FUNCTION @extschema@.record_sheet_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
 	'积分管理记录表（打印） the record form of a branch quarter as a standalone A4 HTML page';
 
+-- The line of a list to post: its publicity period (first and last day;
+-- NULL: not publicized yet) and where objections go
+CREATE FUNCTION @extschema@.publicity_period_html(first_day pg_catalog.date, last_day pg_catalog.date)
+	RETURNS pg_catalog.text
+	LANGUAGE sql STABLE PARALLEL SAFE
+RETURN '<p class="meta">公示期：'
+	|| CASE WHEN first_day IS NULL THEN '（尚未开始）'
+			WHEN last_day OPERATOR(pg_catalog.<=) first_day THEN pg_catalog.to_char(first_day, 'YYYY年FMMM月FMDD日')
+			ELSE pg_catalog.to_char(first_day, 'YYYY年FMMM月FMDD日') || '至'
+				 || pg_catalog.to_char(last_day, 'YYYY年FMMM月FMDD日') END
+	|| '。公示期间如有异议，请向支部委员会反映。</p>';
+COMMENT ON FUNCTION @extschema@.publicity_period_html(pg_catalog.date, pg_catalog.date) IS
+	'公示期（打印） the publicity line of a list to post: its first and last day (NULL: not yet), where objections go';
+
 CREATE FUNCTION @extschema@.publicity_html(branch_id pg_catalog.text, year pg_catalog.int4, quarter pg_catalog.int4)
 	RETURNS pg_catalog.text
 	LANGUAGE plpgsql STABLE
@@ -114,12 +128,7 @@ BEGIN
 		false,
 		pg_catalog.format('<h1>%s%s年第%s季度党员积分公示</h1>',
 						  pointsys.html_escape(branch_name), publicity_html.year, publicity_html.quarter)
-		|| '<p class="meta">公示期：'
-		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
-				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
-				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
-					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
-		|| '。公示期间如有异议，请向支部委员会反映。</p>'
+		|| pointsys.publicity_period_html(p_start, p_end)
 		|| pointsys.digest_html(publicity_html.branch_id, publicity_html.year, publicity_html.quarter)
 		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
 							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
@@ -133,3 +142,122 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.publicity_html(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
 	'积分公示（打印） the publicity list of a branch quarter as a standalone A4 HTML page; 55000 before the quarter is approved';
+
+-- 民主评议 the sheets of an appraisal round (89_appraisal.sql): the round as
+-- the caller sees it, once she may read the branch's documents; a round
+-- she cannot see is refused (42704) as the ballot box refuses it
+CREATE FUNCTION @extschema@.appraisal_sheet_round(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS @extschema@.appraisal_round
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+BEGIN
+	PERFORM pointsys.check_branch_documents(appraisal_sheet_round.branch_id);
+	SELECT a.* INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) appraisal_sheet_round.branch_id
+	  AND a.year OPERATOR(pg_catalog.=) appraisal_sheet_round.year;
+	IF NOT FOUND THEN
+		PERFORM pointsys.appraisal_members(appraisal_sheet_round.branch_id, appraisal_sheet_round.year);
+	END IF;
+	RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_sheet_round(pg_catalog.text, pg_catalog.int4) IS
+	'评议轮次（打印） the appraisal round a sheet prints, as the caller sees it; refuses like check_branch_documents, and (42704) a round she cannot see';
+
+CREATE FUNCTION @extschema@.appraisal_ballot_html(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+	branch_name pg_catalog.text;
+	rows pg_catalog.text;
+BEGIN
+	r := pointsys.appraisal_sheet_round(appraisal_ballot_html.branch_id, appraisal_ballot_html.year);
+	IF r.electronic THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is electronic: it has no paper ballots', NULL,
+								'Voters see the ballot on their screens (pointsys.ballot_form); pointsys.issue_codes prints one-time codes.',
+								r.year::pg_catalog.text, r.branch_id);
+	END IF;
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) appraisal_ballot_html.branch_id;
+	-- a row per member appraised, in code order, with four empty boxes
+	SELECT pg_catalog.string_agg(
+			'<tr><td>' || a.n || '</td><td class="nw">' || pointsys.html_escape(COALESCE(m.name, a.member_id))
+			|| '</td>' || pg_catalog.repeat('<td style="height:7mm"></td>', 4) || '</tr>',
+			E'\n' ORDER BY a.n)
+	INTO rows
+	FROM pg_catalog.unnest(pointsys.appraisal_members(r.branch_id, r.year)) WITH ORDINALITY AS a(member_id, n)
+	LEFT JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) a.member_id;
+	RETURN pointsys.html_page(
+		pg_catalog.format('民主评议测评票 %s %s年度', branch_name, r.year),
+		false,
+		pg_catalog.format('<h1>%s年度党员民主评议测评票</h1>', r.year)
+		|| pg_catalog.format('<p class="meta">支部：%s　　（本票不记名）</p>', pointsys.html_escape(branch_name))
+		|| '<p class="meta">填票说明：<br>1. 对每名党员，在所选等次下的空格内划“√”，只能划一个。'
+		|| '<br>2. 对同一名党员划两个及以上“√”的，该党员的这一票为废票；不划的，视为对该党员弃权。'
+		|| '<br>3. 填好后当场投入票箱。</p>'
+		|| '<table><thead><tr><th class="nw">序号</th><th>姓名</th><th style="width:20mm">优秀</th>'
+		|| '<th style="width:20mm">合格</th><th style="width:20mm">基本合格</th><th style="width:20mm">不合格</th>'
+		|| '</tr></thead><tbody>' || E'\n'
+		|| COALESCE(rows, '<tr><td colspan="6">本支部本年度无评议对象</td></tr>')
+		|| E'\n</tbody></table>');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_ballot_html(pg_catalog.text, pg_catalog.int4) IS
+	'民主评议测评票（打印） the anonymous paper ballot of a branch''s appraisal round: a row per member appraised, a box per label, as a standalone A4 HTML page; 55000 for an electronic round';
+
+CREATE FUNCTION @extschema@.appraisal_results_html(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+	branch_name pg_catalog.text;
+	rows pg_catalog.text;
+BEGIN
+	r := pointsys.appraisal_sheet_round(appraisal_results_html.branch_id, appraisal_results_html.year);
+	IF r.status OPERATOR(pg_catalog.=) 'open' THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is open: its results are fixed when it closes', NULL,
+								'Print the results once the tellers'' count is in and the round is closed.',
+								r.year::pg_catalog.text, r.branch_id);
+	END IF;
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) appraisal_results_html.branch_id;
+	SELECT pg_catalog.string_agg(
+			pg_catalog.format('<tr><td>%s</td><td class="nw">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>'
+							  '<td>%s</td><td>%s</td><td><b>%s</b></td></tr>',
+							  t.n, pointsys.html_escape(t.name), t.excellent, t.qualified, t.basically_qualified,
+							  t.unqualified, t.spoilt, t.valid, t.score),
+			E'\n' ORDER BY t.n)
+	INTO rows
+	FROM (SELECT v.*, pg_catalog.row_number() OVER (ORDER BY v.member_id) AS n
+		  FROM pointsys.appraisal_results v
+		  WHERE v.branch_id OPERATOR(pg_catalog.=) r.branch_id AND v.year OPERATOR(pg_catalog.=) r.year) t;
+	RETURN pointsys.html_page(
+		pg_catalog.format('民主评议结果公示 %s %s年度', branch_name, r.year),
+		false,
+		pg_catalog.format('<h1>%s%s年度党员民主评议结果公示</h1>', pointsys.html_escape(branch_name), r.year)
+		-- publicity_end: the day the round may be final, the day after the last
+		|| pointsys.publicity_period_html(r.publicity_start, r.publicity_end OPERATOR(pg_catalog.-) 1)
+		|| pg_catalog.format('<p class="meta">%s：发出%s张，收回%s张。每名党员的有效票须超过发出票数的%s%%。</p>',
+							 CASE WHEN r.electronic THEN '电子投票' ELSE '纸质测评票' END,
+							 r.ballots_issued, r.ballots_returned, r.quorum_percent)
+		|| pg_catalog.format('<p class="meta">计分办法：优秀%s分，合格%s分，基本合格%s分，不合格%s分；'
+							 '得分为有效票的加权平均，四舍五入保留两位小数。</p>',
+							 r.weight_excellent, r.weight_qualified, r.weight_basically_qualified, r.weight_unqualified)
+		|| '<table><thead><tr><th class="nw">序号</th><th>姓名</th><th>优秀</th><th>合格</th><th>基本合格</th>'
+		|| '<th>不合格</th><th>废票</th><th>有效票</th><th>得分</th></tr></thead><tbody>' || E'\n'
+		|| COALESCE(rows, '<tr><td colspan="9">无计票</td></tr>')
+		|| E'\n</tbody></table>'
+		|| '<p class="sign">计票人（签字）：　　　　　　　　监票人（签字）：</p>'
+		|| pg_catalog.format('<p class="sign">中共%s委员会（盖章）　　　　日期：</p>', pointsys.html_escape(branch_name)));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_results_html(pg_catalog.text, pg_catalog.int4) IS
+	'民主评议结果公示（打印） a branch''s appraisal round to post: each member''s votes, spoilt, valid votes and score, the ballots, weights, quorum and publicity, as a standalone A4 HTML page; 55000 while the round is open';

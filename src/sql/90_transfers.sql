@@ -24,12 +24,8 @@ DECLARE
 	latest pg_catalog.text;
 	later pg_catalog.date;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.member'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'member_membership', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('member_membership', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.member', 'AFTER', '{INSERT,UPDATE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		INSERT INTO pointsys.membership (member_id, branch_id, since)
 		VALUES (NEW.member_id, NEW.branch_id,

@@ -17,7 +17,8 @@ DECLARE
 BEGIN
 	FOREACH t IN ARRAY ARRAY['score', 'award', 'sanction', 'evaluation', 'branch', 'member', 'period',
 							 'recorder', 'item', 'category', 'award_kind', 'mentoring', 'setting',
-							 'membership'] LOOP
+							 'membership', 'appraisal_weight', 'appraisal_round', 'appraisal_tally',
+							 'appraisal_voter'] LOOP
 		EXECUTE pg_catalog.format(
 			'CREATE TRIGGER audit_insert AFTER INSERT ON pointsys.%1$I
 				REFERENCING NEW TABLE AS pointsys_new_rows
@@ -56,7 +57,8 @@ DECLARE
 BEGIN
 	FOR t IN SELECT * FROM (VALUES
 		('score', ''), ('award', ''), ('member', ''), ('branch', ''), ('recorder', ''), ('period', ''),
-		('mentoring', ''), ('membership', ' (组织关系转接)'))
+		('mentoring', ''), ('membership', ' (组织关系转接)'), ('evaluation', ''), ('appraisal_round', ''),
+		('appraisal_tally', ''), ('appraisal_voter', ''))
 		AS v (name, admin_note)
 	LOOP
 		EXECUTE pg_catalog.format(

@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 MEMBERS=${MEMBERS:-50000}
 
-private_setup
+setup_tree
 pg_make -j"$(nproc)" with_llvm=no >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "the build failed"; }
 private_install
 chown -R "$PG_USER:" "$WORK/tree"

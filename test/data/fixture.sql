@@ -47,7 +47,13 @@ FROM (VALUES
 	-- refusals: the recorder of branch fa, the bureau
 	('regress_clerk', 'pointsys_recorder'), ('regress_bureau', 'pointsys_admin'),
 	-- import: the recorder of branch ia, a reporting tool
-	('regress_sheet', 'pointsys_recorder'), ('regress_sheet_reader', 'pointsys_reader')
+	('regress_sheet', 'pointsys_recorder'), ('regress_sheet_reader', 'pointsys_reader'),
+	-- appraisal: recorders of branches aa and ab, the bureau, a reporting
+	-- tool, two voters' logins and a voting screen's
+	('regress_aa_rec', 'pointsys_recorder'), ('regress_ab_rec', 'pointsys_recorder'),
+	('regress_a_admin', 'pointsys_admin'), ('regress_a_reader', 'pointsys_reader'),
+	('regress_voter1', 'pointsys_voter'), ('regress_voter2', 'pointsys_voter'),
+	('regress_kiosk', 'pointsys_voter')
 ) AS r(name, member_of) \gexec
 
 \connect

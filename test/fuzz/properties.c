@@ -11,24 +11,38 @@
  *
  * Ends with "N passed, N failed"; exits 1 on any failure.
  */
+#include <stdarg.h>
+
 #include "fuzz.h"
 
 static long passed;
 static long failed;
+
+/* Failure number nth (from 0) at file:line: the first 30 are printed */
+static void
+report_failure(long nth, const char *file, int line, const char *fmt,...)
+__attribute__((format(printf, 4, 5)));
+
+static void
+report_failure(long nth, const char *file, int line, const char *fmt,...)
+{
+	va_list		args;
+
+	if (nth >= 30)
+		return;
+	fprintf(stderr, "FAIL %s:%d: ", file, line);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
 
 #define EXPECT(cond, ...) \
 	do { \
 		if (cond) \
 			passed++; \
 		else \
-		{ \
-			if (failed++ < 30) \
-			{ \
-				fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-				fprintf(stderr, __VA_ARGS__); \
-				fputc('\n', stderr); \
-			} \
-		} \
+			report_failure(failed++, __FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
 #define PTS(whole, micro) ((int64_t) (whole) * FX_ONE + (micro))
@@ -375,72 +389,71 @@ known_labels(void)
 
 /* --- state text forms --- */
 
+/*
+ * s parses as a year state (else a quarter state) exactly when canonical
+ * is not NULL, and then formats as canonical
+ */
 static void
-quarter_text(const char *s, int ok, const char *canonical)
+state_text(int year, const char *s, const char *canonical)
 {
 	QuarterState q;
-	char		buf[64];
-	int			got = quarter_state_parse(s, strlen(s), &q);
-
-	EXPECT(got == ok, "quarter_state_parse(\"%s\") = %d", s, got);
-	if (got && ok)
-	{
-		quarter_state_format(&q, buf, sizeof(buf));
-		EXPECT(strcmp(buf, canonical) == 0, "quarter \"%s\" formats as \"%s\"", s, buf);
-	}
-}
-
-static void
-year_text(const char *s, int ok, const char *canonical)
-{
 	YearState	y;
 	char		buf[STATE_TEXT_MAX];
-	int			got = year_state_parse(s, strlen(s), &y);
+	int			got = year ? year_state_parse(s, strlen(s), &y) : quarter_state_parse(s, strlen(s), &q);
+	const char *type = year ? "year_state" : "quarter_state";
 
-	EXPECT(got == ok, "year_state_parse(\"%s\") = %d", s, got);
-	if (got && ok)
+	EXPECT(got == (canonical != NULL), "%s_parse(\"%s\") = %d", type, s, got);
+	if (got && canonical != NULL)
 	{
-		year_state_format(&y, buf, sizeof(buf));
-		EXPECT(strcmp(buf, canonical) == 0, "year \"%s\" formats as \"%s\"", s, buf);
+		if (year)
+			year_state_format(&y, buf, sizeof(buf));
+		else
+			quarter_state_format(&q, buf, sizeof(buf));
+		EXPECT(strcmp(buf, canonical) == 0, "%s \"%s\" formats as \"%s\"", type, s, buf);
 	}
 }
 
 static void
 known_states(void)
 {
-	quarter_text("2 170.5", 1, "2 170.500000");
-	quarter_text("0 0", 1, "0 0.000000");
-	quarter_text("3 300", 1, "3 300.000000");
-	quarter_text("+1 -0", 1, "1 0.000000");
-	quarter_text("1 100.000001", 0, NULL);
-	quarter_text("4 0", 0, NULL);
-	quarter_text("1 -1", 0, NULL);
-	quarter_text("1.0 1", 0, NULL);
-	quarter_text("1  1", 0, NULL);
-	quarter_text("1 1 ", 0, NULL);
-	quarter_text("", 0, NULL);
+	/* text forms accepted, and the canonical forms they format as */
+	static const struct
+	{
+		int			year;		/* a year state, else a quarter state */
+		const char *s;
+		const char *canonical;
+	}			accepted[] = {
+		{0, "2 170.5", "2 170.500000"},
+		{0, "0 0", "0 0.000000"},
+		{0, "3 300", "3 300.000000"},
+		{0, "+1 -0", "1 0.000000"},
+		{1, "", ""},
+		{1, "totals 2024 1:85.500000 2:85.000000", "totals 2024 1:85.500000 2:85.000000"},
+		{1, "totals 2024 2:85 1:85.5", "totals 2024 1:85.500000 2:85.000000"},
+		{1, "rows 2024 1:80.000000+15.000000", "rows 2024 1:80.000000+15.000000"},
+		{1, "rows 2024 12:999999999999.999999+0", "rows 2024 12:999999999999.999999+0.000000"},
+		{1, "rows 2024", "rows 2024"},
+		{1, "totals -2147483648 01:0", "totals -2147483648 1:0.000000"},
+	};
+	/* text forms refused */
+	static const char *const bad_quarters[] = {
+		"1 100.000001", "4 0", "1 -1", "1.0 1", "1  1", "1 1 ", ""
+	};
+	static const char *const bad_years[] = {
+		"rows 2024 10.000000 1:80.000000+15.000000", "totals 2147483648",
+		"totals 2024 1:100.000001", "totals 2024 1:1 1:2", "totals 2024 0:1",
+		"totals 2024 13:1", "totals 2024 1:5+1", "rows 2024 1:5",
+		"rows 2024 1:-5+0", "rows 2024 1:1000000000000+0", "ROWS 2024",
+		"totals 2024 ", "totals", " "
+	};
+	size_t		i;
 
-	year_text("", 1, "");
-	year_text("totals 2024 1:85.500000 2:85.000000", 1, "totals 2024 1:85.500000 2:85.000000");
-	year_text("totals 2024 2:85 1:85.5", 1, "totals 2024 1:85.500000 2:85.000000");
-	year_text("rows 2024 1:80.000000+15.000000", 1, "rows 2024 1:80.000000+15.000000");
-	year_text("rows 2024 12:999999999999.999999+0", 1, "rows 2024 12:999999999999.999999+0.000000");
-	year_text("rows 2024", 1, "rows 2024");
-	year_text("totals -2147483648 01:0", 1, "totals -2147483648 1:0.000000");
-	year_text("rows 2024 10.000000 1:80.000000+15.000000", 0, NULL);
-	year_text("totals 2147483648", 0, NULL);
-	year_text("totals 2024 1:100.000001", 0, NULL);
-	year_text("totals 2024 1:1 1:2", 0, NULL);
-	year_text("totals 2024 0:1", 0, NULL);
-	year_text("totals 2024 13:1", 0, NULL);
-	year_text("totals 2024 1:5+1", 0, NULL);
-	year_text("rows 2024 1:5", 0, NULL);
-	year_text("rows 2024 1:-5+0", 0, NULL);
-	year_text("rows 2024 1:1000000000000+0", 0, NULL);
-	year_text("ROWS 2024", 0, NULL);
-	year_text("totals 2024 ", 0, NULL);
-	year_text("totals", 0, NULL);
-	year_text(" ", 0, NULL);
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
+		state_text(accepted[i].year, accepted[i].s, accepted[i].canonical);
+	for (i = 0; i < sizeof(bad_quarters) / sizeof(bad_quarters[0]); i++)
+		state_text(0, bad_quarters[i], NULL);
+	for (i = 0; i < sizeof(bad_years) / sizeof(bad_years[0]); i++)
+		state_text(1, bad_years[i], NULL);
 }
 
 /* --- random cases against the references --- */
@@ -507,14 +520,7 @@ random_decimal(char *buf)
 #define RCHECK(cond, ...) \
 	do { \
 		if (!(cond)) \
-		{ \
-			if (failed + bad++ < 30) \
-			{ \
-				fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-				fprintf(stderr, __VA_ARGS__); \
-				fputc('\n', stderr); \
-			} \
-		} \
+			report_failure(failed + bad++, __FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
 /* The text numeric_out gives for base-10000 digits (see fx_from_base10000) */

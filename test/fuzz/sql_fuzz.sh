@@ -13,17 +13,19 @@
 #      installs it, starts a throwaway cluster (port 54359, Unix socket in
 #      the work dir), creates the extension and loads the sample bureau;
 #   2. loads test/fuzz/sql_fuzz.sql (schema "fuzz": generators, oracles,
-#      one driver per target) and the corpus test/fuzz/sql_corpus.txt;
+#      one driver per target), the corpus test/fuzz/sql_corpus.txt and the
+#      allowed SQLSTATEs test/fuzz/sql_allowed.txt;
 #   3. checks that the binary path really calls grade_recv;
-#   4. runs N inputs split evenly over the 30 targets (each target's corpus
+#   4. runs N inputs split evenly over the 31 targets (each target's corpus
 #      lines first, then random and mutated inputs), every input in its own
 #      subtransaction, counting (target, stage, SQLSTATE) in fuzz.counts;
 #   5. prints the table target x stage x SQLSTATE x count and the total.
 #
 # Fails (non-zero exit, with the reason and a reproducer) when
 #   - an SQLSTATE is XX000/XX001/XX002 or outside the allowed set of its
-#     target and stage (fuzz.allowed: README's Errors and write-rules
-#     tables, plus the server's own errors for the casts and constraints);
+#     target and stage (fuzz.allowed, from sql_allowed.txt: README's
+#     Errors and write-rules tables, plus the server's own errors for the
+#     casts and constraints);
 #   - an oracle disagrees (PZINV: a pure function's result or SQLSTATE is
 #     not what README says it should be);
 #   - a backend crashed or an assertion failed (server log: "terminated by
@@ -61,7 +63,6 @@ for v in "$N" "$SEED" "$BATCH" "$MAX_CRASHES"; do
 done
 [ "$BATCH" -gt 0 ] || die "FUZZ_SQL_BATCH must be positive"
 
-WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter"
 START=$SECONDS
 
 require_root
@@ -119,8 +120,11 @@ as_pg_client createdb -E UTF8 --locale=C -T template0 fuzz
 q -c "CREATE EXTENSION pointsys"
 q -f "$WORK/tree/test/data/sample_bureau.sql" >/dev/null
 q -v fuzz_dir="$WORK/fuzz" -f "$WORK/tree/test/fuzz/sql_fuzz.sql" >/dev/null
-q -c "\\copy fuzz.corpus_line (line) FROM '$WORK/tree/test/fuzz/sql_corpus.txt' WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
-q -c "SELECT fuzz.load_corpus()" >/dev/null
+# the text files, a line a row (no quoting: fields stay as written)
+for f in corpus allowed; do
+	q -c "\\copy fuzz.${f}_line (line) FROM '$WORK/tree/test/fuzz/sql_$f.txt' WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+	q -c "SELECT fuzz.load_$f()" >/dev/null
+done
 
 log "self-test: binary COPY calls grade_recv"
 # A byte 2 loads 良好; a byte 7 is refused by grade_recv's own message

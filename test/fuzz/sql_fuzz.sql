@@ -7,6 +7,7 @@
 -- Everything lives in schema "fuzz":
 --   target      the targets, one per server-side C entry point or trigger
 --   allowed     the SQLSTATEs each (target, stage) may raise, and why
+--               (test/fuzz/sql_allowed.txt)
 --   corpus      test/fuzz/sql_corpus.txt, replayed first (index 0, 1, ...)
 --   gen()       input number idx of a target: its corpus line, or random
 --               and mutated arguments drawn after setseed(hash(seed, target,
@@ -36,7 +37,8 @@
 -- statements (issue 22: INSERT, UPDATE, DELETE, upsert, MERGE, writable
 -- CTEs, in random row order, against quarters in every status) and free
 -- text of 0..2000 characters in every note, description, name and title
--- column.  The aggregates have no
+-- column, and democratic appraisal rounds (issue 26: weights, quorum,
+-- paper tallies or electronic ballots, the close).  The aggregates have no
 -- serialize/deserialize functions (fixed-length state types), so there is
 -- no bytea state input to fuzz.
 --
@@ -51,7 +53,10 @@
 -- it names in its branch unless the month's quarter records in both the old
 -- and the new branch, and member.branch_id the latest row's; free text is
 -- accepted exactly when its length is within its column's limit (else
--- 22001).  A state produced by
+-- 22001); an appraisal round's every step gives the SQLSTATE the rules
+-- say, a refused step leaves nothing, and a close writes each member's
+-- weighted mean, computed apart (o_mean), from the tally entered or the
+-- ballots accepted.  A state produced by
 -- any function must read back from its text form unchanged.
 
 SET client_min_messages = warning;
@@ -94,7 +99,8 @@ INSERT INTO target VALUES
 	(27, 'lookalike', 'a trigger function of pointsys attached to a table of the caller''s, of random columns and types, and fired'),
 	(28, 'paperwork', 'publicity, annual_publicity, points_needed, record_sheet_html, publicity_html, INSERT into mentoring (period_publicity, mentoring_check)'),
 	(29, 'membership', 'changes of membership of several rows and statements: INSERT, UPDATE, DELETE, upsert, MERGE, writable CTEs, member.branch_id (member_membership, membership_changed)'),
-	(30, 'text_length', 'free text of 0..2000 characters of random scripts written to every note, description, name and title column');
+	(30, 'text_length', 'free text of 0..2000 characters of random scripts written to every note, description, name and title column'),
+	(31, 'appraisal', 'a democratic appraisal round: weights, quorum, paper tallies or electronic ballots, the close (appraisal_round_check, appraisal_round_apply, appraisal_tally_check, evaluation_round_check, cast_ballot, issue_codes, count_ballots)');
 
 ------------------------------------------------------------------------
 -- Allowed SQLSTATEs per (target, stage).  Anything else fails the run.
@@ -108,110 +114,24 @@ CREATE TABLE allowed (
 	PRIMARY KEY (target, stage, sqlstate)
 );
 
-CREATE FUNCTION allow(targets text[], stages text[], states text[], why text) RETURNS void
-LANGUAGE sql AS $$
-	INSERT INTO allowed
-	SELECT t, s, st, why FROM unnest(targets) t, unnest(stages) s, unnest(states) st
-	ON CONFLICT DO NOTHING
-$$;
-
 -- success, everywhere
-SELECT allow(array_agg(target), '{call,call:admin,call:recorder,call:nobody}', '{00000}', 'accepted')
-FROM target;
+INSERT INTO allowed
+SELECT t.target, s, '00000', 'accepted'
+FROM target t, unnest('{call,call:admin,call:recorder,call:nobody}'::text[]) s;
 
--- the server's casts of the generated text, before pointsys sees a value
-SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns,score,evaluation,rulebook}',
-			 '{cast}', '{22P02,22003}',
-			 'numeric input: malformed literal (22P02), value overflows numeric format (22003)');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads,score,award,sanction,member}',
-			 '{cast}', '{22007,22008,22009,22023}',
-			 'date input: malformed (22007), out of range (22008), time zone displacement out of range (22009), unknown time zone name (22023)');
-SELECT allow('{annual_grade_member,ledger_reads,evaluation,period,paperwork}',
-			 '{cast}', '{22P02,22003}',
-			 'integer input: malformed (22P02), out of range for int4 (22003)');
-SELECT allow('{annual_grade}', '{cast}', '{22P02}', 'boolean input: malformed');
-SELECT allow('{quarter_state_fns}', '{cast}', '{22P02}', 'quarter_state input (README Errors: 22P02)');
-SELECT allow('{year_state_fns}', '{cast}', '{22P02}', 'year_state input (README Errors: 22P02)');
-SELECT allow('{eligibility,language,grade_ops}', '{cast}', '{22P02}', 'grade input (README Errors: 22P02)');
+-- the rest: test/fuzz/sql_allowed.txt, one rule per line (targets x
+-- stages x SQLSTATEs, and why), loaded by sql_fuzz.sh into allowed_line
+CREATE TABLE allowed_line (n bigserial, line text);
 
--- README, Errors table
-SELECT allow('{grade_in,language}', '{call}', '{22P02}', 'a grade label is not valid');
-SELECT allow('{grade_recv}', '{call}', '{22P03}', 'a binary grade is neither a label nor one byte from 0 to 3');
-SELECT allow('{language}', '{call}', '{22023}', 'a bad pointsys.language');
-SELECT allow('{quarter_state_in,year_state_in}', '{call}', '{22P02}', 'a quarter_state / year_state text is not valid');
-SELECT allow('{grade_of,annual_total,annual_grade,quarter_avg,quarter_avg_agg,annual_assessment,ledger_year,quarter_state_fns,year_state_fns}',
-			 '{call}', '{22003}', 'a score outside 0..100; NaN or Infinity; beyond 6 decimals; 10^12 or more');
-SELECT allow('{quarter_avg_agg,annual_assessment,quarter_state_fns,year_state_fns}', '{call}', '{21000}',
-			 'quarter_avg given more than 3 monthly totals; annual_assessment given the same month twice');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns}', '{call}', '{22023}', 'months of two years');
-SELECT allow('{annual_assessment,ledger_year,year_state_fns,ledger_reads}', '{call}', '{22008}', 'an infinite month');
-SELECT allow('{year_state_fns}', '{call}', '{22000}', 'two year states of different kinds combined');
-SELECT allow('{is_veto_sanction}', '{call}', '{22023}', 'an unknown sanction kind');
-SELECT allow('{ledger_reads}', '{call}', '{22023}', 'quarter_score / quarter_start: a quarter outside 1..4');
-SELECT allow('{ledger_reads}', '{call}', '{22008}', 'quarter_start / is_vetoed: a year whose dates do not exist');
-SELECT allow('{ledger_reads}', '{call}', '{22003}', 'is_vetoed: year + 1 overflows int4');
-
--- README, write rules table (the triggers), for every role
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{22008}', 'a month after the current one or before 1921-07; an infinite month');
-SELECT allow('{score}', '{call,call:admin,call:recorder}', '{22003}', 'points outside 0..max_points, NaN');
-SELECT allow('{score}', '{call,call:admin,call:recorder}', '{23514}', 'points not a multiple of the step, more than 6 decimals');
-SELECT allow('{score,award,evaluation,member}', '{call,call:admin,call:recorder}', '{23503}',
-			 'unknown member, item or award kind; member not in the party then');
-SELECT allow('{score,award}', '{call,call:admin,call:recorder}', '{55000}', 'the quarter is not recording');
-SELECT allow('{evaluation}', '{call,call:admin}', '{22003,22008}', 'democratic outside 0..100; year after the current one or before 1921');
-SELECT allow('{sanction}', '{call,call:admin}', '{22023,23514}', 'unknown sanction kind; lifted_on not after effective_on; effective_on before 1921-07-01');
-SELECT allow('{period}', '{call,call:admin,call:recorder}', '{55000,23514}',
-			 'one step at a time; keys cannot change; invalid status (23514, also the quarter CHECK)');
-SELECT allow('{period}', '{call:admin,call:recorder}', '{42501}', 'recorders up to filed; only pointsys_admin verifies and reopens');
-SELECT allow('{period}', '{call,call:admin}', '{22023}', 'reopening needs a reason');
-SELECT allow('{period}', '{call,call:admin,call:recorder}', '{22023,22008}',
-			 'advance / reopen: a quarter outside 1..4, a year whose dates do not exist (quarter_start)');
-SELECT allow('{rulebook}', '{call,call:admin}', '{23514}', 'a rulebook edit that contradicts recorded points; CHECK constraints');
-SELECT allow('{rulebook}', '{call,call:admin}', '{23503}', 'a category that does not exist / still has items (foreign keys)');
--- a trigger function attached to a table of the caller's: only a superuser
--- may attach one, and then it refuses to fire (README, Security)
-SELECT allow('{lookalike}', '{call}', '{39P01}', 'a trigger function fired on a table not its own (trigger_check.c)');
-SELECT allow('{lookalike}', '{call}', '{0A000,42P17}',
-			 'CREATE TRIGGER: TRUNCATE FOR EACH ROW is not supported; an event-trigger function is not a trigger function');
-SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{42501}',
-			 'CREATE TRIGGER: no role but the owner may execute a trigger function');
-SELECT allow('{lookalike}', '{call:admin,call:recorder,call:nobody}', '{0A000,42P17}',
-			 'CREATE TRIGGER: TRUNCATE FOR EACH ROW (refused before privileges are checked); drop_guard');
-SELECT allow('{lookalike}', '{cast}', '{42501}', 'a column of type pointsys.grade for a role without USAGE on schema pointsys');
--- the server's own constraints on the same tables (NOT NULL, keys, CHECK)
-SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call,call:admin,call:recorder}', '{23502,23505}',
-			 'NOT NULL, duplicate key');
-SELECT allow('{sanction,period}', '{call,call:admin,call:recorder}', '{23503}', 'foreign key (member, branch)');
-SELECT allow('{member}', '{call,call:admin,call:recorder}', '{23514}', 'CHECK member_left_after_joined, member_joined_after_founding, member_left_after_founding');
--- the paperwork (README, Paperwork): a quarter outside 1..4 or a year
--- without dates; a quarter not approved, a year not complete, a member-year
--- not 不合格; a branch or member unknown (or invisible); another branch's
--- documents, tables the role may not read; points_needed's democratic score
--- out of range or missing; the mentoring rules and the table's constraints
-SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{22023,22008,55000,42704,22003,22004}',
-			 'paperwork: bad quarter, not approved or complete, unknown branch or member, democratic out of range or missing');
-SELECT allow('{paperwork}', '{call,call:admin,call:recorder}', '{23514,23503,23505,23502}',
-			 'mentoring: the mentor rules, foreign keys, one row per member-year, NOT NULL');
-SELECT allow('{paperwork}', '{call:recorder,call:nobody}', '{42501}',
-			 'another branch''s documents, annual_results and evaluation, other branches'' mentoring; nobody has no rights');
--- row-level security and privileges: recorders write score and award of
--- their branches' members and advance their quarters; the roles without
--- pointsys_recorder write nothing (README, roles table)
-SELECT allow('{score,award,evaluation,sanction,period,member,rulebook}', '{call:recorder,call:nobody}', '{42501}',
-			 'permission denied, or a row outside the recorder''s branches (row-level security)');
--- transfers (README, Transfers): a month with records moved out of or into a
--- quarter not recording (55000, also a member.branch_id transfer with a
--- later row); since not the first of a month or before July 1921 (23514);
--- an unknown member or branch (23503); a member's last row deleted (23001);
--- the same key twice (23505); NULL (23502); an upsert or MERGE touching a
--- row twice (21000).  Only pointsys_admin writes membership (42501).
-SELECT allow('{membership}', '{call,call:admin}', '{55000,23514,23503,23001,23505,23502,21000}',
-			 'transfers: the rules of a change of membership, keys and constraints');
-SELECT allow('{membership}', '{call:recorder,call:nobody}', '{42501}', 'only pointsys_admin writes membership');
--- free text (README, Errors): longer than its column's limit, 22001; the
--- oracle says which (accepted exactly when the length is within the limit)
-SELECT allow('{text_length}', '{call,call:admin,call:recorder}', '{22001}', 'text longer than its column''s limit');
-SELECT allow('{text_length}', '{call:recorder,call:nobody}', '{42501}', 'a table the role may not write');
+CREATE FUNCTION load_allowed() RETURNS bigint LANGUAGE sql AS $$
+	INSERT INTO allowed
+	SELECT t, s, st, f[4]
+	FROM (SELECT string_to_array(line, chr(9)) FROM allowed_line WHERE line !~ '^\s*(#|$)') l (f),
+		unnest(string_to_array(f[1], ',')) t, unnest(string_to_array(f[2], ',')) s,
+		unnest(string_to_array(f[3], ',')) st
+	ON CONFLICT DO NOTHING;
+	SELECT count(*) FROM allowed;
+$$;
 
 ------------------------------------------------------------------------
 -- The corpus: test/fuzz/sql_corpus.txt, one input per line:
@@ -277,9 +197,13 @@ BEGIN
 	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_nobody') THEN
 		CREATE ROLE fuzz_nobody NOLOGIN;
 	END IF;
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fuzz_voter') THEN
+		CREATE ROLE fuzz_voter NOLOGIN;
+	END IF;
 END $$;
 GRANT pointsys_admin TO fuzz_admin;
 GRANT pointsys_recorder TO fuzz_recorder;
+GRANT pointsys_voter TO fuzz_voter;
 INSERT INTO pointsys.recorder VALUES ('b1', 'fuzz_recorder', '2024-01-02');
 -- b2 2024: Q1 approved, Q2 publicized, Q3 filed, Q4 verified; b1 2025 Q4 filed;
 -- b1 2024 Q1 and b3 2025 Q2 verified (no publicity period to wait for
@@ -694,6 +618,14 @@ DECLARE
 	n int;
 	y int;
 	op text;
+	mems text[];
+	x jsonb;
+	mk jsonb;
+	c1 int;
+	c2 int;
+	cs int[];
+	t1 text;
+	clean boolean;
 BEGIN
 	SELECT c.args INTO a FROM corpus c WHERE c.target = p_target AND c.ord = p_idx;
 	IF FOUND THEN
@@ -836,6 +768,87 @@ BEGIN
 				   CASE ri(1, 4) WHEN 1 THEN ri(0, 2000)::text WHEN 2 THEN pick('{0,1,99,100,101,499,500,501,1000,2000}')
 								 WHEN 3 THEN ri(95, 105)::text ELSE ri(495, 505)::text END,
 				   text_pattern()];
+	WHEN 'appraisal' THEN
+		-- mode (paper, electronic), role, branch, year, ballots issued,
+		-- ballots returned (paper), the four weights, the quorum (NULL: no
+		-- setting); then for paper the tallies [[member, excellent, qualified,
+		-- basically_qualified, unqualified, spoilt], ...], the ballots returned
+		-- corrected before the close (NULL: not) and each|all (a statement
+		-- per tally or one for all); for electronic the ballots [{"m": marks,
+		-- "c": fresh|reuse|bogus|voter|nomarks}, ...] (a code of their own, the
+		-- last code again, an unknown one, the login fuzz_voter, NULL marks),
+		-- the codes printed beyond them and yes|no (fuzz_voter registered).
+		-- Half the rounds are clean (every member tallied, counts within the
+		-- ballots returned and near them, ballots with labels): they close
+		-- unless the quorum or a rare mistake stops them
+		op := pick('{paper,paper,electronic}');
+		clean := chance(0.5);
+		y := CASE WHEN chance(0.9) THEN ri(2024, 2026) ELSE pick('{1920,1921,2023,2027,9999}')::int END;
+		n := CASE WHEN chance(0.93) THEN ri(1, 9) ELSE pick('{0,-1,10000,10001}')::int END;
+		a := ARRAY[op, pick('{super,super,admin,admin,recorder,recorder,recorder,nobody}'),
+				   CASE WHEN chance(0.85) THEN pick('{b1,b1,b2,b3}') ELSE code('{b1,b2,b3}', 0) END, y::text, n::text,
+				   CASE WHEN clean AND chance(0.8) THEN n::text
+						ELSE CASE ri(1, 12) WHEN 1 THEN NULL WHEN 2 THEN (n + ri(1, 2))::text WHEN 3 THEN '-1'
+							 ELSE ri(greatest(n - 2, 0), greatest(n, 0))::text END END,
+				   CASE WHEN chance(0.2) THEN '{100,80,60,0}'
+						ELSE (SELECT array_agg(CASE WHEN chance(0.03) THEN pick('{100.01,-0.01,101,80.100,12.345,1e2,0.005}')
+													ELSE round(ri(0, 10000) / 100.0, ri(0, 2)::int)::text END)
+							  FROM generate_series(1, 4))::text END,
+				   CASE WHEN chance(0.3) THEN NULL WHEN chance(0.15) THEN pick('{-1,100,0,99}') ELSE ri(10, 80)::text END];
+		mems := CASE WHEN y BETWEEN 1921 AND 9999 THEN o_appraised(a[3], y) ELSE '{}' END;
+		IF op = 'paper' THEN
+			-- counts near the ballots returned (issued while none are),
+			-- sometimes beyond them or below 0; a member left out or one
+			-- the branch does not appraise, now and then
+			c1 := greatest(coalesce(a[6]::int, n), 0);
+			x := '[]';
+			FOR i IN 1 .. cardinality(mems) + CASE WHEN NOT clean AND chance(0.1) THEN 1 ELSE 0 END LOOP
+				CONTINUE WHEN NOT clean AND chance(0.05);
+				c2 := CASE WHEN clean THEN ri(greatest(c1 - 1, 0), c1)
+						   ELSE CASE ri(1, 12) WHEN 1 THEN c1 + ri(1, 3) WHEN 2 THEN ri(0, c1) ELSE ri(greatest(c1 - 2, 0), c1) END END;
+				cs := ARRAY[CASE WHEN chance(0.8) THEN 0 ELSE ri(0, least(c2, 2)) END];
+				c2 := c2 - cs[1];
+				FOR j IN 1 .. 3 LOOP
+					cs := cs || ri(0, c2)::int;
+					c2 := c2 - cs[j + 1];
+				END LOOP;
+				cs := cs || c2;
+				IF NOT clean AND chance(0.03) THEN
+					cs[ri(1, 5)] := -1;
+				END IF;
+				x := x || jsonb_build_array(jsonb_build_array(
+					CASE WHEN i <= cardinality(mems) THEN mems[i] ELSE pick(members() || 'zz'::text) END,
+					cs[2], cs[3], cs[4], cs[5], cs[1]));
+			END LOOP;
+			a := a || x::text || CASE WHEN chance(0.15) THEN ri(-1, n + 1)::text END || pick('{each,each,all}');
+		ELSE
+			-- each member a label mostly, left out or null now and then; in
+			-- one ballot of ten a mark that is not a label, a member not on
+			-- the ballot, or no object at all
+			x := '[]';
+			FOR i IN 1 .. CASE WHEN clean THEN least(greatest(n, 0), 10) ELSE ri(0, least(greatest(n, 0), 10)) END LOOP
+				mk := '{}';
+				FOREACH t1 IN ARRAY mems LOOP
+					CASE WHEN chance(0.92) THEN
+						mk := mk || jsonb_build_object(t1, pick('{excellent,qualified,basically_qualified,unqualified}'));
+					WHEN chance(0.5) THEN
+						mk := mk || jsonb_build_object(t1, NULL);
+					ELSE NULL;
+					END CASE;
+				END LOOP;
+				CASE ri(1, 30)
+				WHEN 1 THEN mk := mk || jsonb_build_object(coalesce(pick(mems), 'm01'), pick('{good,Excellent,"",优秀," qualified"}'));
+				WHEN 2 THEN mk := mk || jsonb_build_object(coalesce(pick(mems), 'm01'), pick('{1,true,"[\"excellent\"]","{\"a\": 1}"}')::jsonb);
+				WHEN 3 THEN mk := mk || jsonb_build_object(code(members(), 0), 'excellent');
+				WHEN 4 THEN mk := pick('{"[]","\"excellent\"","null","1"}')::jsonb;
+				ELSE NULL;
+				END CASE;
+				x := x || jsonb_build_array(jsonb_build_object(
+					'm', mk, 'c', CASE WHEN chance(0.85) THEN 'fresh' ELSE pick('{reuse,bogus,voter,voter,voter,nomarks}') END));
+			END LOOP;
+			a := a || x::text || CASE WHEN chance(0.05) THEN (n + 1)::text ELSE ri(0, 1)::text END
+				   || CASE WHEN chance(0.3) THEN 'yes' ELSE 'no' END;
+		END IF;
 	WHEN 'member' THEN
 		-- op, role, key member, joined_on, left_on, member_id, branch_id, update mask
 		a := ARRAY[pick('{upd,upd,upd,upd,del}'), rand_role(), pick(members()),
@@ -1098,8 +1111,401 @@ BEGIN
 	END IF;
 END $$;
 
+------------------------------------------------------------------------
+-- The democratic appraisal (issue 26): a round from the bureau's weights
+-- and quorum through its tally or ballots to its close, each step's
+-- SQLSTATE and what it leaves against README's rules restated here
+------------------------------------------------------------------------
+
+-- The members a branch appraises in a year: in the party that year, of
+-- the branch in December or in the month they left (membership rows)
+CREATE FUNCTION o_appraised(p_branch text, p_year int) RETURNS text[] LANGUAGE sql STABLE AS $$
+	SELECT coalesce(array_agg(m.member_id ORDER BY m.member_id), '{}')
+	FROM pointsys.member m
+	CROSS JOIN LATERAL (SELECT least(make_date(p_year, 12, 1), date_trunc('month', m.left_on)::date) AS last) l
+	WHERE (m.joined_on IS NULL OR m.joined_on <= make_date(p_year, 12, 31))
+	  AND (m.left_on IS NULL OR m.left_on >= make_date(p_year, 1, 1))
+	  AND coalesce((SELECT s.branch_id FROM pointsys.membership s WHERE s.member_id = m.member_id AND s.since <= l.last
+					ORDER BY s.since DESC LIMIT 1),
+				   (SELECT s.branch_id FROM pointsys.membership s WHERE s.member_id = m.member_id ORDER BY s.since LIMIT 1),
+				   m.branch_id) = p_branch
+$$;
+
+-- The weighted mean of the votes v (excellent, qualified,
+-- basically_qualified, unqualified) by the weights w, half up to 0.01:
+-- in hundredths of a point, Σ v × 100w divided by the valid votes, one
+-- more when the remainder is at least half of them; NULL without a vote
+CREATE FUNCTION o_mean(v int[], w numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN n > 0 THEN ((s / n) + CASE WHEN 2 * (s % n) >= n THEN 1 ELSE 0 END)::numeric / 100 END
+	FROM (SELECT sum(v[i]::bigint * (w[i] * 100)::bigint)::bigint AS s, sum(v[i])::bigint AS n
+		  FROM generate_series(1, 4) i) x
+$$;
+
+-- A ballot's marks: an object of members on the ballot, each a label or
+-- null (22023 otherwise)
+CREATE FUNCTION o_marks(marks jsonb, appraised text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN jsonb_typeof(marks) IS DISTINCT FROM 'object' THEN '22023'
+				WHEN EXISTS (SELECT FROM jsonb_each(marks) e
+							 WHERE jsonb_typeof(e.value) <> 'null'
+							   AND NOT (jsonb_typeof(e.value) = 'string'
+										AND e.value #>> '{}' IN ('excellent', 'qualified', 'basically_qualified', 'unqualified')))
+					THEN '22023'
+				WHEN EXISTS (SELECT FROM jsonb_object_keys(marks) k WHERE k <> ALL (appraised)) THEN '22023'
+				ELSE '00000' END
+$$;
+
+-- One statement as role who (fuzz.as_role; 'super': the superuser), in a
+-- subtransaction of its own: its SQLSTATE (00000 when it succeeds), its
+-- message, and a SELECT's first value
+CREATE FUNCTION try_as(who text, stmt text, OUT state text, OUT message text, OUT result text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM as_role(who);
+	IF stmt LIKE 'SELECT %' THEN
+		EXECUTE stmt INTO result;
+	ELSE
+		EXECUTE stmt;
+	END IF;
+	PERFORM set_config('role', 'none', true);
+	state := '00000';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $$;
+
+-- PZINV unless step gave the SQLSTATE expected and left what it should
+-- (left: a condition read after it, as the superuser)
+CREATE FUNCTION expect_step(step text, expected text, got record, left_ok boolean DEFAULT true) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF got.state IS DISTINCT FROM expected THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s: expected %s, got %s: %s', step, expected, got.state,
+													  coalesce(got.message, ''));
+	END IF;
+	IF left_ok IS NOT TRUE THEN
+		RAISE SQLSTATE 'PZINV' USING MESSAGE = format('%s (%s) left the tables wrong', step, got.state);
+	END IF;
+END $$;
+
+-- A round of the appraisal (target appraisal; gen() describes the
+-- arguments): the weights and the quorum (as the superuser), the round,
+-- then the tellers' tallies (paper) or the register, the codes and the
+-- ballots (electronic), then the close, each step as role who.  Each
+-- step's SQLSTATE is checked against the rules, and what it leaves: a
+-- refused step nothing, a close the weighted mean of the tally of each
+-- member appraised in evaluation, an electronic tally the ballots
+-- accepted per label.  The result: the last step's SQLSTATE and message.
+CREATE FUNCTION appraisal_run(mode text, who text, br text, yr int, issued int, returned int, w numeric[],
+							  quorum int, spec jsonb, extra int, flag text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	is_electronic boolean := mode = 'electronic';
+	q int := coalesce(quorum, 50);
+	mems text[];
+	r record;
+	x jsonb;
+	m text;
+	i int;
+	k int;
+	exp text;
+	n_before bigint;
+	-- each member's counts (excellent, qualified, basically_qualified,
+	-- unqualified, spoilt) as entered or counted, and whether she has a tally
+	cnt int[];
+	has boolean[];
+	codes text[] := '{}';
+	next_code int := 1;
+	used_codes text[] := '{}';
+	code text;
+	last_code text;
+	voter text := 'none';		-- none, registered, voted
+	accepted int := 0;
+	stmt text;
+	seen text[] := '{}';
+	took int[] := '{}';			-- the tallies written, by their place in spec
+	n_row int;
+BEGIN
+	-- the bureau's weights: 0 to 100 with at most two decimals
+	SELECT to_jsonb(array_agg(weight ORDER BY label)) INTO x FROM pointsys.appraisal_weight;
+	r := try_as('super', format('INSERT INTO pointsys.appraisal_weight VALUES (''excellent'', %L), (''qualified'', %L),
+								 (''basically_qualified'', %L), (''unqualified'', %L)
+								 ON CONFLICT (label) DO UPDATE SET weight = EXCLUDED.weight', w[1], w[2], w[3], w[4]));
+	exp := CASE WHEN EXISTS (SELECT FROM unnest(w) v WHERE v < 0 OR v > 100 OR scale(v) > 2) THEN '23514' ELSE '00000' END;
+	PERFORM expect_step('weights', exp, r,
+						r.state = '00000'
+						OR to_jsonb((SELECT array_agg(weight ORDER BY label) FROM pointsys.appraisal_weight)) IS NOT DISTINCT FROM x);
+	IF r.state <> '00000' THEN
+		SELECT r.state, r.message INTO state, message;
+		RETURN;
+	END IF;
+	-- the quorum: 0 to 99 percent; no setting, 50
+	IF quorum IS NULL THEN
+		DELETE FROM pointsys.setting WHERE name = 'appraisal_quorum_percent';
+	ELSE
+		r := try_as('super', format('INSERT INTO pointsys.setting VALUES (''appraisal_quorum_percent'', %s)
+									 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', quorum));
+		PERFORM expect_step('quorum', CASE WHEN quorum BETWEEN 0 AND 99 THEN '00000' ELSE '23514' END, r);
+		IF r.state <> '00000' THEN
+			SELECT r.state, r.message INTO state, message;
+			RETURN;
+		END IF;
+	END IF;
+
+	-- the round: nobody has no rights, a recorder only her branch b1; not
+	-- in the future (Beijing time); 1 to 10000 ballots issued, at most as
+	-- many returned; a known branch
+	r := try_as(who, format('INSERT INTO pointsys.appraisal_round (branch_id, year, ballots_issued, ballots_returned, electronic)
+							 VALUES (%L, %s, %s, %s, %L)', br, yr, issued, coalesce(returned::text, 'NULL'), is_electronic));
+	exp := CASE WHEN who = 'nobody' THEN '42501'
+				WHEN yr > extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') THEN '22023'
+				WHEN who = 'recorder' AND br <> 'b1' THEN '42501'
+				WHEN issued NOT BETWEEN 1 AND 10000 OR yr < 1921
+					 OR (NOT is_electronic AND (returned < 0 OR returned > issued)) THEN '23514'
+				WHEN br NOT IN (SELECT branch_id FROM pointsys.branch) THEN '23503'
+				ELSE '00000' END;
+	PERFORM expect_step('round', exp, r,
+						r.state = '00000' OR NOT EXISTS (SELECT FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr));
+	IF r.state <> '00000' THEN
+		SELECT r.state, r.message INTO state, message;
+		RETURN;
+	END IF;
+	IF is_electronic THEN
+		returned := NULL;
+	END IF;
+	mems := o_appraised(br, yr);
+	cnt := array_fill(0, ARRAY[cardinality(mems), 5]);
+	has := array_fill(is_electronic, ARRAY[cardinality(mems)]);
+
+	IF NOT is_electronic THEN
+		-- the tellers' tallies, a statement each or all in one: a member
+		-- appraised, no count below 0, votes and spoilt within the
+		-- ballots returned (issued while none are); a refused statement
+		-- writes none of its rows
+		IF flag = 'all' THEN
+			exp := '00000';
+			stmt := NULL;
+		END IF;
+		FOR x, n_row IN SELECT * FROM jsonb_array_elements(spec) WITH ORDINALITY LOOP
+			m := x ->> 0;
+			i := array_position(mems, m);
+			k := (x ->> 1)::int + (x ->> 2)::int + (x ->> 3)::int + (x ->> 4)::int + (x ->> 5)::int;
+			IF flag = 'all' THEN
+				stmt := concat_ws(', ', stmt, format('(%L, %s, %L, %s, %s, %s, %s, %s)', br, yr, m, x -> 1, x -> 2, x -> 3, x -> 4, x -> 5));
+				IF exp = '00000' THEN
+					exp := CASE WHEN i IS NULL OR k > coalesce(returned, issued)
+									 OR least((x ->> 1)::int, (x ->> 2)::int, (x ->> 3)::int, (x ->> 4)::int, (x ->> 5)::int) < 0 THEN '23514'
+								WHEN m = ANY (seen) THEN '23505'
+								ELSE '00000' END;
+				END IF;
+				seen := seen || m;
+				CONTINUE;
+			END IF;
+			SELECT count(*) INTO n_before FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr;
+			r := try_as(who, format('INSERT INTO pointsys.appraisal_tally VALUES (%L, %s, %L, %s, %s, %s, %s, %s)',
+									br, yr, m, x -> 1, x -> 2, x -> 3, x -> 4, x -> 5));
+			exp := CASE WHEN i IS NULL OR k > coalesce(returned, issued)
+							 OR least((x ->> 1)::int, (x ->> 2)::int, (x ->> 3)::int, (x ->> 4)::int, (x ->> 5)::int) < 0 THEN '23514'
+						WHEN EXISTS (SELECT FROM unnest(took) t WHERE spec -> (t - 1) ->> 0 = m) THEN '23505'
+						ELSE '00000' END;
+			PERFORM expect_step('tally ' || m, exp, r,
+								r.state = '00000' OR n_before = (SELECT count(*) FROM pointsys.appraisal_tally t
+																 WHERE t.branch_id = br AND t.year = yr));
+			IF r.state = '00000' THEN
+				took := took || n_row;
+			END IF;
+		END LOOP;
+		IF flag = 'all' AND stmt IS NOT NULL THEN
+			r := try_as(who, 'INSERT INTO pointsys.appraisal_tally VALUES ' || stmt);
+			PERFORM expect_step('tallies', exp, r,
+								r.state = '00000' OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t
+																 WHERE t.branch_id = br AND t.year = yr));
+			IF r.state = '00000' THEN
+				took := ARRAY(SELECT generate_series(1, jsonb_array_length(spec)));
+			END IF;
+		END IF;
+		-- the tallies written
+		FOR x, n_row IN SELECT * FROM jsonb_array_elements(spec) WITH ORDINALITY LOOP
+			CONTINUE WHEN n_row <> ALL (took);
+			i := array_position(mems, x ->> 0);
+			has[i] := true;
+			FOR j IN 1 .. 5 LOOP
+				cnt[i][j] := (x ->> j)::int;
+			END LOOP;
+		END LOOP;
+		-- the ballots returned, corrected while the round is open
+		IF extra IS NOT NULL THEN
+			r := try_as(who, format('UPDATE pointsys.appraisal_round SET ballots_returned = %s WHERE branch_id = %L AND year = %s',
+									extra, br, yr));
+			PERFORM expect_step('returned', CASE WHEN extra BETWEEN 0 AND issued THEN '00000' ELSE '23514' END, r,
+								(SELECT a.ballots_returned FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr)
+								IS NOT DISTINCT FROM CASE WHEN r.state = '00000' THEN extra ELSE returned END);
+			IF r.state = '00000' THEN
+				returned := extra;
+			END IF;
+		END IF;
+	ELSE
+		-- the register: the login fuzz_voter
+		IF flag = 'yes' THEN
+			r := try_as(who, format('INSERT INTO pointsys.appraisal_voter (branch_id, year, role_name) VALUES (%L, %s, ''fuzz_voter'')',
+									br, yr));
+			PERFORM expect_step('voter', '00000', r);
+			voter := 'registered';
+		END IF;
+		-- codes for the ballots cast with one, and extra more: codes and
+		-- voters at most the ballots issued
+		k := (SELECT count(*) FROM jsonb_array_elements(spec) b WHERE b ->> 'c' = 'fresh') + extra;
+		IF k > 0 THEN
+			r := try_as(who, format('SELECT pointsys.issue_codes(%L, %s, %s)', br, yr, k));
+			PERFORM expect_step('codes', CASE WHEN k + (voter = 'registered')::int > issued THEN '55000' ELSE '00000' END, r,
+								(SELECT count(*) FROM pointsys.appraisal_code c WHERE c.branch_id = br AND c.year = yr)
+								= CASE WHEN r.state = '00000' THEN k ELSE 0 END);
+			IF r.state = '00000' THEN
+				codes := r.result::text[];
+			END IF;
+		END IF;
+		-- the ballots: marks first (22023), then the code (28000: unknown or
+		-- used) or the voter (28000: not registered; 55000: voted); a
+		-- refused ballot stores nothing and uses no code or vote
+		FOR x IN SELECT * FROM jsonb_array_elements(spec) LOOP
+			code := CASE x ->> 'c'
+					WHEN 'fresh' THEN coalesce(codes[next_code], 'ZZZZ-ZZZZ-ZZZ2')
+					WHEN 'reuse' THEN coalesce(last_code, 'ZZZZ-ZZZZ-ZZZ3')
+					WHEN 'bogus' THEN 'ZZZZ-ZZZZ-ZZZ4'
+					WHEN 'nomarks' THEN 'ZZZZ-ZZZZ-ZZZ5' END;
+			IF x ->> 'c' = 'fresh' THEN
+				next_code := next_code + 1;
+			END IF;
+			IF code IS NOT NULL THEN
+				last_code := code;
+			END IF;
+			SELECT count(*) INTO n_before FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr;
+			r := try_as(CASE WHEN x ->> 'c' = 'voter' THEN 'voter' ELSE 'super' END,
+						format('SELECT pointsys.cast_ballot(%L, %s, %L::jsonb, %L)', br, yr,
+							   CASE WHEN x ->> 'c' <> 'nomarks' THEN x -> 'm' END, code));
+			exp := CASE WHEN x ->> 'c' = 'nomarks' THEN '22004'
+						WHEN o_marks(x -> 'm', mems) <> '00000' THEN o_marks(x -> 'm', mems)
+						WHEN x ->> 'c' = 'voter' THEN CASE voter WHEN 'registered' THEN '00000' WHEN 'voted' THEN '55000' ELSE '28000' END
+						WHEN code = ANY (codes) AND code <> ALL (used_codes) THEN '00000'
+						ELSE '28000' END;
+			PERFORM expect_step('ballot ' || (x -> 'm')::text, exp, r,
+								n_before + (r.state = '00000')::int
+								= (SELECT count(*) FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr)
+								AND (SELECT count(*) FROM pointsys.appraisal_code c WHERE c.branch_id = br AND c.year = yr AND c.used)
+									= cardinality(used_codes) + (r.state = '00000' AND x ->> 'c' <> 'voter')::int
+								AND (SELECT count(*) FROM pointsys.appraisal_voter v WHERE v.branch_id = br AND v.year = yr AND v.voted)
+									= (voter = 'voted' OR (r.state = '00000' AND x ->> 'c' = 'voter'))::int);
+			IF r.state = '00000' THEN
+				accepted := accepted + 1;
+				IF x ->> 'c' = 'voter' THEN
+					voter := 'voted';
+				ELSE
+					used_codes := used_codes || code;
+				END IF;
+				FOR i IN 1 .. cardinality(mems) LOOP
+					k := array_position('{excellent,qualified,basically_qualified,unqualified}'::text[], x -> 'm' ->> mems[i]);
+					IF k IS NOT NULL THEN
+						cnt[i][k] := cnt[i][k] + 1;
+					END IF;
+				END LOOP;
+			END IF;
+		END LOOP;
+		-- the end of the vote; a ballot after it is refused (55000)
+		r := try_as(who, format('UPDATE pointsys.appraisal_round SET voting_ended = true WHERE branch_id = %L AND year = %s', br, yr));
+		PERFORM expect_step('end of the vote', '00000', r);
+		r := try_as('super', format('SELECT pointsys.cast_ballot(%L, %s, ''{}'', ''ZZZZ-ZZZZ-ZZZ6'')', br, yr));
+		PERFORM expect_step('ballot after the end', '55000', r,
+							(SELECT count(*) FROM pointsys.appraisal_ballot b WHERE b.branch_id = br AND b.year = yr) = accepted);
+		returned := accepted;
+	END IF;
+
+	-- the close: the ballots returned (paper), a tally for every member
+	-- appraised, within the ballots returned, each with more valid votes
+	-- than the quorum's share of the ballots issued
+	r := try_as(who, format('UPDATE pointsys.appraisal_round SET status = ''closed'' WHERE branch_id = %L AND year = %s', br, yr));
+	-- (an electronic round's only once the end of its vote is committed:
+	-- never within an input)
+	exp := CASE WHEN is_electronic OR returned IS NULL THEN '55000'
+				WHEN false = ANY (has) THEN '55000'
+				WHEN EXISTS (SELECT FROM generate_series(1, cardinality(mems)) j
+							 WHERE cnt[j][1] + cnt[j][2] + cnt[j][3] + cnt[j][4] + cnt[j][5] > returned) THEN '23514'
+				WHEN EXISTS (SELECT FROM generate_series(1, cardinality(mems)) j
+							 WHERE (cnt[j][1] + cnt[j][2] + cnt[j][3] + cnt[j][4]) * 100 <= q * issued) THEN '55000'
+				ELSE '00000' END;
+	IF r.state = '00000' THEN
+		-- the round's weights, quorum and ballots; each member's tally and
+		-- score; no other score from the round
+		SELECT concat_ws('; ',
+				   (SELECT format('round %s', to_jsonb(a)) FROM pointsys.appraisal_round a
+					WHERE a.branch_id = br AND a.year = yr
+					  AND NOT (a.status = 'closed' AND a.ballots_returned = returned AND a.quorum_percent = q
+							   AND ARRAY[a.weight_excellent, a.weight_qualified, a.weight_basically_qualified, a.weight_unqualified] = w)),
+				   (SELECT string_agg(format('%s: tally %s, score %s of round %s, expected %s and %s', mems[j],
+											 concat_ws('/', t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt),
+											 e.democratic, e.round_branch_id, array_to_string(cnt[j:j][1:5], '/'),
+											 o_mean(ARRAY[cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4]], w)), ', ')
+					FROM generate_series(1, cardinality(mems)) j
+					LEFT JOIN pointsys.appraisal_tally t ON t.branch_id = br AND t.year = yr AND t.member_id = mems[j]
+					LEFT JOIN pointsys.evaluation e ON e.member_id = mems[j] AND e.year = yr
+					WHERE ROW(t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt)
+							  IS DISTINCT FROM ROW(cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4], cnt[j][5])
+					   OR e.round_branch_id IS DISTINCT FROM br
+					   OR e.democratic IS DISTINCT FROM o_mean(ARRAY[cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4]], w)),
+				   (SELECT format('%s scores from the round for %s members', count(*), cardinality(mems))
+					FROM pointsys.evaluation e WHERE e.round_branch_id = br AND e.year = yr
+					HAVING count(*) <> cardinality(mems)))
+		INTO stmt;
+		PERFORM expect_step('close' || coalesce(nullif(': ' || stmt, ': '), ''), exp, r, stmt = '');
+	ELSE
+		-- still open, nothing counted or scored
+		PERFORM expect_step('close', exp, r,
+			(SELECT a.status = 'open' AND a.weight_excellent IS NULL AND a.ballots_returned IS NOT DISTINCT FROM
+						CASE WHEN is_electronic THEN NULL ELSE returned END
+			 FROM pointsys.appraisal_round a WHERE a.branch_id = br AND a.year = yr)
+			AND NOT EXISTS (SELECT FROM pointsys.evaluation e WHERE e.round_branch_id = br AND e.year = yr)
+			AND (NOT is_electronic OR NOT EXISTS (SELECT FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr)));
+	END IF;
+	IF is_electronic THEN
+		-- the count, as the close would make it once the end is committed:
+		-- the round marked closed with the triggers off (as a replica
+		-- would), then the owner's count; each member's votes per label are
+		-- the ballots accepted that give her that label
+		PERFORM set_config('session_replication_role', 'replica', true);
+		UPDATE pointsys.appraisal_round a SET status = 'closed' WHERE a.branch_id = br AND a.year = yr;
+		PERFORM set_config('session_replication_role', 'origin', true);
+		PERFORM pointsys.ballot_tally(br, yr);
+		SELECT string_agg(format('%s: %s, expected %s', mems[j],
+								 concat_ws('/', t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt),
+								 array_to_string(cnt[j:j][1:5], '/')), ', ')
+		INTO stmt
+		FROM generate_series(1, cardinality(mems)) j
+		LEFT JOIN pointsys.appraisal_tally t ON t.branch_id = br AND t.year = yr AND t.member_id = mems[j]
+		WHERE ROW(t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt)
+			  IS DISTINCT FROM ROW(cnt[j][1], cnt[j][2], cnt[j][3], cnt[j][4], cnt[j][5]);
+		IF stmt IS NOT NULL OR (SELECT count(*) FROM pointsys.appraisal_tally t WHERE t.branch_id = br AND t.year = yr)
+							   <> cardinality(mems) THEN
+			RAISE SQLSTATE 'PZINV' USING MESSAGE = format('the count of %s ballots: %s', accepted, coalesce(stmt, 'tallies of others'));
+		END IF;
+	END IF;
+	SELECT r.state, r.message INTO state, message;
+END $$;
+
 -- exec(target, args): one input, in its own subtransaction
 ------------------------------------------------------------------------
+
+-- The UPDATE (op upd) or DELETE (op del) of the rows of pointsys.<tbl>
+-- WHERE cond, as a statement with parameters: $1, $2, ... are the new
+-- values of the columns cols, in order; the next one is a mask whose bit
+-- i - 1 says whether cols[i] changes (every column is assigned, to itself
+-- where its bit is clear); cond's parameters come after the mask.  A
+-- DELETE leaves the values and the mask unused.
+CREATE FUNCTION keyed_write(op text, tbl text, cols text[], cond text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE op
+		   WHEN 'del' THEN format('DELETE FROM pointsys.%I WHERE %s', tbl, cond)
+		   WHEN 'upd' THEN format('UPDATE pointsys.%I SET %s WHERE %s', tbl,
+								  string_agg(format('%1$I = CASE WHEN $%2$s & %3$s <> 0 THEN $%4$s ELSE %1$I END',
+													c, cardinality(cols) + 1, 1 << (i::int - 1), i), ', ' ORDER BY i),
+								  cond) END
+	FROM unnest(cols) WITH ORDINALITY u (c, i)
+$$;
 
 -- grade_recv's inputs are loaded into this table by binary COPY
 CREATE TABLE grade_bin (g pointsys.grade);
@@ -1488,10 +1894,8 @@ BEGIN
 		WHEN 'score' THEN
 			t1 := a[3]; d1 := a[4]::date; t2 := a[5]; n1 := a[6]::numeric;
 			kd := a[8]::date; msk := a[10]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_score_ins(t1, d1, t2, n1);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_score_ins(t1, d1, t2, n1) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
@@ -1501,15 +1905,9 @@ BEGIN
 				PERFORM set_config('role', 'none', true);
 				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
-			WHEN 'upd' THEN
-				UPDATE pointsys.score SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
-					item = CASE WHEN msk & 4 <> 0 THEN t2 ELSE item END,
-					points = CASE WHEN msk & 8 <> 0 THEN n1 ELSE points END
-				WHERE member_id = a[7] AND month = kd AND item = a[9];
 			ELSE
-				DELETE FROM pointsys.score WHERE member_id = a[7] AND month = kd AND item = a[9];
+				EXECUTE keyed_write(op, 'score', '{member_id,month,item,points}', 'member_id = $6 AND month = $7 AND item = $8')
+					USING t1, d1, t2, n1, msk, a[7], kd, a[9];
 			END CASE;
 
 		WHEN 'award' THEN
@@ -1522,55 +1920,34 @@ BEGIN
 				PERFORM set_config('role', 'none', true);
 				PERFORM check_stored_month(d1, d2);
 				stage := call_stage(a[2]);
-			WHEN 'upd' THEN
-				UPDATE pointsys.award SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					month = CASE WHEN msk & 2 <> 0 THEN d1 ELSE month END,
-					kind = CASE WHEN msk & 4 <> 0 THEN t2 ELSE kind END
-				WHERE award_id = i1;
 			ELSE
-				DELETE FROM pointsys.award WHERE award_id = i1;
+				EXECUTE keyed_write(op, 'award', '{member_id,month,kind}', 'award_id = $5') USING t1, d1, t2, msk, i1;
 			END CASE;
 
 		WHEN 'evaluation' THEN
 			t1 := a[3]; i1 := a[4]::int; n1 := a[5]::numeric; i2 := a[7]::int; msk := a[8]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_evaluation_ins(t1, i1, n1);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_evaluation_ins(t1, i1, n1) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.evaluation (member_id, year, democratic) VALUES (t1, i1, n1);
-			WHEN 'upd' THEN
-				UPDATE pointsys.evaluation SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
-					democratic = CASE WHEN msk & 4 <> 0 THEN n1 ELSE democratic END
-				WHERE member_id = a[6] AND year = i2;
 			ELSE
-				DELETE FROM pointsys.evaluation WHERE member_id = a[6] AND year = i2;
+				EXECUTE keyed_write(op, 'evaluation', '{member_id,year,democratic}', 'member_id = $5 AND year = $6')
+					USING t1, i1, n1, msk, a[6], i2;
 			END CASE;
 
 		WHEN 'sanction' THEN
 			t1 := a[3]; t2 := a[4]; d1 := a[5]::date; d2 := a[6]::date; i1 := a[7]::int; msk := a[8]::int;
-			IF op = 'ins' AND a[2] = 'super' THEN
-				stage := 'oracle';
-				expect := o_sanction_ins(t1, t2, d1, d2);
-			END IF;
+			stage := 'oracle';
+			expect := CASE WHEN op = 'ins' AND a[2] = 'super' THEN o_sanction_ins(t1, t2, d1, d2) END;
 			stage := as_role(a[2]);
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.sanction (member_id, kind, effective_on, lifted_on) VALUES (t1, t2, d1, d2);
-			WHEN 'upd' THEN
-				UPDATE pointsys.sanction SET
-					member_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE member_id END,
-					kind = CASE WHEN msk & 2 <> 0 THEN t2 ELSE kind END,
-					effective_on = CASE WHEN msk & 4 <> 0 THEN d1 ELSE effective_on END,
-					lifted_on = CASE WHEN msk & 8 <> 0 THEN d2 ELSE lifted_on END
-				WHERE sanction_id = i1;
 			ELSE
-				DELETE FROM pointsys.sanction WHERE sanction_id = i1;
+				EXECUTE keyed_write(op, 'sanction', '{member_id,kind,effective_on,lifted_on}', 'sanction_id = $6')
+					USING t1, t2, d1, d2, msk, i1;
 			END CASE;
 
 		WHEN 'period' THEN
@@ -1583,15 +1960,9 @@ BEGIN
 			CASE op
 			WHEN 'ins' THEN
 				INSERT INTO pointsys.period (branch_id, year, quarter, status) VALUES (t1, i1, i2, t2);
-			WHEN 'upd' THEN
-				UPDATE pointsys.period SET
-					branch_id = CASE WHEN msk & 1 <> 0 THEN t1 ELSE branch_id END,
-					year = CASE WHEN msk & 2 <> 0 THEN i1 ELSE year END,
-					quarter = CASE WHEN msk & 4 <> 0 THEN i2 ELSE quarter END,
-					status = CASE WHEN msk & 8 <> 0 THEN t2 ELSE status END
-				WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
-			WHEN 'del' THEN
-				DELETE FROM pointsys.period WHERE branch_id = a[8] AND year = a[9]::int AND quarter = a[10]::int;
+			WHEN 'upd', 'del' THEN
+				EXECUTE keyed_write(op, 'period', '{branch_id,year,quarter,status}', 'branch_id = $6 AND year = $7 AND quarter = $8')
+					USING t1, i1, i2, t2, msk, a[8], a[9]::int, a[10]::int;
 			WHEN 'advance' THEN
 				PERFORM pointsys.advance(t1, i1, i2);
 			ELSE
@@ -1718,53 +2089,47 @@ BEGIN
 				UPDATE pointsys.award_kind SET title = t1 WHERE kind = 'county';
 			END CASE;
 
+		-- A democratic appraisal round (appraisal_run): its last step's
+		-- SQLSTATE is the input's; an oracle's disagreement is PZINV
+		WHEN 'appraisal' THEN
+			i1 := a[4]::int; c1 := a[5]::int; c2 := a[6]::int; ns := a[7]::numeric[]; i2 := a[8]::int;
+			msk := a[10]::int;
+			stage := call_stage(a[2]);
+			BEGIN
+				SELECT r.state, r.message INTO t1, t2
+				FROM appraisal_run(a[1], a[2], a[3], i1, c1, c2, ns, i2, a[9]::jsonb, msk, a[11]) r;
+			EXCEPTION WHEN SQLSTATE 'PZINV' THEN
+				GET STACKED DIAGNOSTICS t2 = MESSAGE_TEXT;
+				stage := 'check';
+				RAISE SQLSTATE 'PZINV' USING MESSAGE = t2;
+			END;
+			IF t1 <> '00000' THEN
+				RAISE USING ERRCODE = t1, MESSAGE = t2;
+			END IF;
+			got_r := t2;
+
 		WHEN 'member' THEN
 			d1 := a[4]::date; d2 := a[5]::date; t1 := a[6]; t2 := a[7]; msk := a[8]::int;
 			stage := as_role(a[2]);
-			IF op = 'upd' THEN
-				UPDATE pointsys.member SET
-					joined_on = CASE WHEN msk & 1 <> 0 THEN d1 ELSE joined_on END,
-					left_on = CASE WHEN msk & 2 <> 0 THEN d2 ELSE left_on END,
-					member_id = CASE WHEN msk & 4 <> 0 THEN t1 ELSE member_id END,
-					branch_id = CASE WHEN msk & 8 <> 0 THEN t2 ELSE branch_id END
-				WHERE member_id = a[3];
-			ELSE
-				DELETE FROM pointsys.member WHERE member_id = a[3];
-			END IF;
+			EXECUTE keyed_write(op, 'member', '{joined_on,left_on,member_id,branch_id}', 'member_id = $6')
+				USING d1, d2, t1, t2, msk, a[3];
 
 		WHEN 'rulebook' THEN
 			t1 := a[3]; t2 := a[4]; n1 := a[5]::numeric; n2 := a[6]::numeric; t3 := a[7]; msk := a[8]::int;
 			stage := as_role(a[2]);
 			CASE op
-			WHEN 'item_upd' THEN
-				UPDATE pointsys.item SET
-					max_points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE max_points END,
-					step = CASE WHEN msk & 2 <> 0 THEN n2 ELSE step END,
-					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
-				WHERE item = t1;
 			WHEN 'item_ins' THEN
 				INSERT INTO pointsys.item (item, category, title, max_points, step) VALUES (t1, t3, t2, n1, n2);
-			WHEN 'item_del' THEN
-				DELETE FROM pointsys.item WHERE item = t1;
-			WHEN 'kind_upd' THEN
-				UPDATE pointsys.award_kind SET
-					points = CASE WHEN msk & 1 <> 0 THEN n1 ELSE points END,
-					title = CASE WHEN msk & 2 <> 0 THEN t2 ELSE title END
-				WHERE kind = t1;
 			WHEN 'kind_ins' THEN
 				INSERT INTO pointsys.award_kind (kind, title, points) VALUES (t1, t2, n1);
-			WHEN 'kind_del' THEN
-				DELETE FROM pointsys.award_kind WHERE kind = t1;
-			WHEN 'cat_upd' THEN
-				UPDATE pointsys.category SET
-					category = CASE WHEN msk & 1 <> 0 THEN t3 ELSE category END,
-					cap = CASE WHEN msk & 2 <> 0 THEN n1 ELSE cap END,
-					title = CASE WHEN msk & 4 <> 0 THEN t2 ELSE title END
-				WHERE category = t1;
 			WHEN 'cat_ins' THEN
 				INSERT INTO pointsys.category (category, title, cap) VALUES (t1, t2, n1);
+			WHEN 'item_upd', 'item_del' THEN
+				EXECUTE keyed_write(right(op, 3), 'item', '{max_points,step,title}', 'item = $5') USING n1, n2, t2, msk, t1;
+			WHEN 'kind_upd', 'kind_del' THEN
+				EXECUTE keyed_write(right(op, 3), 'award_kind', '{points,title}', 'kind = $4') USING n1, t2, msk, t1;
 			ELSE
-				DELETE FROM pointsys.category WHERE category = t1;
+				EXECUTE keyed_write(right(op, 3), 'category', '{category,cap,title}', 'category = $5') USING t3, n1, t2, msk, t1;
 			END CASE;
 
 		-- A trigger function on a table of the caller's (a[2]): the table,
@@ -1828,7 +2193,7 @@ BEGIN
 	END IF;
 	RETURN call_stage(who);
 END $$;
-GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody;
+GRANT USAGE ON SCHEMA fuzz TO fuzz_admin, fuzz_recorder, fuzz_nobody, fuzz_voter;
 
 ------------------------------------------------------------------------
 -- Counting

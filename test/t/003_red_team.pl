@@ -435,17 +435,19 @@ for my $login (qw(report rec1))
 
 # --- 7. recorded_by and recorded_at are the writer's -----------------------------------
 {
+	# the writes, then the stamps they left on m01's score and award
+	my $stamps = q{
+		SELECT recorded_by, recorded_at = now() FROM pointsys.score
+		WHERE member_id = 'm01' AND month = '2026-03-01' AND item = 'study_notes';
+		SELECT recorded_by, recorded_at = now() FROM pointsys.award
+		WHERE member_id = 'm01' AND month = '2026-03-01';
+		COMMIT;};
 	my ($state, $msg, $detail, $hint, $out) = sqlstate_of('rec1', q{
 		BEGIN;
 		INSERT INTO pointsys.score (member_id, month, item, points, recorded_by, recorded_at)
 		VALUES ('m01', '2026-03-01', 'study_notes', 1, 'somebody_else', '2000-01-01');
 		INSERT INTO pointsys.award (member_id, month, kind, recorded_by, recorded_at)
-		VALUES ('m01', '2026-03-01', 'county', 'somebody_else', '2000-01-01');
-		SELECT recorded_by, recorded_at = now() FROM pointsys.score
-		WHERE member_id = 'm01' AND month = '2026-03-01' AND item = 'study_notes';
-		SELECT recorded_by, recorded_at = now() FROM pointsys.award
-		WHERE member_id = 'm01' AND month = '2026-03-01';
-		COMMIT;});
+		VALUES ('m01', '2026-03-01', 'county', 'somebody_else', '2000-01-01');} . $stamps);
 	is("$state $msg\n$out", "00000 \nrec1|t\nrec1|t", 'stamps given on INSERT are replaced by the writer and now()');
 
 	($state, $msg, $detail, $hint, $out) = sqlstate_of('rec1', q{
@@ -453,12 +455,7 @@ for my $login (qw(report rec1))
 		UPDATE pointsys.score SET recorded_by = 'somebody_else', recorded_at = '2000-01-01'
 		WHERE member_id = 'm01' AND month = '2026-03-01' AND item = 'study_notes';
 		UPDATE pointsys.award SET recorded_by = 'somebody_else', recorded_at = '2000-01-01'
-		WHERE member_id = 'm01' AND month = '2026-03-01';
-		SELECT recorded_by, recorded_at = now() FROM pointsys.score
-		WHERE member_id = 'm01' AND month = '2026-03-01' AND item = 'study_notes';
-		SELECT recorded_by, recorded_at = now() FROM pointsys.award
-		WHERE member_id = 'm01' AND month = '2026-03-01';
-		COMMIT;});
+		WHERE member_id = 'm01' AND month = '2026-03-01';} . $stamps);
 	is("$state $msg\n$out", "00000 \nrec1|t\nrec1|t", 'stamps set by UPDATE are replaced by the writer and now()');
 	is($node->safe_psql($db, q{
 		SELECT count(*) FROM (SELECT recorded_by, recorded_at FROM pointsys.score

@@ -3,6 +3,33 @@
 \echo Use "ALTER EXTENSION pointsys UPDATE TO '1.5'" to load this file. \quit
 
 ------------------------------------------------------------------------
+-- 触发器检查 one check of where a PL/pgSQL trigger function fires, for all
+-- of them (issue 23's repeats)
+------------------------------------------------------------------------
+-- A trigger function of pointsys's own fired where it does not belong (a
+-- superuser's CREATE TRIGGER on another table, time or event): a clean
+-- 39P01, as trigger_check() gives the C triggers.  Each PL/pgSQL trigger
+-- function calls it first with its TG_ variables and what it is for.
+CREATE FUNCTION @extschema@.check_firing(fn pg_catalog.text, relid pg_catalog.oid, table_name pg_catalog.name,
+										 fired_when pg_catalog.text, fired_level pg_catalog.text,
+										 fired_op pg_catalog.text, own_table pg_catalog.regclass,
+										 own_when pg_catalog.text, own_ops pg_catalog.text[])
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF relid OPERATOR(pg_catalog.<>) own_table::pg_catalog.oid OR fired_when OPERATOR(pg_catalog.<>) own_when
+	   OR fired_level OPERATOR(pg_catalog.<>) 'ROW' OR NOT fired_op OPERATOR(pg_catalog.=) ANY (own_ops) THEN
+		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
+								fn, pg_catalog.concat_ws(' ', fired_when, fired_op, 'FOR EACH', fired_level), table_name);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_firing(pg_catalog.text, pg_catalog.oid, pg_catalog.name, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.regclass, pg_catalog.text, pg_catalog.text[]) IS
+	'触发器检查 refuses (39P01) a trigger function of pointsys fired on another table, time, level or event than its own';
+
+------------------------------------------------------------------------
 -- 组织关系转接 a change of membership checked for the statement as a whole
 -- (issue 22): the branch of every recorded month before the statement
 -- against its branch after it, whatever the statement's shape
@@ -123,12 +150,8 @@ CREATE OR REPLACE FUNCTION @extschema@.mentoring_access() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_access', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_access', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
 		IF NOT (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
 				AND EXISTS (SELECT FROM pg_catalog.generate_series(1, 12) AS g(n)
@@ -173,12 +196,8 @@ DECLARE
 	-- grades and every branch's mentoring?  Then the refusals explain.
 	may_read pg_catalog.bool;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.mentoring'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'mentoring_check', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('mentoring_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.mentoring', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.member_id IS NULL OR NEW.year IS NULL OR NEW.mentor_id IS NULL THEN
 		RETURN NEW;				-- for NOT NULL to refuse
 	END IF;
@@ -481,12 +500,8 @@ DECLARE
 	today pg_catalog.date := (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::pg_catalog.date;
 	days pg_catalog.int4;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'period_publicity', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('period_publicity', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'BEFORE', '{INSERT,UPDATE}');
 	IF NEW.status OPERATOR(pg_catalog.=) 'publicized'
 	   AND (TG_OP OPERATOR(pg_catalog.=) 'INSERT' OR OLD.status OPERATOR(pg_catalog.<>) 'publicized') THEN
 		SELECT s.value INTO days FROM pointsys.setting s
@@ -548,12 +563,8 @@ DECLARE
 	latest pg_catalog.text;
 	later pg_catalog.date;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.member'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'member_membership', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('member_membership', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.member', 'AFTER', '{INSERT,UPDATE}');
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		INSERT INTO pointsys.membership (member_id, branch_id, since)
 		VALUES (NEW.member_id, NEW.branch_id,
@@ -596,6 +607,175 @@ $$;
 
 
 ------------------------------------------------------------------------
+-- 民主评议 the democratic appraisal (issue 26), its tables first (the
+-- views below read appraisal_round); its rules at the end
+------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.appraisal_weight (
+	label pg_catalog.text PRIMARY KEY,
+	weight pg_catalog.numeric NOT NULL,
+	CONSTRAINT appraisal_weight_label CHECK (
+		label OPERATOR(pg_catalog.=) ANY (ARRAY['excellent', 'qualified', 'basically_qualified',
+												'unqualified']::pg_catalog.text[])),
+	CONSTRAINT appraisal_weight_range CHECK (
+		weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<=) 100
+		AND pg_catalog.scale(weight) OPERATOR(pg_catalog.<=) 2)
+);
+COMMENT ON TABLE @extschema@.appraisal_weight IS
+	'评议权重 the points each label of a 测评票 is worth (pointsys_admin); no row: the default (excellent 100, qualified 80, basically_qualified 60, unqualified 0)';
+COMMENT ON COLUMN @extschema@.appraisal_weight.label IS
+	'评议等次 excellent 优秀, qualified 合格, basically_qualified 基本合格, unqualified 不合格';
+COMMENT ON COLUMN @extschema@.appraisal_weight.weight IS '分值 points, 0 to 100 with at most two decimals';
+COMMENT ON CONSTRAINT appraisal_weight_label ON @extschema@.appraisal_weight IS '评议等次 one of the four labels';
+COMMENT ON CONSTRAINT appraisal_weight_range ON @extschema@.appraisal_weight IS '分值 0 to 100, at most two decimals';
+
+CREATE TABLE @extschema@.appraisal_round (
+	branch_id pg_catalog.text NOT NULL REFERENCES @extschema@.branch,
+	year pg_catalog.int4 NOT NULL,
+	status pg_catalog.text NOT NULL DEFAULT 'open',
+	electronic pg_catalog.bool NOT NULL DEFAULT false,
+	voting_ended pg_catalog.bool NOT NULL DEFAULT false,
+	ballots_issued pg_catalog.int4 NOT NULL,
+	ballots_returned pg_catalog.int4,
+	weight_excellent pg_catalog.numeric,
+	weight_qualified pg_catalog.numeric,
+	weight_basically_qualified pg_catalog.numeric,
+	weight_unqualified pg_catalog.numeric,
+	quorum_percent pg_catalog.int4,
+	changed_by pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+	changed_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	publicity_start pg_catalog.date,
+	publicity_end pg_catalog.date,
+	CONSTRAINT appraisal_round_pkey PRIMARY KEY (branch_id, year),
+	CONSTRAINT appraisal_round_status CHECK (
+		status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'closed', 'publicized', 'final']::pg_catalog.text[])),
+	CONSTRAINT appraisal_round_ballots CHECK (
+		ballots_issued OPERATOR(pg_catalog.>=) 1 AND ballots_issued OPERATOR(pg_catalog.<=) 10000
+		AND ballots_returned OPERATOR(pg_catalog.>=) 0
+		AND ballots_returned OPERATOR(pg_catalog.<=) ballots_issued),
+	CONSTRAINT appraisal_round_year CHECK (year OPERATOR(pg_catalog.>=) 1921 AND year OPERATOR(pg_catalog.<=) 9999)
+);
+COMMENT ON TABLE @extschema@.appraisal_round IS
+	'民主评议轮次 a branch''s democratic appraisal of a year: open (投票计票) → closed (scores into evaluation) → publicized (公示) → final';
+COMMENT ON COLUMN @extschema@.appraisal_round.branch_id IS '支部 branch';
+COMMENT ON COLUMN @extschema@.appraisal_round.year IS '年度 year appraised';
+COMMENT ON COLUMN @extschema@.appraisal_round.status IS '状态 open, closed, publicized or final';
+COMMENT ON COLUMN @extschema@.appraisal_round.electronic IS
+	'电子投票 true: voters cast anonymous ballots on screens (cast_ballot); false: tellers enter the paper ballots'' tally';
+COMMENT ON COLUMN @extschema@.appraisal_round.voting_ended IS
+	'投票结束 an electronic round takes no more ballots, ever (set and committed before it closes: doc/appraisal.md)';
+COMMENT ON COLUMN @extschema@.appraisal_round.ballots_issued IS '发出票数 ballots issued (1 to 10000)';
+COMMENT ON COLUMN @extschema@.appraisal_round.ballots_returned IS
+	'收回票数 ballots returned: entered by the tellers (paper), counted when the round closes (electronic)';
+COMMENT ON COLUMN @extschema@.appraisal_round.weight_excellent IS '优秀分值 the weight of excellent when the round closed';
+COMMENT ON COLUMN @extschema@.appraisal_round.weight_qualified IS '合格分值 the weight of qualified when the round closed';
+COMMENT ON COLUMN @extschema@.appraisal_round.weight_basically_qualified IS '基本合格分值 the weight of basically_qualified when the round closed';
+COMMENT ON COLUMN @extschema@.appraisal_round.weight_unqualified IS '不合格分值 the weight of unqualified when the round closed';
+COMMENT ON COLUMN @extschema@.appraisal_round.quorum_percent IS '有效票比例 the quorum when the round closed (setting appraisal_quorum_percent)';
+COMMENT ON COLUMN @extschema@.appraisal_round.changed_by IS '变更人 changed by';
+COMMENT ON COLUMN @extschema@.appraisal_round.changed_at IS '变更时间 changed at';
+COMMENT ON COLUMN @extschema@.appraisal_round.publicity_start IS '公示开始 publicity started on (Beijing time)';
+COMMENT ON COLUMN @extschema@.appraisal_round.publicity_end IS '公示结束 publicity ends at the start of this day: the round may be final from this day on';
+COMMENT ON INDEX @extschema@.appraisal_round_pkey IS '评议轮次主键 one round per branch and year';
+COMMENT ON CONSTRAINT appraisal_round_status ON @extschema@.appraisal_round IS '状态 a known status';
+COMMENT ON CONSTRAINT appraisal_round_ballots ON @extschema@.appraisal_round IS '票数 1 to 10000 issued, at most as many returned';
+COMMENT ON CONSTRAINT appraisal_round_year ON @extschema@.appraisal_round IS '年度 from 1921';
+
+CREATE TABLE @extschema@.appraisal_tally (
+	branch_id pg_catalog.text NOT NULL,
+	year pg_catalog.int4 NOT NULL,
+	member_id pg_catalog.text NOT NULL REFERENCES @extschema@.member,
+	excellent pg_catalog.int4 NOT NULL DEFAULT 0,
+	qualified pg_catalog.int4 NOT NULL DEFAULT 0,
+	basically_qualified pg_catalog.int4 NOT NULL DEFAULT 0,
+	unqualified pg_catalog.int4 NOT NULL DEFAULT 0,
+	spoilt pg_catalog.int4 NOT NULL DEFAULT 0,
+	CONSTRAINT appraisal_tally_pkey PRIMARY KEY (branch_id, year, member_id),
+	CONSTRAINT appraisal_tally_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round,
+	CONSTRAINT appraisal_tally_counts CHECK (
+		excellent OPERATOR(pg_catalog.>=) 0 AND qualified OPERATOR(pg_catalog.>=) 0
+		AND basically_qualified OPERATOR(pg_catalog.>=) 0 AND unqualified OPERATOR(pg_catalog.>=) 0
+		AND spoilt OPERATOR(pg_catalog.>=) 0)
+);
+CREATE INDEX appraisal_tally_member_idx ON @extschema@.appraisal_tally (member_id, year);
+COMMENT ON TABLE @extschema@.appraisal_tally IS
+	'计票 the tally of a round: for each member appraised, the votes for each label and the ballots spoilt for her';
+COMMENT ON COLUMN @extschema@.appraisal_tally.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_tally.year IS '年度 year of the round';
+COMMENT ON COLUMN @extschema@.appraisal_tally.member_id IS '被评议党员 the member appraised';
+COMMENT ON COLUMN @extschema@.appraisal_tally.excellent IS '优秀 votes';
+COMMENT ON COLUMN @extschema@.appraisal_tally.qualified IS '合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_tally.basically_qualified IS '基本合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_tally.unqualified IS '不合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_tally.spoilt IS '废票 ballots whose mark for her is not valid';
+COMMENT ON INDEX @extschema@.appraisal_tally_pkey IS '计票主键 one tally per member in a round';
+COMMENT ON INDEX @extschema@.appraisal_tally_member_idx IS '党员计票 a member''s tallies';
+COMMENT ON CONSTRAINT appraisal_tally_round_fkey ON @extschema@.appraisal_tally IS '评议轮次 the round tallied';
+COMMENT ON CONSTRAINT appraisal_tally_counts ON @extschema@.appraisal_tally IS '票数 no count below 0';
+
+-- 电子投票 the register of logins who may vote, the one-time codes and the
+-- ballots.  Codes and ballots have no grants: only cast_ballot (as the
+-- owner) writes them, and a ballot has no voter, time, id or order.
+CREATE TABLE @extschema@.appraisal_voter (
+	branch_id pg_catalog.text NOT NULL,
+	year pg_catalog.int4 NOT NULL,
+	role_name pg_catalog.name NOT NULL,
+	voted pg_catalog.bool NOT NULL DEFAULT false,
+	CONSTRAINT appraisal_voter_pkey PRIMARY KEY (branch_id, year, role_name),
+	CONSTRAINT appraisal_voter_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round
+);
+COMMENT ON TABLE @extschema@.appraisal_voter IS
+	'投票人名册 the logins who may cast one ballot in an electronic round; records only whether each voted';
+COMMENT ON COLUMN @extschema@.appraisal_voter.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_voter.year IS '年度 year of the round';
+COMMENT ON COLUMN @extschema@.appraisal_voter.role_name IS '投票人 the voter''s login';
+COMMENT ON COLUMN @extschema@.appraisal_voter.voted IS '已投票 she has voted';
+COMMENT ON INDEX @extschema@.appraisal_voter_pkey IS '投票人主键 a login once per round';
+COMMENT ON CONSTRAINT appraisal_voter_round_fkey ON @extschema@.appraisal_voter IS '评议轮次 the round';
+
+CREATE TABLE @extschema@.appraisal_code (
+	code_hash pg_catalog.bytea NOT NULL,
+	branch_id pg_catalog.text NOT NULL,
+	year pg_catalog.int4 NOT NULL,
+	used pg_catalog.bool NOT NULL DEFAULT false,
+	CONSTRAINT appraisal_code_pkey PRIMARY KEY (code_hash),
+	CONSTRAINT appraisal_code_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round
+);
+CREATE INDEX appraisal_code_round_idx ON @extschema@.appraisal_code (branch_id, year);
+COMMENT ON TABLE @extschema@.appraisal_code IS
+	'投票码 one-time codes printed for an electronic round: their SHA-256 only, and whether each was used (no grants)';
+COMMENT ON COLUMN @extschema@.appraisal_code.code_hash IS '投票码摘要 SHA-256 of the code';
+COMMENT ON COLUMN @extschema@.appraisal_code.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_code.year IS '年度 year of the round';
+COMMENT ON COLUMN @extschema@.appraisal_code.used IS '已使用 a ballot was cast with it';
+COMMENT ON INDEX @extschema@.appraisal_code_pkey IS '投票码主键 each code once';
+COMMENT ON INDEX @extschema@.appraisal_code_round_idx IS '轮次投票码 the codes of a round';
+COMMENT ON CONSTRAINT appraisal_code_round_fkey ON @extschema@.appraisal_code IS '评议轮次 the round';
+
+CREATE TABLE @extschema@.appraisal_ballot (
+	branch_id pg_catalog.text NOT NULL,
+	year pg_catalog.int4 NOT NULL,
+	marks pg_catalog.jsonb NOT NULL,
+	CONSTRAINT appraisal_ballot_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round
+);
+CREATE INDEX appraisal_ballot_round_idx ON @extschema@.appraisal_ballot (branch_id, year);
+COMMENT ON TABLE @extschema@.appraisal_ballot IS
+	'电子测评票 the ballots of electronic rounds: each member''s label, nothing of the voter (no grants; read them in appraisal_ballots once the round is closed)';
+COMMENT ON COLUMN @extschema@.appraisal_ballot.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_ballot.year IS '年度 year of the round';
+COMMENT ON COLUMN @extschema@.appraisal_ballot.marks IS '评议 {member_id: label}; a member left out: no vote for her';
+COMMENT ON INDEX @extschema@.appraisal_ballot_round_idx IS '轮次选票 the ballots of a round';
+COMMENT ON CONSTRAINT appraisal_ballot_round_fkey ON @extschema@.appraisal_ballot IS '评议轮次 the round';
+
+-- 民主评议得分 an evaluation's round: NULL for a score typed in
+ALTER TABLE @extschema@.evaluation ADD COLUMN round_branch_id pg_catalog.text,
+	ADD CONSTRAINT evaluation_round_fkey FOREIGN KEY (round_branch_id, year) REFERENCES @extschema@.appraisal_round;
+COMMENT ON COLUMN @extschema@.evaluation.round_branch_id IS
+	'评议轮次 the branch of the appraisal round the score came from (with year); NULL: typed in';
+COMMENT ON CONSTRAINT evaluation_round_fkey ON @extschema@.evaluation IS '评议轮次 the round the score came from';
+
+
+------------------------------------------------------------------------
 -- 报表类型 typed figures (issue 24): every figure of the reports and the
 -- paperwork functions has scale 2 (points, monthly totals, rewards,
 -- democratic scores numeric(5,2) or numeric(14,2) as in annual_results);
@@ -629,6 +809,8 @@ SELECT y.member_id, COALESCE(t.branch_id, m.branch_id) AS branch_id, y.year,
 	   @extschema@.eligibility(g.grade) AS eligibility,
 	   @extschema@.eligibility_label(g.grade) AS eligibility_label,
 	   COALESCE(e.democratic IS NOT NULL
+				-- a score from an appraisal round counts once the round is final
+				AND (e.round_branch_id IS NULL OR ar.status OPERATOR(pg_catalog.=) 'final')
 				AND CASE WHEN t.member_id IS NULL THEN
 						(f.q1 IS NULL OR pv.q1) AND (f.q2 IS NULL OR pv.q2)
 						AND (f.q3 IS NULL OR pv.q3) AND (f.q4 IS NULL OR pv.q4)
@@ -645,6 +827,8 @@ CROSS JOIN LATERAL @extschema@.year_figures(
 	(SELECT cap FROM @extschema@.category WHERE category OPERATOR(pg_catalog.=) 'reward')) f
 LEFT JOIN @extschema@.evaluation e
 	ON e.member_id OPERATOR(pg_catalog.=) y.member_id AND e.year OPERATOR(pg_catalog.=) y.year
+LEFT JOIN @extschema@.appraisal_round ar
+	ON ar.branch_id OPERATOR(pg_catalog.=) e.round_branch_id AND ar.year OPERATOR(pg_catalog.=) e.year
 LEFT JOIN (SELECT s.member_id,
 				  pg_catalog.range_agg(pg_catalog.daterange(s.effective_on, s.lifted_on)) AS periods
 		   FROM @extschema@.sanction s
@@ -685,7 +869,7 @@ COMMENT ON COLUMN @extschema@.annual_results.grade IS '格次 grade; NULL while 
 COMMENT ON COLUMN @extschema@.annual_results.eligibility IS '结果运用 use of results';
 COMMENT ON COLUMN @extschema@.annual_results.eligibility_label IS '结果运用说明 use of results in words, in the language of pointsys.language';
 COMMENT ON COLUMN @extschema@.annual_results.final IS
-	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded; false: provisional';
+	'定级 the grade is final: every recorded quarter verified (in the branch of its months) and the democratic score recorded (from an appraisal round: the round final); false: provisional';
 COMMENT ON COLUMN @extschema@.annual_results.branches IS '所在支部（年度） the member''s branches in the year, in month order, each once';
 
 CREATE FUNCTION @extschema@.annual_grade(member_id pg_catalog.text, year pg_catalog.int4) RETURNS @extschema@.grade
@@ -854,7 +1038,12 @@ CREATE TYPE @extschema@.annual_publicity_row AS (
 	grade @extschema@.grade,
 	branch_rank pg_catalog.int8,
 	final pg_catalog.bool,
-	branches pg_catalog.text[]
+	branches pg_catalog.text[],
+	excellent pg_catalog.int4,
+	qualified pg_catalog.int4,
+	basically_qualified pg_catalog.int4,
+	unqualified pg_catalog.int4,
+	spoilt pg_catalog.int4
 );
 COMMENT ON TYPE @extschema@.annual_publicity_row IS '年度公示行 a row of annual_publicity(): a member of the branch year''s list';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.member_id IS '党员 member';
@@ -871,6 +1060,11 @@ COMMENT ON COLUMN @extschema@.annual_publicity_row.grade IS '格次 grade';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.branch_rank IS '排名 rank among the members listed';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.final IS '定级 the grade is final';
 COMMENT ON COLUMN @extschema@.annual_publicity_row.branches IS '所在支部（年度） the member''s branches in the year';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.excellent IS '优秀 votes in the democratic appraisal; NULL: the score was typed in';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.qualified IS '合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.basically_qualified IS '基本合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.unqualified IS '不合格 votes';
+COMMENT ON COLUMN @extschema@.annual_publicity_row.spoilt IS '废票 ballots spoilt for the member';
 
 CREATE FUNCTION @extschema@.annual_publicity(branch_id pg_catalog.text, year pg_catalog.int4)
 	RETURNS SETOF @extschema@.annual_publicity_row
@@ -918,16 +1112,22 @@ BEGIN
 		   r.total, r.grade,
 		   CASE WHEN r.total IS NOT NULL THEN
 			   pg_catalog.rank() OVER (PARTITION BY r.total IS NULL ORDER BY r.vetoed, r.total DESC) END,
-		   r.final, r.branches
+		   r.final, r.branches, t.excellent, t.qualified, t.basically_qualified, t.unqualified, t.spoilt
 	FROM pointsys.annual_results r
 	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) r.member_id
+	-- the votes behind a score from an appraisal round
+	LEFT JOIN pointsys.evaluation e
+		ON e.member_id OPERATOR(pg_catalog.=) r.member_id AND e.year OPERATOR(pg_catalog.=) r.year
+	LEFT JOIN pointsys.appraisal_tally t
+		ON t.branch_id OPERATOR(pg_catalog.=) e.round_branch_id AND t.year OPERATOR(pg_catalog.=) e.year
+	   AND t.member_id OPERATOR(pg_catalog.=) e.member_id
 	WHERE annual_publicity.branch_id OPERATOR(pg_catalog.=) ANY (r.branches)
 	  AND r.year OPERATOR(pg_catalog.=) annual_publicity.year
 	ORDER BY 12, 1;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.annual_publicity(pg_catalog.text, pg_catalog.int4) IS
-	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year; 55000 while a democratic score is missing or a recorded quarter is not approved';
+	'年度公示 a branch year''s results to post: the members of the branch in at least one month of the year, ranked among them, with their branches of the year and the votes of their democratic appraisal; 55000 while a democratic score is missing or a recorded quarter is not approved';
 
 CREATE VIEW @extschema@.mentoring_due WITH (security_invoker = true) AS
 SELECT r.member_id, r.branch_id, r.year, r.total, r.vetoed, r.final
@@ -2040,12 +2240,8 @@ CREATE FUNCTION @extschema@.filing_record() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'pointsys.period'::pg_catalog.regclass::pg_catalog.oid
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP OPERATOR(pg_catalog.<>) 'UPDATE' THEN
-		PERFORM pointsys.refuse('39P01', '%s: cannot fire %s on table "%s"', NULL, NULL,
-								'filing_record', pg_catalog.concat_ws(' ', TG_WHEN, TG_OP, 'FOR EACH', TG_LEVEL), TG_TABLE_NAME);
-	END IF;
+	PERFORM pointsys.check_firing('filing_record', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.period', 'AFTER', '{UPDATE}');
 	IF OLD.status OPERATOR(pg_catalog.=) 'publicized' AND NEW.status OPERATOR(pg_catalog.=) 'filed' THEN
 		-- as the owner: every row of the branch quarter, whoever files it;
 		-- the period row is locked by the update, so filings do not race
@@ -2380,12 +2576,7 @@ BEGIN
 		false,
 		pg_catalog.format('<h1>%s%s年第%s季度党员积分公示</h1>',
 						  pointsys.html_escape(branch_name), publicity_html.year, publicity_html.quarter)
-		|| '<p class="meta">公示期：'
-		|| CASE WHEN p_start IS NULL THEN '（尚未开始）'
-				WHEN p_end OPERATOR(pg_catalog.<=) p_start THEN pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日')
-				ELSE pg_catalog.to_char(p_start, 'YYYY年FMMM月FMDD日') || '至'
-					 || pg_catalog.to_char(p_end, 'YYYY年FMMM月FMDD日') END
-		|| '。公示期间如有异议，请向支部委员会反映。</p>'
+		|| pointsys.publicity_period_html(p_start, p_end)
 		|| pointsys.digest_html(publicity_html.branch_id, publicity_html.year, publicity_html.quarter)
 		|| pg_catalog.format('<table><thead><tr><th>排名</th><th>姓名</th><th>%s月</th><th>%s月</th><th>%s月</th>',
 							 (publicity_html.quarter OPERATOR(pg_catalog.*) 3) OPERATOR(pg_catalog.-) 2,
@@ -2404,6 +2595,1141 @@ SELECT p.branch_id, p.year, p.quarter, 1, pg_catalog.now(), CURRENT_USER,
 	   @extschema@.ledger_digest(p.branch_id, p.year, p.quarter)
 FROM @extschema@.period p
 WHERE p.status IN ('filed', 'verified');
+
+
+------------------------------------------------------------------------
+-- 民主评议 the democratic appraisal (issue 26): the quorum setting, the
+-- voters' role, the rules, the audit trail and row security of its tables
+------------------------------------------------------------------------
+
+ALTER TABLE @extschema@.setting DROP CONSTRAINT setting_known,
+	ADD CONSTRAINT setting_known CHECK (
+		(name OPERATOR(pg_catalog.=) 'publicity_days'
+		 AND value OPERATOR(pg_catalog.>=) 0 AND value OPERATOR(pg_catalog.<=) 60)
+		OR (name OPERATOR(pg_catalog.=) 'mentees_per_mentor'
+			AND value OPERATOR(pg_catalog.>=) 1 AND value OPERATOR(pg_catalog.<=) 10)
+		OR (name OPERATOR(pg_catalog.=) 'appraisal_quorum_percent'
+			AND value OPERATOR(pg_catalog.>=) 0 AND value OPERATOR(pg_catalog.<=) 99));
+COMMENT ON TABLE @extschema@.setting IS
+	'局设置 the bureau''s settings (pointsys_admin); no row: the default (publicity_days 5, mentees_per_mentor 1, appraisal_quorum_percent 50)';
+COMMENT ON COLUMN @extschema@.setting.name IS
+	'设置项 publicity_days (公示天数, 0..60), mentees_per_mentor (每名帮扶人帮扶人数, 1..10) or appraisal_quorum_percent (民主评议有效票须超过发出票数的百分比, 0..99)';
+COMMENT ON CONSTRAINT setting_known ON @extschema@.setting IS '设置范围 a known setting within its range';
+
+DO LANGUAGE plpgsql $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'pointsys_voter') THEN
+		CREATE ROLE pointsys_voter NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE pointsys_voter IS '投票人 pointsys voters: cast one anonymous ballot in an electronic democratic appraisal';
+GRANT USAGE ON SCHEMA @extschema@ TO pointsys_voter;
+
+------------------------------------------------------------------------
+-- 评议得分 the score: the weighted mean of the votes, exact
+------------------------------------------------------------------------
+
+-- The weights in label order: the bureau's, or the default of a label it
+-- did not set
+CREATE FUNCTION @extschema@.appraisal_weights() RETURNS pg_catalog.numeric[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ARRAY(SELECT COALESCE(w.weight, d.weight)
+				 FROM (VALUES (1, 'excellent', 100), (2, 'qualified', 80), (3, 'basically_qualified', 60),
+							  (4, 'unqualified', 0)) AS d (n, label, weight)
+				 LEFT JOIN @extschema@.appraisal_weight w ON w.label OPERATOR(pg_catalog.=) d.label
+				 ORDER BY d.n);
+END;
+COMMENT ON FUNCTION @extschema@.appraisal_weights() IS
+	'评议权重 the weights of excellent, qualified, basically_qualified and unqualified, in that order: pointsys.appraisal_weight''s, else 100, 80, 60, 0';
+
+-- Σ votes × weight / valid votes, rounded half up to 0.01, in integers:
+-- the weights have at most two decimals, so 100 × Σ is whole and the
+-- rounding is exact (no quotient rounded twice)
+CREATE FUNCTION @extschema@.appraisal_score(excellent pg_catalog.int4, qualified pg_catalog.int4,
+											basically_qualified pg_catalog.int4, unqualified pg_catalog.int4,
+											weights pg_catalog.numeric[])
+	RETURNS pg_catalog.numeric
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT CASE WHEN v.n OPERATOR(pg_catalog.>) 0 THEN
+			   pg_catalog.round(pg_catalog.div((200 OPERATOR(pg_catalog.*) v.s) OPERATOR(pg_catalog.+) v.n,
+											   2 OPERATOR(pg_catalog.*) v.n) OPERATOR(pg_catalog./) 100, 2) END
+	-- (OPERATOR() binds all alike, left to right: the products in brackets)
+	FROM (SELECT (CAST(excellent AS pg_catalog.numeric) OPERATOR(pg_catalog.*) weights[1])
+				 OPERATOR(pg_catalog.+) (CAST(qualified AS pg_catalog.numeric) OPERATOR(pg_catalog.*) weights[2])
+				 OPERATOR(pg_catalog.+) (CAST(basically_qualified AS pg_catalog.numeric) OPERATOR(pg_catalog.*) weights[3])
+				 OPERATOR(pg_catalog.+) (CAST(unqualified AS pg_catalog.numeric) OPERATOR(pg_catalog.*) weights[4]) AS s,
+				 CAST(excellent AS pg_catalog.numeric) OPERATOR(pg_catalog.+) qualified
+				 OPERATOR(pg_catalog.+) basically_qualified OPERATOR(pg_catalog.+) unqualified AS n) v;
+END;
+COMMENT ON FUNCTION @extschema@.appraisal_score(pg_catalog.int4, pg_catalog.int4, pg_catalog.int4, pg_catalog.int4, pg_catalog.numeric[]) IS
+	'评议得分 the democratic score of a tally: the weighted mean of the four labels'' votes, rounded half up to 0.01; NULL without a valid vote';
+
+-- 评议对象 the members a branch appraises in a year: those in the party in
+-- the year whose branch in December (or in their last month) it is, as
+-- annual_results files their year under that branch.  Read as the owner
+-- (a recorder does not see the later branches of a member who left hers),
+-- through appraisal_members() for a round the caller can see.
+CREATE FUNCTION @extschema@.appraised_members(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS SETOF pg_catalog.text
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT m.member_id FROM @extschema@.member m
+	WHERE (m.branch_id OPERATOR(pg_catalog.=) appraised_members.branch_id
+		   OR EXISTS (SELECT FROM @extschema@.membership s
+					  WHERE s.member_id OPERATOR(pg_catalog.=) m.member_id
+						AND s.branch_id OPERATOR(pg_catalog.=) appraised_members.branch_id))
+	  AND (m.joined_on IS NULL
+		   OR m.joined_on OPERATOR(pg_catalog.<) pg_catalog.make_date(appraised_members.year OPERATOR(pg_catalog.+) 1, 1, 1))
+	  AND (m.left_on IS NULL OR m.left_on OPERATOR(pg_catalog.>=) pg_catalog.make_date(appraised_members.year, 1, 1))
+	  AND @extschema@.branch_of(m.member_id, pg_catalog.make_date(appraised_members.year, 12, 1))
+		  OPERATOR(pg_catalog.=) appraised_members.branch_id
+	ORDER BY 1;
+END;
+COMMENT ON FUNCTION @extschema@.appraised_members(pg_catalog.text, pg_catalog.int4) IS
+	'评议对象 (owner only, through appraisal_members) the members a branch appraises in a year: in the party that year, of the branch in December (or when they left)';
+
+CREATE FUNCTION @extschema@.appraisal_members(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS pg_catalog.text[]
+	AS 'MODULE_PATHNAME', 'appraisal_members' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.appraisal_members(pg_catalog.text, pg_catalog.int4) IS
+	'评议对象 the members the branch of a round the caller can see appraises in its year, in code order';
+
+------------------------------------------------------------------------
+-- 评议轮次 the round's steps: open → closed → publicized → final
+------------------------------------------------------------------------
+
+-- Whether a row version was written by this transaction or one of its
+-- subtransactions (its xmin)
+CREATE FUNCTION @extschema@.written_by_this_transaction(pg_catalog.xid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'written_by_this_transaction' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.written_by_this_transaction(pg_catalog.xid) IS
+	'本事务写入 whether a row''s xmin is this transaction or one of its subtransactions';
+
+-- A round as it opens, or reopens: no weights, quorum or publicity yet,
+-- an electronic round's ballots not counted
+CREATE FUNCTION @extschema@.appraisal_round_reset(r @extschema@.appraisal_round)
+	RETURNS @extschema@.appraisal_round
+	LANGUAGE plpgsql IMMUTABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	r.weight_excellent := NULL;
+	r.weight_qualified := NULL;
+	r.weight_basically_qualified := NULL;
+	r.weight_unqualified := NULL;
+	r.quorum_percent := NULL;
+	r.publicity_start := NULL;
+	r.publicity_end := NULL;
+	IF r.electronic THEN
+		r.ballots_returned := NULL;
+	END IF;
+	RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_round_reset(@extschema@.appraisal_round) IS
+	'评议轮次重置 a round as it opens or reopens: no weights, quorum or publicity, an electronic round''s ballots uncounted';
+
+CREATE FUNCTION @extschema@.appraisal_round_check() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	today pg_catalog.date := (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::pg_catalog.date;
+	days pg_catalog.int4;
+	w pg_catalog.numeric[];
+BEGIN
+	PERFORM pointsys.check_firing('appraisal_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'BEFORE', '{INSERT,UPDATE,DELETE}');
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		IF OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
+			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: only an open round may be deleted', NULL, NULL,
+									OLD.year::pg_catalog.text, OLD.branch_id, OLD.status);
+		END IF;
+		RETURN OLD;
+	END IF;
+	NEW.changed_by := CURRENT_USER;
+	NEW.changed_at := pg_catalog.now();
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		IF NEW.status OPERATOR(pg_catalog.<>) 'open' THEN
+			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" starts open, not %s', NULL, NULL,
+									NEW.year::pg_catalog.text, NEW.branch_id, NEW.status);
+		END IF;
+		IF NEW.year OPERATOR(pg_catalog.>) EXTRACT(YEAR FROM today) THEN
+			PERFORM pointsys.refuse('22023', 'appraisal round %s of branch "%s" is in the future', NULL, NULL,
+									NEW.year::pg_catalog.text, NEW.branch_id);
+		END IF;
+		NEW := pointsys.appraisal_round_reset(NEW);
+		RETURN NEW;
+	END IF;
+
+	IF NEW.branch_id OPERATOR(pg_catalog.<>) OLD.branch_id OR NEW.year OPERATOR(pg_catalog.<>) OLD.year
+	   OR NEW.electronic OPERATOR(pg_catalog.<>) OLD.electronic THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" keeps its branch, year and way of voting', NULL,
+								'Delete the open round and start another.',
+								OLD.year::pg_catalog.text, OLD.branch_id);
+	END IF;
+	-- an electronic round's vote ends once, while it is open, and never
+	-- opens again (not even when the round reopens): doc/appraisal.md
+	IF OLD.voting_ended AND NOT NEW.voting_ended THEN
+		PERFORM pointsys.refuse('55000', 'the vote of appraisal round %s of branch "%s" has ended: it does not open again', NULL,
+								'Start a round of another year, or count the ballots cast.',
+								OLD.year::pg_catalog.text, OLD.branch_id);
+	END IF;
+	IF NEW.voting_ended AND NOT OLD.voting_ended
+	   AND NOT (NEW.electronic AND OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'open') THEN
+		PERFORM pointsys.refuse('55000', 'only the vote of an open electronic appraisal round ends; round %s of branch "%s" is not one', NULL, NULL,
+								OLD.year::pg_catalog.text, OLD.branch_id);
+	END IF;
+	-- the ballots change while the round is open, or with its closing
+	IF (NEW.ballots_issued OPERATOR(pg_catalog.<>) OLD.ballots_issued
+		OR NEW.ballots_returned IS DISTINCT FROM OLD.ballots_returned)
+	   AND NOT (OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'closed']::pg_catalog.text[])) THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: its ballots cannot change', NULL,
+								'pointsys_admin reopens the round first.',
+								OLD.year::pg_catalog.text, OLD.branch_id, OLD.status);
+	END IF;
+	NEW.weight_excellent := OLD.weight_excellent;
+	NEW.weight_qualified := OLD.weight_qualified;
+	NEW.weight_basically_qualified := OLD.weight_basically_qualified;
+	NEW.weight_unqualified := OLD.weight_unqualified;
+	NEW.quorum_percent := OLD.quorum_percent;
+	NEW.publicity_start := OLD.publicity_start;
+	NEW.publicity_end := OLD.publicity_end;
+	IF NEW.electronic THEN
+		NEW.ballots_returned := OLD.ballots_returned;
+	END IF;
+	IF NEW.status OPERATOR(pg_catalog.=) OLD.status THEN
+		RETURN NEW;
+	END IF;
+
+	IF OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'closed' THEN
+		-- the tallies as committed when the close runs, not as an older
+		-- snapshot saw them (a correction committed since would be missed)
+		IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+			PERFORM pointsys.refuse('25001', 'appraisal round %s of branch "%s" closes only in a READ COMMITTED transaction',
+									'A snapshot older than the close could miss a tally committed before it.',
+									'Close the round in a transaction of the default isolation level.',
+									NEW.year::pg_catalog.text, NEW.branch_id);
+		END IF;
+		IF NEW.electronic THEN
+			-- counted only once the end of the vote is committed: a
+			-- transaction that counts and rolls back must not let the vote
+			-- go on (counts before and after a ballot would show it)
+			IF NOT OLD.voting_ended
+			   OR pointsys.written_by_this_transaction((SELECT a.xmin FROM pointsys.appraisal_round a
+														WHERE a.branch_id OPERATOR(pg_catalog.=) OLD.branch_id
+														  AND a.year OPERATOR(pg_catalog.=) OLD.year)) THEN
+				PERFORM pointsys.refuse('55000', 'the vote of electronic appraisal round %s of branch "%s" must end, and the end be committed, before its ballots are counted', NULL,
+										'UPDATE pointsys.appraisal_round SET voting_ended = true, COMMIT, then close the round.',
+										NEW.year::pg_catalog.text, NEW.branch_id);
+			END IF;
+			NEW.ballots_returned := pointsys.ballots_cast(NEW.branch_id, NEW.year);
+			IF NEW.ballots_returned OPERATOR(pg_catalog.>) NEW.ballots_issued THEN
+				PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" has %s ballots cast, more than the %s issued', NULL,
+										'Raise ballots_issued to the number of voters registered and codes printed.',
+										NEW.year::pg_catalog.text, NEW.branch_id, NEW.ballots_returned::pg_catalog.text,
+										NEW.ballots_issued::pg_catalog.text);
+			END IF;
+		ELSIF NEW.ballots_returned IS NULL THEN
+			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" cannot close without the number of ballots returned', NULL,
+									'Set ballots_returned to the tellers'' count.',
+									NEW.year::pg_catalog.text, NEW.branch_id);
+		END IF;
+		w := pointsys.appraisal_weights();
+		NEW.weight_excellent := w[1];
+		NEW.weight_qualified := w[2];
+		NEW.weight_basically_qualified := w[3];
+		NEW.weight_unqualified := w[4];
+		SELECT s.value INTO NEW.quorum_percent FROM pointsys.setting s
+		WHERE s.name OPERATOR(pg_catalog.=) 'appraisal_quorum_percent';
+		NEW.quorum_percent := COALESCE(NEW.quorum_percent, 50);
+	ELSIF OLD.status OPERATOR(pg_catalog.=) 'closed' AND NEW.status OPERATOR(pg_catalog.=) 'publicized' THEN
+		SELECT s.value INTO days FROM pointsys.setting s
+		WHERE s.name OPERATOR(pg_catalog.=) 'publicity_days';
+		NEW.publicity_start := today;
+		NEW.publicity_end := today OPERATOR(pg_catalog.+) COALESCE(days, 5);
+	ELSIF OLD.status OPERATOR(pg_catalog.=) 'publicized' AND NEW.status OPERATOR(pg_catalog.=) 'final' THEN
+		IF today OPERATOR(pg_catalog.<) OLD.publicity_end THEN
+			PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is still in publicity until %s',
+									'Publicity started on %4$s and ends at the start of %5$s (Beijing time).',
+									'Make the round final on or after %5$s.',
+									OLD.year::pg_catalog.text, OLD.branch_id,
+									(OLD.publicity_end OPERATOR(pg_catalog.-) 1)::pg_catalog.text,
+									OLD.publicity_start::pg_catalog.text, OLD.publicity_end::pg_catalog.text);
+		END IF;
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'open' THEN
+		IF NOT pg_catalog.pg_has_role('pointsys_admin', 'USAGE') THEN
+			PERFORM pointsys.refuse('42501', 'only pointsys_admin may reopen appraisal round %s of branch "%s"', NULL, NULL,
+									OLD.year::pg_catalog.text, OLD.branch_id);
+		END IF;
+		IF pg_catalog.btrim(COALESCE(pg_catalog.current_setting('pointsys.reason', true), '')) OPERATOR(pg_catalog.=) '' THEN
+			PERFORM pointsys.refuse('22023', 'reopening appraisal round %s of branch "%s" needs a reason', NULL,
+									'SET LOCAL pointsys.reason = ''...'' first: it goes into the audit trail.',
+									OLD.year::pg_catalog.text, OLD.branch_id);
+		END IF;
+		NEW := pointsys.appraisal_round_reset(NEW);
+	ELSE
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" moves one step at a time: %s cannot become %s', NULL,
+								'The steps are open, closed, publicized, final; pointsys_admin reopens.',
+								OLD.year::pg_catalog.text, OLD.branch_id, OLD.status, NEW.status);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_round_check() IS
+	'评议流程 a round''s steps one at a time (open → closed → publicized → final; pointsys_admin reopens with a reason); weights and quorum fixed when it closes; publicity dates';
+CREATE TRIGGER appraisal_round_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.appraisal_round
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.appraisal_round_check();
+COMMENT ON TRIGGER appraisal_round_check ON @extschema@.appraisal_round IS '评议流程 the round''s steps';
+
+-- Closing: every member appraised has a tally the ballots can give and
+-- more valid votes than the quorum; then each score goes into evaluation,
+-- as the writer.  Reopening takes them out again.
+CREATE FUNCTION @extschema@.appraisal_round_apply() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad record;
+	members pg_catalog.text[];
+BEGIN
+	PERFORM pointsys.check_firing('appraisal_round_apply', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_round', 'AFTER', '{UPDATE}');
+	IF NEW.status OPERATOR(pg_catalog.=) 'open' AND OLD.status OPERATOR(pg_catalog.<>) 'open' THEN
+		DELETE FROM pointsys.evaluation e
+		WHERE e.round_branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND e.year OPERATOR(pg_catalog.=) NEW.year;
+		IF NEW.electronic THEN
+			DELETE FROM pointsys.appraisal_tally t
+			WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year;
+		END IF;
+		RETURN NULL;
+	END IF;
+	IF NOT (OLD.status OPERATOR(pg_catalog.=) 'open' AND NEW.status OPERATOR(pg_catalog.=) 'closed') THEN
+		RETURN NULL;
+	END IF;
+
+	IF NEW.electronic THEN
+		PERFORM pointsys.count_ballots(NEW.branch_id, NEW.year);
+	END IF;
+	members := pointsys.appraisal_members(NEW.branch_id, NEW.year);
+	SELECT pg_catalog.string_agg(a.member_id, ', ' ORDER BY a.member_id) AS members INTO bad
+	FROM pg_catalog.unnest(members) a (member_id)
+	WHERE NOT EXISTS (SELECT FROM pointsys.appraisal_tally t
+					  WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id
+						AND t.year OPERATOR(pg_catalog.=) NEW.year
+						AND t.member_id OPERATOR(pg_catalog.=) a.member_id);
+	IF bad.members IS NOT NULL THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" has no tally for %s', NULL,
+								'Enter the tellers'' count for every member the branch appraises (pointsys.appraisal_members(branch_id, year)).',
+								NEW.year::pg_catalog.text, NEW.branch_id, bad.members);
+	END IF;
+	SELECT pg_catalog.string_agg(t.member_id, ', ' ORDER BY t.member_id) AS members INTO bad
+	FROM pointsys.appraisal_tally t
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND NOT t.member_id OPERATOR(pg_catalog.=) ANY (members);
+	IF bad.members IS NOT NULL THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" has a tally for %s, not appraised by the branch in that year', NULL,
+								'A member is appraised by her branch in December (or when she left); delete the tally.',
+								NEW.year::pg_catalog.text, NEW.branch_id, bad.members);
+	END IF;
+	SELECT t.member_id, t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
+		   OPERATOR(pg_catalog.+) t.unqualified AS valid, t.spoilt INTO bad
+	FROM pointsys.appraisal_tally t
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
+		  OPERATOR(pg_catalog.+) t.unqualified OPERATOR(pg_catalog.+) t.spoilt OPERATOR(pg_catalog.>) NEW.ballots_returned
+	ORDER BY t.member_id LIMIT 1;
+	IF FOUND THEN
+		PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots returned', NULL, NULL,
+								bad.member_id, NEW.year::pg_catalog.text, NEW.branch_id, bad.valid::pg_catalog.text,
+								bad.spoilt::pg_catalog.text, NEW.ballots_returned::pg_catalog.text);
+	END IF;
+	SELECT t.member_id, t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
+		   OPERATOR(pg_catalog.+) t.unqualified AS valid INTO bad
+	FROM pointsys.appraisal_tally t
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND ((t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
+			OPERATOR(pg_catalog.+) t.unqualified) OPERATOR(pg_catalog.*) 100)
+		  OPERATOR(pg_catalog.<=) (NEW.quorum_percent OPERATOR(pg_catalog.*) NEW.ballots_issued)
+	ORDER BY t.member_id LIMIT 1;
+	IF FOUND THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" gives no score to member "%s": %s valid votes of %s ballots issued is not more than the quorum of %s%%',
+								'Without a quorum no democratic score is produced (setting appraisal_quorum_percent).',
+								'Hold the vote again with more participants, or correct the tally.',
+								NEW.year::pg_catalog.text, NEW.branch_id, bad.member_id, bad.valid::pg_catalog.text,
+								NEW.ballots_issued::pg_catalog.text, NEW.quorum_percent::pg_catalog.text);
+	END IF;
+	SELECT e.member_id, e.round_branch_id INTO bad
+	FROM pointsys.evaluation e
+	JOIN pointsys.appraisal_tally t
+		ON t.member_id OPERATOR(pg_catalog.=) e.member_id AND t.year OPERATOR(pg_catalog.=) e.year
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND e.round_branch_id OPERATOR(pg_catalog.<>) NEW.branch_id
+	ORDER BY e.member_id LIMIT 1;
+	IF FOUND THEN
+		PERFORM pointsys.refuse('55000', 'member "%s" already has a democratic score for %s from the appraisal round of branch "%s"', NULL,
+								'pointsys_admin reopens that round first.',
+								bad.member_id, NEW.year::pg_catalog.text, bad.round_branch_id);
+	END IF;
+	INSERT INTO pointsys.evaluation AS e (member_id, year, democratic, round_branch_id)
+	SELECT t.member_id, t.year,
+		   pointsys.appraisal_score(t.excellent, t.qualified, t.basically_qualified, t.unqualified,
+									ARRAY[NEW.weight_excellent, NEW.weight_qualified, NEW.weight_basically_qualified, NEW.weight_unqualified]),
+		   NEW.branch_id
+	FROM pointsys.appraisal_tally t
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	ORDER BY t.member_id
+	ON CONFLICT ON CONSTRAINT evaluation_pkey DO UPDATE
+	SET democratic = EXCLUDED.democratic, round_branch_id = EXCLUDED.round_branch_id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_round_apply() IS
+	'评议结果 closing a round: a tally for every member appraised, within the ballots returned, above the quorum; then the scores into evaluation (reopening removes them)';
+CREATE TRIGGER appraisal_round_apply AFTER UPDATE ON @extschema@.appraisal_round
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.appraisal_round_apply();
+COMMENT ON TRIGGER appraisal_round_apply ON @extschema@.appraisal_round IS '评议结果 the scores of a closing round into evaluation';
+
+-- The tally changes only while its round is open, for the members the
+-- branch appraises, within the ballots; an electronic round's tally is
+-- counted from its ballots (by count_ballots, as the owner) when it closes.
+CREATE FUNCTION @extschema@.appraisal_tally_check() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t pointsys.appraisal_tally;
+	r record;
+	counted_by_owner pg_catalog.bool;
+BEGIN
+	PERFORM pointsys.check_firing('appraisal_tally_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_tally', 'BEFORE', '{INSERT,UPDATE,DELETE}');
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		t := OLD;
+	ELSE
+		t := NEW;
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE'
+	   AND (NEW.branch_id, NEW.year, NEW.member_id) IS DISTINCT FROM (OLD.branch_id, OLD.year, OLD.member_id) THEN
+		PERFORM pointsys.refuse('55000', 'a tally keeps its round and member', NULL,
+								'Delete the tally and enter another.');
+	END IF;
+	-- the round's row: a tally and the round's closing take turns
+	SELECT a.status, a.electronic, a.ballots_issued, a.ballots_returned INTO r
+	FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) t.branch_id AND a.year OPERATOR(pg_catalog.=) t.year
+	FOR SHARE;
+	IF NOT FOUND THEN
+		RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;	-- the foreign key's to say
+	END IF;
+	counted_by_owner := CURRENT_USER OPERATOR(pg_catalog.=)
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c
+		 WHERE c.oid OPERATOR(pg_catalog.=) TG_RELID);
+	IF r.electronic AND TG_OP OPERATOR(pg_catalog.<>) 'DELETE' AND NOT counted_by_owner THEN
+		PERFORM pointsys.refuse('55000', 'the tally of electronic appraisal round %s of branch "%s" is counted from its ballots', NULL,
+								'It is counted when the round closes.',
+								t.year::pg_catalog.text, t.branch_id);
+	END IF;
+	IF r.status OPERATOR(pg_catalog.<>) 'open'
+	   AND NOT (r.electronic AND counted_by_owner AND r.status OPERATOR(pg_catalog.=) 'closed') THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is %s: its tally cannot change', NULL,
+								'pointsys_admin reopens the round first.',
+								t.year::pg_catalog.text, t.branch_id, r.status);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	IF NOT NEW.member_id OPERATOR(pg_catalog.=) ANY (pointsys.appraisal_members(NEW.branch_id, NEW.year)) THEN
+		PERFORM pointsys.refuse('23514', 'member "%s" is not appraised by branch "%s" in %s',
+								'A member is appraised by her branch in December of the year (or when she left), if she was in the party that year.', NULL,
+								NEW.member_id, NEW.branch_id, NEW.year::pg_catalog.text);
+	END IF;
+	IF NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+) NEW.basically_qualified
+	   OPERATOR(pg_catalog.+) NEW.unqualified OPERATOR(pg_catalog.+) NEW.spoilt
+	   OPERATOR(pg_catalog.>) COALESCE(r.ballots_returned, r.ballots_issued) THEN
+		IF r.ballots_returned IS NULL THEN
+			PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots issued', NULL, NULL,
+									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id,
+									(NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+)
+									 NEW.basically_qualified OPERATOR(pg_catalog.+) NEW.unqualified)::pg_catalog.text,
+									NEW.spoilt::pg_catalog.text, r.ballots_issued::pg_catalog.text);
+		ELSE
+			PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots returned', NULL, NULL,
+									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id,
+									(NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+)
+									 NEW.basically_qualified OPERATOR(pg_catalog.+) NEW.unqualified)::pg_catalog.text,
+									NEW.spoilt::pg_catalog.text, r.ballots_returned::pg_catalog.text);
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_tally_check() IS
+	'计票规则 a tally changes only while its round is open, for a member the branch appraises, within the ballots; electronic rounds are counted from their ballots';
+CREATE TRIGGER appraisal_tally_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.appraisal_tally
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.appraisal_tally_check();
+COMMENT ON TRIGGER appraisal_tally_check ON @extschema@.appraisal_tally IS '计票规则 tally rules';
+
+-- A score with a round is the round's, written as it closes
+CREATE FUNCTION @extschema@.evaluation_round_check() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	expected pg_catalog.numeric;
+BEGIN
+	PERFORM pointsys.check_firing('evaluation_round_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.evaluation', 'BEFORE', '{INSERT,UPDATE}');
+	IF NEW.round_branch_id IS NULL THEN
+		RETURN NEW;
+	END IF;
+	SELECT a.status, ARRAY[a.weight_excellent, a.weight_qualified, a.weight_basically_qualified, a.weight_unqualified] AS weights INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) NEW.round_branch_id AND a.year OPERATOR(pg_catalog.=) NEW.year;
+	IF NOT FOUND THEN
+		RETURN NEW;				-- the foreign key's to say
+	END IF;
+	IF r.status OPERATOR(pg_catalog.<>) 'closed' THEN
+		PERFORM pointsys.refuse('55000', 'the democratic score of member "%s" for %s from the appraisal round of branch "%s" is written when the round closes, not while it is %s', NULL,
+								'Set round_branch_id to NULL to type a score in.',
+								NEW.member_id, NEW.year::pg_catalog.text, NEW.round_branch_id, r.status);
+	END IF;
+	SELECT pointsys.appraisal_score(t.excellent, t.qualified, t.basically_qualified, t.unqualified, r.weights)
+	INTO expected
+	FROM pointsys.appraisal_tally t
+	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.round_branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
+	  AND t.member_id OPERATOR(pg_catalog.=) NEW.member_id;
+	IF expected IS NULL OR expected OPERATOR(pg_catalog.<>) NEW.democratic THEN
+		PERFORM pointsys.refuse('23514', 'the democratic score %s of member "%s" for %s is not the score of the appraisal round of branch "%s" (%s)', NULL, NULL,
+								NEW.democratic::pg_catalog.text, NEW.member_id, NEW.year::pg_catalog.text,
+								NEW.round_branch_id, COALESCE(expected::pg_catalog.text, '-'));
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.evaluation_round_check() IS
+	'评议得分规则 a democratic score that names its round is that round''s score, written as it closes';
+CREATE TRIGGER evaluation_round_check BEFORE INSERT OR UPDATE ON @extschema@.evaluation
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.evaluation_round_check();
+COMMENT ON TRIGGER evaluation_round_check ON @extschema@.evaluation IS '评议得分规则 a round''s score is the round''s';
+
+-- The register changes while its electronic round is open; only a ballot
+-- marks a voter as voted
+CREATE FUNCTION @extschema@.appraisal_voter_check() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v pointsys.appraisal_voter;
+	r record;
+BEGIN
+	PERFORM pointsys.check_firing('appraisal_voter_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
+								 'pointsys.appraisal_voter', 'BEFORE', '{INSERT,UPDATE,DELETE}');
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		v := OLD;
+	ELSE
+		v := NEW;
+	END IF;
+	IF CURRENT_USER OPERATOR(pg_catalog.<>)
+	   (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) TG_RELID) THEN
+		IF (TG_OP OPERATOR(pg_catalog.=) 'INSERT' AND NEW.voted)
+		   OR (TG_OP OPERATOR(pg_catalog.=) 'UPDATE' AND NEW.voted OPERATOR(pg_catalog.<>) OLD.voted)
+		   OR (TG_OP OPERATOR(pg_catalog.=) 'DELETE' AND OLD.voted) THEN
+			PERFORM pointsys.refuse('42501', 'only a ballot marks "%s" as voted in appraisal round %s of branch "%s"', NULL, NULL,
+									v.role_name, v.year::pg_catalog.text, v.branch_id);
+		END IF;
+		SELECT a.status, a.electronic, a.voting_ended INTO r FROM pointsys.appraisal_round a
+		WHERE a.branch_id OPERATOR(pg_catalog.=) v.branch_id AND a.year OPERATOR(pg_catalog.=) v.year
+		FOR SHARE;
+		IF FOUND AND NOT (r.electronic AND r.status OPERATOR(pg_catalog.=) 'open' AND NOT r.voting_ended) THEN
+			PERFORM pointsys.refuse('55000', 'voters are registered for an open electronic appraisal round; round %s of branch "%s" is not one', NULL, NULL,
+									v.year::pg_catalog.text, v.branch_id);
+		END IF;
+	END IF;
+	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_voter_check() IS
+	'投票人名册规则 voters are registered while their electronic round is open; only a ballot marks one as voted';
+CREATE TRIGGER appraisal_voter_check BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.appraisal_voter
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.appraisal_voter_check();
+COMMENT ON TRIGGER appraisal_voter_check ON @extschema@.appraisal_voter IS '投票人名册规则 register rules';
+
+------------------------------------------------------------------------
+-- 电子投票 anonymous electronic ballots (doc/appraisal.md).  The C
+-- functions (appraisal.c) check the caller as the caller, then run these
+-- owner-only functions as the owner, as the write rules do.
+------------------------------------------------------------------------
+
+-- A statement in the server's log would stand beside its session's user:
+-- no ballot (and no ballot form) while the server logs statements
+CREATE FUNCTION @extschema@.ballot_logging_check() RETURNS void
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	logging pg_catalog.text;
+BEGIN
+	SELECT pg_catalog.string_agg(pg_catalog.format('%s = %s', s.name, s.setting), ', ' ORDER BY s.name) INTO logging
+	FROM pg_catalog.pg_settings s
+	WHERE (s.name OPERATOR(pg_catalog.=) 'log_statement' AND s.setting OPERATOR(pg_catalog.=) 'all')
+	   OR (s.name OPERATOR(pg_catalog.=) 'log_min_duration_statement' AND s.setting OPERATOR(pg_catalog.<>) '-1')
+	   OR (s.name OPERATOR(pg_catalog.=) 'log_min_duration_sample' AND s.setting OPERATOR(pg_catalog.<>) '-1')
+	   OR (s.name OPERATOR(pg_catalog.=) 'log_transaction_sample_rate' AND s.setting OPERATOR(pg_catalog.<>) '0');
+	IF logging IS NOT NULL THEN
+		PERFORM pointsys.refuse('55000', 'the server logs statements (%s): a ballot would be logged beside its voter', NULL,
+								'Ask the DBA to stop logging statements while the vote is open (log_statement none or ddl, log_min_duration_statement -1).',
+								logging);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ballot_logging_check() IS
+	'日志检查 refuses (55000) while the server logs statements, which would put a ballot beside its voter in the log';
+
+-- A ballot: checked, the voter's code or register row marked used, the
+-- ballot stored with nothing of the voter
+CREATE FUNCTION @extschema@.ballot_store(branch_id pg_catalog.text, year pg_catalog.int4, marks pg_catalog.jsonb,
+										 code pg_catalog.text, voter pg_catalog.name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	bad record;
+BEGIN
+	SELECT a.status, a.electronic, a.voting_ended INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id AND a.year OPERATOR(pg_catalog.=) ballot_store.year
+	FOR SHARE;
+	IF NOT FOUND OR NOT r.electronic THEN
+		PERFORM pointsys.refuse('55000', 'branch "%s" has no electronic appraisal round for %s', NULL, NULL,
+								ballot_store.branch_id, ballot_store.year::pg_catalog.text);
+	END IF;
+	IF r.status OPERATOR(pg_catalog.<>) 'open' OR r.voting_ended THEN
+		PERFORM pointsys.refuse('55000', 'the vote of appraisal round %s of branch "%s" has ended', NULL, NULL,
+								ballot_store.year::pg_catalog.text, ballot_store.branch_id);
+	END IF;
+	PERFORM pointsys.ballot_logging_check();
+	IF pg_catalog.jsonb_typeof(ballot_store.marks) IS DISTINCT FROM 'object' THEN
+		PERFORM pointsys.refuse('22023', 'a ballot is a JSON object of member codes and labels', NULL,
+								'For example {"m001": "excellent", "m002": "qualified"}.');
+	END IF;
+	SELECT m.key, m.value INTO bad
+	FROM pg_catalog.jsonb_each(ballot_store.marks) m
+	WHERE m.value OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+	  AND NOT (pg_catalog.jsonb_typeof(m.value) OPERATOR(pg_catalog.=) 'string'
+			   AND (m.value OPERATOR(pg_catalog.#>>) '{}'::pg_catalog.text[])
+				   OPERATOR(pg_catalog.=) ANY (ARRAY['excellent', 'qualified', 'basically_qualified', 'unqualified']::pg_catalog.text[]))
+	ORDER BY m.key LIMIT 1;
+	IF FOUND THEN
+		PERFORM pointsys.refuse('22023', 'the mark %s for member "%s" is not a label', NULL,
+								'Mark excellent, qualified, basically_qualified or unqualified, or leave the member out.',
+								pg_catalog.left(bad.value::pg_catalog.text, 40), pg_catalog.left(bad.key, 40));
+	END IF;
+	SELECT k.key INTO bad
+	FROM pg_catalog.jsonb_object_keys(ballot_store.marks) k (key)
+	WHERE NOT EXISTS (SELECT FROM pointsys.appraised_members(ballot_store.branch_id, ballot_store.year) a (member_id)
+					  WHERE a.member_id OPERATOR(pg_catalog.=) k.key)
+	ORDER BY 1 LIMIT 1;
+	IF FOUND THEN
+		PERFORM pointsys.refuse('22023', 'member "%s" is not on the ballot of branch "%s" for %s', NULL, NULL,
+								pg_catalog.left(bad.key, 40), ballot_store.branch_id, ballot_store.year::pg_catalog.text);
+	END IF;
+	IF ballot_store.code IS NOT NULL THEN
+		UPDATE pointsys.appraisal_code c SET used = true
+		WHERE c.code_hash OPERATOR(pg_catalog.=) pointsys.code_hash(ballot_store.code)
+		  AND c.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id AND c.year OPERATOR(pg_catalog.=) ballot_store.year
+		  AND NOT c.used;
+		IF NOT FOUND THEN
+			PERFORM pointsys.refuse('28000', 'the code is not one of appraisal round %s of branch "%s", or it was used', NULL, NULL,
+									ballot_store.year::pg_catalog.text, ballot_store.branch_id);
+		END IF;
+	ELSE
+		UPDATE pointsys.appraisal_voter v SET voted = true
+		WHERE v.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id AND v.year OPERATOR(pg_catalog.=) ballot_store.year
+		  AND v.role_name OPERATOR(pg_catalog.=) ballot_store.voter AND NOT v.voted;
+		IF NOT FOUND THEN
+			IF EXISTS (SELECT FROM pointsys.appraisal_voter v
+					   WHERE v.branch_id OPERATOR(pg_catalog.=) ballot_store.branch_id
+						 AND v.year OPERATOR(pg_catalog.=) ballot_store.year
+						 AND v.role_name OPERATOR(pg_catalog.=) ballot_store.voter) THEN
+				PERFORM pointsys.refuse('55000', '"%s" has already voted in appraisal round %s of branch "%s"', NULL, NULL,
+										ballot_store.voter, ballot_store.year::pg_catalog.text, ballot_store.branch_id);
+			END IF;
+			PERFORM pointsys.refuse('28000', '"%s" is not registered to vote in appraisal round %s of branch "%s"', NULL,
+									'The branch''s recorder registers the voters (pointsys.appraisal_voter) or prints codes (pointsys.issue_codes).',
+									ballot_store.voter, ballot_store.year::pg_catalog.text, ballot_store.branch_id);
+		END IF;
+	END IF;
+	INSERT INTO pointsys.appraisal_ballot (branch_id, year, marks)
+	VALUES (ballot_store.branch_id, ballot_store.year, pg_catalog.jsonb_strip_nulls(ballot_store.marks));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ballot_store(pg_catalog.text, pg_catalog.int4, pg_catalog.jsonb, pg_catalog.text, pg_catalog.name) IS
+	'投票 (owner only, through cast_ballot) checks a ballot, marks the code or the voter used, stores the ballot without its voter';
+
+-- 投票码 the SHA-256 of a code as printed, read without its dashes and
+-- spaces, in capitals
+CREATE FUNCTION @extschema@.code_hash(code pg_catalog.text) RETURNS pg_catalog.bytea
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.sha256(pg_catalog.convert_to(
+		pg_catalog.upper(pg_catalog.translate(code, '- ', '')), 'UTF8'));
+END;
+COMMENT ON FUNCTION @extschema@.code_hash(pg_catalog.text) IS
+	'投票码摘要 the SHA-256 of a one-time code, read without dashes and spaces, in capitals';
+
+-- Codes of twelve characters from 32 that cannot be mistaken for one
+-- another (no 0, O, 1, I): 60 random bits each, from gen_random_uuid()'s
+-- 122 (pg_strong_random)
+CREATE FUNCTION @extschema@.codes_issue(branch_id pg_catalog.text, year pg_catalog.int4, n pg_catalog.int4)
+	RETURNS pg_catalog.text[]
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	issued pg_catalog.int8;
+	alphabet CONSTANT pg_catalog.text := '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+	bytes pg_catalog.bytea;
+	code pg_catalog.text;
+	codes pg_catalog.text[] := '{}';
+	pos pg_catalog.int4;
+BEGIN
+	SELECT a.status, a.electronic, a.voting_ended, a.ballots_issued INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) codes_issue.branch_id AND a.year OPERATOR(pg_catalog.=) codes_issue.year
+	FOR UPDATE;
+	IF NOT r.electronic OR r.status OPERATOR(pg_catalog.<>) 'open' OR r.voting_ended THEN
+		PERFORM pointsys.refuse('55000', 'codes are printed for an open electronic appraisal round; round %s of branch "%s" is not one', NULL, NULL,
+								codes_issue.year::pg_catalog.text, codes_issue.branch_id);
+	END IF;
+	IF codes_issue.n IS NULL OR codes_issue.n OPERATOR(pg_catalog.<) 1 THEN
+		PERFORM pointsys.refuse('22023', 'the number of codes must be at least 1, not %s', NULL, NULL,
+								COALESCE(codes_issue.n::pg_catalog.text, 'NULL'));
+	END IF;
+	SELECT (SELECT pg_catalog.count(*) FROM pointsys.appraisal_code c
+			WHERE c.branch_id OPERATOR(pg_catalog.=) codes_issue.branch_id AND c.year OPERATOR(pg_catalog.=) codes_issue.year)
+		   OPERATOR(pg_catalog.+)
+		   (SELECT pg_catalog.count(*) FROM pointsys.appraisal_voter v
+			WHERE v.branch_id OPERATOR(pg_catalog.=) codes_issue.branch_id AND v.year OPERATOR(pg_catalog.=) codes_issue.year)
+	INTO issued;
+	IF issued OPERATOR(pg_catalog.+) codes_issue.n OPERATOR(pg_catalog.>) r.ballots_issued THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" has %s ballots issued: %s codes and voters already, %s more are too many', NULL,
+								'Raise ballots_issued first.',
+								codes_issue.year::pg_catalog.text, codes_issue.branch_id, r.ballots_issued::pg_catalog.text,
+								issued::pg_catalog.text, codes_issue.n::pg_catalog.text);
+	END IF;
+	FOR i IN 1 .. codes_issue.n LOOP
+		-- bytes 0-5 and 10-15 of a version 4 UUID are random
+		bytes := pg_catalog.uuid_send(pg_catalog.gen_random_uuid());
+		code := '';
+		FOREACH pos IN ARRAY ARRAY[0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15] LOOP
+			code := code OPERATOR(pg_catalog.||)
+				pg_catalog.substr(alphabet, pg_catalog.get_byte(bytes, pos) OPERATOR(pg_catalog.%) 32 OPERATOR(pg_catalog.+) 1, 1);
+		END LOOP;
+		code := pg_catalog.concat_ws('-', pg_catalog.substr(code, 1, 4), pg_catalog.substr(code, 5, 4), pg_catalog.substr(code, 9, 4));
+		INSERT INTO pointsys.appraisal_code (code_hash, branch_id, year)
+		VALUES (pointsys.code_hash(code), codes_issue.branch_id, codes_issue.year);
+		codes := codes OPERATOR(pg_catalog.||) code;
+	END LOOP;
+	RETURN codes;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.codes_issue(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'投票码 (owner only, through issue_codes) makes n one-time codes for an open electronic round, keeps their SHA-256, returns the codes';
+
+-- 计票 an electronic round's tally, counted once as it closes
+CREATE FUNCTION @extschema@.ballot_tally(branch_id pg_catalog.text, year pg_catalog.int4) RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pointsys.appraisal_round a
+				   WHERE a.branch_id OPERATOR(pg_catalog.=) ballot_tally.branch_id
+					 AND a.year OPERATOR(pg_catalog.=) ballot_tally.year
+					 AND a.electronic AND a.status OPERATOR(pg_catalog.=) 'closed') THEN
+		PERFORM pointsys.refuse('55000', 'the ballots of appraisal round %s of branch "%s" are counted as it closes', NULL, NULL,
+								ballot_tally.year::pg_catalog.text, ballot_tally.branch_id);
+	END IF;
+	IF EXISTS (SELECT FROM pointsys.appraisal_tally t
+			   WHERE t.branch_id OPERATOR(pg_catalog.=) ballot_tally.branch_id
+				 AND t.year OPERATOR(pg_catalog.=) ballot_tally.year) THEN
+		RETURN;					-- counted
+	END IF;
+	INSERT INTO pointsys.appraisal_tally (branch_id, year, member_id, excellent, qualified, basically_qualified, unqualified)
+	SELECT ballot_tally.branch_id, ballot_tally.year, a.member_id,
+		   pg_catalog.count(*) FILTER (WHERE m.label OPERATOR(pg_catalog.=) 'excellent'),
+		   pg_catalog.count(*) FILTER (WHERE m.label OPERATOR(pg_catalog.=) 'qualified'),
+		   pg_catalog.count(*) FILTER (WHERE m.label OPERATOR(pg_catalog.=) 'basically_qualified'),
+		   pg_catalog.count(*) FILTER (WHERE m.label OPERATOR(pg_catalog.=) 'unqualified')
+	FROM pointsys.appraised_members(ballot_tally.branch_id, ballot_tally.year) a (member_id)
+	LEFT JOIN (SELECT e.key, e.value AS label
+			   FROM pointsys.appraisal_ballot b
+			   CROSS JOIN LATERAL pg_catalog.jsonb_each_text(b.marks) e
+			   WHERE b.branch_id OPERATOR(pg_catalog.=) ballot_tally.branch_id
+				 AND b.year OPERATOR(pg_catalog.=) ballot_tally.year) m
+		ON m.key OPERATOR(pg_catalog.=) a.member_id
+	GROUP BY a.member_id
+	ORDER BY a.member_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ballot_tally(pg_catalog.text, pg_catalog.int4) IS
+	'计票 (owner only, through count_ballots) writes a closing electronic round''s tally from its ballots, once';
+
+-- the ballots cast in a round: a number the register shows anyway
+CREATE FUNCTION @extschema@.ballot_total(branch_id pg_catalog.text, year pg_catalog.int4) RETURNS pg_catalog.int4
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT CAST(pg_catalog.count(*) AS pg_catalog.int4) FROM @extschema@.appraisal_ballot b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) ballot_total.branch_id AND b.year OPERATOR(pg_catalog.=) ballot_total.year;
+END;
+COMMENT ON FUNCTION @extschema@.ballot_total(pg_catalog.text, pg_catalog.int4) IS
+	'投票数 (owner only, through ballots_cast) the number of ballots cast in a round';
+
+CREATE FUNCTION @extschema@.cast_ballot(branch_id pg_catalog.text, year pg_catalog.int4, marks pg_catalog.jsonb,
+										code pg_catalog.text DEFAULT NULL)
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'cast_ballot' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.cast_ballot(pg_catalog.text, pg_catalog.int4, pg_catalog.jsonb, pg_catalog.text) IS
+	'投票 cast one anonymous ballot in an open electronic round: {member_id: label}, with a one-time code or as a registered login (pointsys_voter)';
+CREATE FUNCTION @extschema@.issue_codes(branch_id pg_catalog.text, year pg_catalog.int4, n pg_catalog.int4)
+	RETURNS pg_catalog.text[]
+	AS 'MODULE_PATHNAME', 'issue_codes' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.issue_codes(pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+	'发投票码 make n one-time codes for an open electronic round, to print and hand out (shown once; pointsys keeps their SHA-256)';
+CREATE FUNCTION @extschema@.ballots_cast(branch_id pg_catalog.text, year pg_catalog.int4) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ballots_cast' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.ballots_cast(pg_catalog.text, pg_catalog.int4) IS
+	'投票数 the number of ballots cast in a round the caller can see';
+CREATE FUNCTION @extschema@.count_ballots(branch_id pg_catalog.text, year pg_catalog.int4) RETURNS void
+	AS 'MODULE_PATHNAME', 'count_ballots' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.count_ballots(pg_catalog.text, pg_catalog.int4) IS
+	'计票 the tally of a closing electronic round from its ballots (its closing calls it; the caller must be able to update the round)';
+
+-- 测评票 what a voter's screen shows: the members on the ballot
+CREATE FUNCTION @extschema@.ballot_form(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS TABLE (member_id pg_catalog.text, name pg_catalog.text)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM pointsys.ballot_logging_check();
+	RETURN QUERY
+	SELECT m.member_id, m.name
+	FROM pointsys.appraisal_round r
+	CROSS JOIN LATERAL pointsys.appraised_members(r.branch_id, r.year) a (member_id)
+	JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) a.member_id
+	WHERE r.branch_id OPERATOR(pg_catalog.=) ballot_form.branch_id AND r.year OPERATOR(pg_catalog.=) ballot_form.year
+	  AND r.electronic AND r.status OPERATOR(pg_catalog.=) 'open' AND NOT r.voting_ended
+	ORDER BY m.member_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ballot_form(pg_catalog.text, pg_catalog.int4) IS
+	'测评票 the members on the ballot of an electronic round whose vote is open, for the voters'' screens; 55000 while the server logs statements';
+
+------------------------------------------------------------------------
+-- 评议结果 what is read: each member's counts and score, and the ballots
+-- of a closed electronic round in an order that tells nothing
+------------------------------------------------------------------------
+
+CREATE VIEW @extschema@.appraisal_results WITH (security_invoker = true) AS
+SELECT t.branch_id, t.year, t.member_id, m.name, t.excellent, t.qualified, t.basically_qualified, t.unqualified,
+	   t.spoilt,
+	   t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
+		   OPERATOR(pg_catalog.+) t.unqualified AS valid,
+	   CAST(@extschema@.appraisal_score(t.excellent, t.qualified, t.basically_qualified, t.unqualified,
+										CASE WHEN r.weight_excellent IS NULL THEN @extschema@.appraisal_weights()
+											 ELSE ARRAY[r.weight_excellent, r.weight_qualified, r.weight_basically_qualified, r.weight_unqualified] END)
+			AS pg_catalog.numeric(5,2)) AS score,
+	   r.status, r.ballots_issued, r.ballots_returned
+FROM @extschema@.appraisal_tally t
+JOIN @extschema@.appraisal_round r
+	ON r.branch_id OPERATOR(pg_catalog.=) t.branch_id AND r.year OPERATOR(pg_catalog.=) t.year
+JOIN @extschema@.member m ON m.member_id OPERATOR(pg_catalog.=) t.member_id;
+COMMENT ON VIEW @extschema@.appraisal_results IS
+	'评议结果 each member''s tally in a round, valid votes and democratic score (with the round''s weights once it closed, the current ones before)';
+COMMENT ON COLUMN @extschema@.appraisal_results.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_results.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.appraisal_results.member_id IS '党员 member';
+COMMENT ON COLUMN @extschema@.appraisal_results.name IS '姓名 name';
+COMMENT ON COLUMN @extschema@.appraisal_results.excellent IS '优秀 votes';
+COMMENT ON COLUMN @extschema@.appraisal_results.qualified IS '合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_results.basically_qualified IS '基本合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_results.unqualified IS '不合格 votes';
+COMMENT ON COLUMN @extschema@.appraisal_results.spoilt IS '废票 ballots spoilt for her';
+COMMENT ON COLUMN @extschema@.appraisal_results.valid IS '有效票 valid votes';
+COMMENT ON COLUMN @extschema@.appraisal_results.score IS '民主评议得分 democratic score; NULL without a valid vote';
+COMMENT ON COLUMN @extschema@.appraisal_results.status IS '状态 the round''s status';
+COMMENT ON COLUMN @extschema@.appraisal_results.ballots_issued IS '发出票数 ballots issued';
+COMMENT ON COLUMN @extschema@.appraisal_results.ballots_returned IS '收回票数 ballots returned';
+
+-- The view reads the ballots as its owner (a view without
+-- security_invoker): its readers see marks, never a row's system columns
+-- or physical order; security_barrier keeps their own conditions from
+-- running before the view's
+CREATE VIEW @extschema@.appraisal_ballots WITH (security_barrier = true) AS
+SELECT b.branch_id, b.year, b.marks
+FROM @extschema@.appraisal_ballot b
+JOIN @extschema@.appraisal_round r
+	ON r.branch_id OPERATOR(pg_catalog.=) b.branch_id AND r.year OPERATOR(pg_catalog.=) b.year
+WHERE r.status OPERATOR(pg_catalog.<>) 'open'
+  AND (pg_catalog.pg_has_role('pointsys_admin', 'USAGE') OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')
+	   OR (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE') AND @extschema@.may_record_branch(b.branch_id)))
+ORDER BY b.branch_id, b.year, CAST(b.marks AS pg_catalog.text);
+COMMENT ON VIEW @extschema@.appraisal_ballots IS
+	'电子测评票 the ballots of closed electronic rounds, sorted by their marks (for a recount); nothing of the voters, not even the order they voted in';
+COMMENT ON COLUMN @extschema@.appraisal_ballots.branch_id IS '支部 branch of the round';
+COMMENT ON COLUMN @extschema@.appraisal_ballots.year IS '年度 year';
+COMMENT ON COLUMN @extschema@.appraisal_ballots.marks IS '评议 {member_id: label}';
+
+------------------------------------------------------------------------
+-- 权限 who does what
+------------------------------------------------------------------------
+
+CREATE POLICY recorder_branch ON @extschema@.appraisal_round TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id)) WITH CHECK (@extschema@.may_record_branch(branch_id));
+CREATE POLICY recorder_branch ON @extschema@.appraisal_tally TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id)) WITH CHECK (@extschema@.may_record_branch(branch_id));
+CREATE POLICY recorder_branch ON @extschema@.appraisal_voter TO pointsys_recorder
+	USING (@extschema@.may_record_branch(branch_id)) WITH CHECK (@extschema@.may_record_branch(branch_id));
+-- a recorder reads the scores of the members her branches appraise and
+-- writes those of her branches' rounds (as they close)
+CREATE POLICY recorder_branch ON @extschema@.evaluation TO pointsys_recorder
+	USING (@extschema@.may_record(member_id, pg_catalog.make_date(year, 12, 1)))
+	WITH CHECK (round_branch_id IS NOT NULL AND @extschema@.may_record_branch(round_branch_id));
+COMMENT ON POLICY recorder_branch ON @extschema@.appraisal_round IS '记录员 the rounds of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.appraisal_tally IS '记录员 the tallies of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.appraisal_voter IS '记录员 the voters of the recorder''s branches';
+COMMENT ON POLICY recorder_branch ON @extschema@.evaluation IS
+	'记录员 reads the scores of members of the recorder''s branches in December; writes the scores of their rounds';
+
+GRANT SELECT ON @extschema@.appraisal_weight, @extschema@.appraisal_round, @extschema@.appraisal_tally,
+	@extschema@.appraisal_voter TO pointsys_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.appraisal_round, @extschema@.appraisal_tally,
+	@extschema@.appraisal_voter TO pointsys_admin, pointsys_recorder;
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.appraisal_weight TO pointsys_admin;
+GRANT SELECT ON @extschema@.appraisal_weight TO pointsys_recorder;
+GRANT SELECT, INSERT, UPDATE ON @extschema@.evaluation TO pointsys_recorder;
+GRANT SELECT ON @extschema@.appraisal_results, @extschema@.appraisal_ballots
+	TO pointsys_admin, pointsys_recorder, pointsys_reader;
+-- codes and ballots: nobody's but the owner's (80_roles.sql gave the
+-- readers every table)
+REVOKE ALL ON @extschema@.appraisal_code, @extschema@.appraisal_ballot FROM pointsys_reader;
+
+REVOKE ALL ON FUNCTION
+	@extschema@.appraised_members(pg_catalog.text, pg_catalog.int4),
+	@extschema@.appraisal_members(pg_catalog.text, pg_catalog.int4),
+	@extschema@.ballot_store(pg_catalog.text, pg_catalog.int4, pg_catalog.jsonb, pg_catalog.text, pg_catalog.name),
+	@extschema@.codes_issue(pg_catalog.text, pg_catalog.int4, pg_catalog.int4),
+	@extschema@.ballot_tally(pg_catalog.text, pg_catalog.int4),
+	@extschema@.ballot_total(pg_catalog.text, pg_catalog.int4),
+	@extschema@.cast_ballot(pg_catalog.text, pg_catalog.int4, pg_catalog.jsonb, pg_catalog.text),
+	@extschema@.issue_codes(pg_catalog.text, pg_catalog.int4, pg_catalog.int4),
+	@extschema@.ballots_cast(pg_catalog.text, pg_catalog.int4),
+	@extschema@.count_ballots(pg_catalog.text, pg_catalog.int4),
+	@extschema@.ballot_form(pg_catalog.text, pg_catalog.int4),
+	@extschema@.appraisal_round_check(),
+	@extschema@.appraisal_round_apply(),
+	@extschema@.appraisal_tally_check(),
+	@extschema@.appraisal_voter_check(),
+	@extschema@.evaluation_round_check()
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	@extschema@.cast_ballot(pg_catalog.text, pg_catalog.int4, pg_catalog.jsonb, pg_catalog.text),
+	@extschema@.ballot_form(pg_catalog.text, pg_catalog.int4)
+TO pointsys_voter;
+GRANT EXECUTE ON FUNCTION
+	@extschema@.appraisal_members(pg_catalog.text, pg_catalog.int4)
+TO pointsys_admin, pointsys_recorder, pointsys_reader;
+GRANT EXECUTE ON FUNCTION
+	@extschema@.issue_codes(pg_catalog.text, pg_catalog.int4, pg_catalog.int4),
+	@extschema@.ballots_cast(pg_catalog.text, pg_catalog.int4),
+	@extschema@.count_ballots(pg_catalog.text, pg_catalog.int4)
+TO pointsys_admin, pointsys_recorder;
+
+SELECT pg_catalog.pg_extension_config_dump('pointsys.appraisal_weight', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.appraisal_round', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.appraisal_tally', '');
+SELECT pg_catalog.pg_extension_config_dump('pointsys.appraisal_voter', '');
+
+DO LANGUAGE plpgsql $$
+DECLARE
+	t pg_catalog.text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['appraisal_weight', 'appraisal_round', 'appraisal_tally', 'appraisal_voter'] LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER audit_insert AFTER INSERT ON pointsys.%1$I
+				REFERENCING NEW TABLE AS pointsys_new_rows
+				FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
+			 CREATE TRIGGER audit_update AFTER UPDATE ON pointsys.%1$I
+				REFERENCING OLD TABLE AS pointsys_old_rows NEW TABLE AS pointsys_new_rows
+				FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
+			 CREATE TRIGGER audit_delete AFTER DELETE ON pointsys.%1$I
+				REFERENCING OLD TABLE AS pointsys_old_rows
+				FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
+			 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON pointsys.%1$I
+				FOR EACH STATEMENT EXECUTE FUNCTION pointsys.audit_changes();
+			 COMMENT ON TRIGGER audit_insert ON pointsys.%1$I IS %2$L;
+			 COMMENT ON TRIGGER audit_update ON pointsys.%1$I IS %3$L;
+			 COMMENT ON TRIGGER audit_delete ON pointsys.%1$I IS %4$L;
+			 COMMENT ON TRIGGER audit_truncate ON pointsys.%1$I IS %5$L',
+			t,
+			'审计 audit trail of inserts (one row per inserted row)',
+			'审计 audit trail of updates (old and new row)',
+			'审计 audit trail of deletes (one row per deleted row)',
+			'审计 audit trail of truncation');
+	END LOOP;
+	FOREACH t IN ARRAY ARRAY['evaluation', 'appraisal_round', 'appraisal_tally', 'appraisal_voter'] LOOP
+		EXECUTE pg_catalog.format(
+			'ALTER TABLE pointsys.%1$I ENABLE ROW LEVEL SECURITY;
+			 CREATE POLICY admin_all ON pointsys.%1$I TO pointsys_admin USING (true) WITH CHECK (true);
+			 CREATE POLICY reader_all ON pointsys.%1$I FOR SELECT TO pointsys_reader USING (true);
+			 COMMENT ON POLICY admin_all ON pointsys.%1$I IS %2$L;
+			 COMMENT ON POLICY reader_all ON pointsys.%1$I IS %3$L',
+			t, '局党组 pointsys_admin sees and writes every branch', '报表工具 pointsys_reader reads every branch');
+	END LOOP;
+END
+$$;
+
+-- 打印 the publicity line shared by the lists to post (publicity_html above
+-- calls it), and the sheets of an appraisal round
+-- The line of a list to post: its publicity period (first and last day;
+-- NULL: not publicized yet) and where objections go
+CREATE FUNCTION @extschema@.publicity_period_html(first_day pg_catalog.date, last_day pg_catalog.date)
+	RETURNS pg_catalog.text
+	LANGUAGE sql STABLE PARALLEL SAFE
+RETURN '<p class="meta">公示期：'
+	|| CASE WHEN first_day IS NULL THEN '（尚未开始）'
+			WHEN last_day OPERATOR(pg_catalog.<=) first_day THEN pg_catalog.to_char(first_day, 'YYYY年FMMM月FMDD日')
+			ELSE pg_catalog.to_char(first_day, 'YYYY年FMMM月FMDD日') || '至'
+				 || pg_catalog.to_char(last_day, 'YYYY年FMMM月FMDD日') END
+	|| '。公示期间如有异议，请向支部委员会反映。</p>';
+COMMENT ON FUNCTION @extschema@.publicity_period_html(pg_catalog.date, pg_catalog.date) IS
+	'公示期（打印） the publicity line of a list to post: its first and last day (NULL: not yet), where objections go';
+
+-- 民主评议 the sheets of an appraisal round (89_appraisal.sql): the round as
+-- the caller sees it, once she may read the branch's documents; a round
+-- she cannot see is refused (42704) as the ballot box refuses it
+CREATE FUNCTION @extschema@.appraisal_sheet_round(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS @extschema@.appraisal_round
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+BEGIN
+	PERFORM pointsys.check_branch_documents(appraisal_sheet_round.branch_id);
+	SELECT a.* INTO r FROM pointsys.appraisal_round a
+	WHERE a.branch_id OPERATOR(pg_catalog.=) appraisal_sheet_round.branch_id
+	  AND a.year OPERATOR(pg_catalog.=) appraisal_sheet_round.year;
+	IF NOT FOUND THEN
+		PERFORM pointsys.appraisal_members(appraisal_sheet_round.branch_id, appraisal_sheet_round.year);
+	END IF;
+	RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_sheet_round(pg_catalog.text, pg_catalog.int4) IS
+	'评议轮次（打印） the appraisal round a sheet prints, as the caller sees it; refuses like check_branch_documents, and (42704) a round she cannot see';
+
+CREATE FUNCTION @extschema@.appraisal_ballot_html(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+	branch_name pg_catalog.text;
+	rows pg_catalog.text;
+BEGIN
+	r := pointsys.appraisal_sheet_round(appraisal_ballot_html.branch_id, appraisal_ballot_html.year);
+	IF r.electronic THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is electronic: it has no paper ballots', NULL,
+								'Voters see the ballot on their screens (pointsys.ballot_form); pointsys.issue_codes prints one-time codes.',
+								r.year::pg_catalog.text, r.branch_id);
+	END IF;
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) appraisal_ballot_html.branch_id;
+	-- a row per member appraised, in code order, with four empty boxes
+	SELECT pg_catalog.string_agg(
+			'<tr><td>' || a.n || '</td><td class="nw">' || pointsys.html_escape(COALESCE(m.name, a.member_id))
+			|| '</td>' || pg_catalog.repeat('<td style="height:7mm"></td>', 4) || '</tr>',
+			E'\n' ORDER BY a.n)
+	INTO rows
+	FROM pg_catalog.unnest(pointsys.appraisal_members(r.branch_id, r.year)) WITH ORDINALITY AS a(member_id, n)
+	LEFT JOIN pointsys.member m ON m.member_id OPERATOR(pg_catalog.=) a.member_id;
+	RETURN pointsys.html_page(
+		pg_catalog.format('民主评议测评票 %s %s年度', branch_name, r.year),
+		false,
+		pg_catalog.format('<h1>%s年度党员民主评议测评票</h1>', r.year)
+		|| pg_catalog.format('<p class="meta">支部：%s　　（本票不记名）</p>', pointsys.html_escape(branch_name))
+		|| '<p class="meta">填票说明：<br>1. 对每名党员，在所选等次下的空格内划“√”，只能划一个。'
+		|| '<br>2. 对同一名党员划两个及以上“√”的，该党员的这一票为废票；不划的，视为对该党员弃权。'
+		|| '<br>3. 填好后当场投入票箱。</p>'
+		|| '<table><thead><tr><th class="nw">序号</th><th>姓名</th><th style="width:20mm">优秀</th>'
+		|| '<th style="width:20mm">合格</th><th style="width:20mm">基本合格</th><th style="width:20mm">不合格</th>'
+		|| '</tr></thead><tbody>' || E'\n'
+		|| COALESCE(rows, '<tr><td colspan="6">本支部本年度无评议对象</td></tr>')
+		|| E'\n</tbody></table>');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_ballot_html(pg_catalog.text, pg_catalog.int4) IS
+	'民主评议测评票（打印） the anonymous paper ballot of a branch''s appraisal round: a row per member appraised, a box per label, as a standalone A4 HTML page; 55000 for an electronic round';
+
+CREATE FUNCTION @extschema@.appraisal_results_html(branch_id pg_catalog.text, year pg_catalog.int4)
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pointsys.appraisal_round;
+	branch_name pg_catalog.text;
+	rows pg_catalog.text;
+BEGIN
+	r := pointsys.appraisal_sheet_round(appraisal_results_html.branch_id, appraisal_results_html.year);
+	IF r.status OPERATOR(pg_catalog.=) 'open' THEN
+		PERFORM pointsys.refuse('55000', 'appraisal round %s of branch "%s" is open: its results are fixed when it closes', NULL,
+								'Print the results once the tellers'' count is in and the round is closed.',
+								r.year::pg_catalog.text, r.branch_id);
+	END IF;
+	SELECT b.name INTO branch_name FROM pointsys.branch b
+	WHERE b.branch_id OPERATOR(pg_catalog.=) appraisal_results_html.branch_id;
+	SELECT pg_catalog.string_agg(
+			pg_catalog.format('<tr><td>%s</td><td class="nw">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>'
+							  '<td>%s</td><td>%s</td><td><b>%s</b></td></tr>',
+							  t.n, pointsys.html_escape(t.name), t.excellent, t.qualified, t.basically_qualified,
+							  t.unqualified, t.spoilt, t.valid, t.score),
+			E'\n' ORDER BY t.n)
+	INTO rows
+	FROM (SELECT v.*, pg_catalog.row_number() OVER (ORDER BY v.member_id) AS n
+		  FROM pointsys.appraisal_results v
+		  WHERE v.branch_id OPERATOR(pg_catalog.=) r.branch_id AND v.year OPERATOR(pg_catalog.=) r.year) t;
+	RETURN pointsys.html_page(
+		pg_catalog.format('民主评议结果公示 %s %s年度', branch_name, r.year),
+		false,
+		pg_catalog.format('<h1>%s%s年度党员民主评议结果公示</h1>', pointsys.html_escape(branch_name), r.year)
+		-- publicity_end: the day the round may be final, the day after the last
+		|| pointsys.publicity_period_html(r.publicity_start, r.publicity_end OPERATOR(pg_catalog.-) 1)
+		|| pg_catalog.format('<p class="meta">%s：发出%s张，收回%s张。每名党员的有效票须超过发出票数的%s%%。</p>',
+							 CASE WHEN r.electronic THEN '电子投票' ELSE '纸质测评票' END,
+							 r.ballots_issued, r.ballots_returned, r.quorum_percent)
+		|| pg_catalog.format('<p class="meta">计分办法：优秀%s分，合格%s分，基本合格%s分，不合格%s分；'
+							 '得分为有效票的加权平均，四舍五入保留两位小数。</p>',
+							 r.weight_excellent, r.weight_qualified, r.weight_basically_qualified, r.weight_unqualified)
+		|| '<table><thead><tr><th class="nw">序号</th><th>姓名</th><th>优秀</th><th>合格</th><th>基本合格</th>'
+		|| '<th>不合格</th><th>废票</th><th>有效票</th><th>得分</th></tr></thead><tbody>' || E'\n'
+		|| COALESCE(rows, '<tr><td colspan="9">无计票</td></tr>')
+		|| E'\n</tbody></table>'
+		|| '<p class="sign">计票人（签字）：　　　　　　　　监票人（签字）：</p>'
+		|| pg_catalog.format('<p class="sign">中共%s委员会（盖章）　　　　日期：</p>', pointsys.html_escape(branch_name)));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.appraisal_results_html(pg_catalog.text, pg_catalog.int4) IS
+	'民主评议结果公示（打印） a branch''s appraisal round to post: each member''s votes, spoilt, valid votes and score, the ballots, weights, quorum and publicity, as a standalone A4 HTML page; 55000 while the round is open';
 
 -- A report of one year (WHERE year = …, pushed down to year_of(month))
 -- reads that year's month rows only: a BRIN index of the year of each
