@@ -499,13 +499,19 @@ for my $login (qw(report rec1))
 	}
 }
 
-# --- 9. recorders do not read sanctions, evaluations or annual results ---------------
+# --- 9. recorders do not read sanctions or annual results, nor (1.5) the
+# democratic scores of members outside their branches ---------------------------------
 for my $sql (q{SELECT pointsys.is_vetoed('m02', 2024)}, q{SELECT * FROM pointsys.annual_results},
-	q{SELECT * FROM pointsys.sanction}, q{SELECT * FROM pointsys.evaluation},
-	q{SELECT pointsys.annual_grade('m02', 2024)})
+	q{SELECT * FROM pointsys.sanction}, q{SELECT pointsys.annual_grade('m02', 2024)})
 {
 	my ($state, $msg, $detail, $hint, $out) = sqlstate_of('rec1', $sql);
 	is($state, '42501', "rec1: $sql is refused") or diag("$msg\n$out");
+}
+{
+	my ($state, $msg, $detail, $hint, $out) =
+	  sqlstate_of('rec1', q{SELECT DISTINCT pointsys.branch_of(member_id, make_date(year, 12, 1)) FROM pointsys.evaluation});
+	is($state, '00000', 'rec1 reads evaluations (1.5)') or diag($msg);
+	is($out, 'b1', "rec1 reads only the evaluations of b1's members in December");
 }
 
 # --- 10. a superuser attaching a C trigger function to a look-alike table -------------
