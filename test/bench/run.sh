@@ -381,7 +381,7 @@ done
 
 # --- the table ------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
 # verdict VALUE OP LIMIT: "met" or "MISSED"
 verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
