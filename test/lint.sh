@@ -176,7 +176,11 @@ else
 	mkdir "$tmp/tree"
 	tar -C "$ROOT" -cf - --exclude=./.git . | tar -C "$tmp/tree" -xf -
 	git -C "$tmp/tree" init -q
-	find "$tmp/tree" -name 'pointsys--*--*.sql' -delete
+	# (a tree copied without .gitignore, as check.sh's, still has the
+	# build's products: the built install script, the suites' output)
+	find "$tmp/tree" -name 'pointsys--*.sql' -delete
+	find "$tmp/tree" -depth -type d \( -name results -o -name output_iso -o -name tmp_check \) -exec rm -rf {} +
+	rm -rf "$tmp/tree/test/fuzz/build" "$tmp/tree/po/sql_messages.c"
 	rm -rf "$tmp/tree/src/sql/updates"
 	duplicates --repo "$tmp/tree" --most 40 --seconds 120 >"$tmp/duplicates" 2>&1
 	pairs=$(sed -n '1s/^\([0-9][0-9]*\) pairs\{0,1\} of places.*/\1/p' "$tmp/duplicates")
