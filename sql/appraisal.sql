@@ -272,6 +272,16 @@ RESET ROLE;
 -- the ballot box writes no audit rows of ballots or codes
 SELECT table_name, count(*) FROM audit WHERE table_name LIKE 'appraisal%' GROUP BY 1 ORDER BY 1;
 
+-- a login without pointsys rights reaches none of the ballot box
+SET ROLE regress_nobody;
+SELECT pg_temp.try($$SELECT pointsys.cast_ballot('ab', 2024, '{}')$$);
+SELECT pg_temp.try($$SELECT pointsys.issue_codes('ab', 2024, 1)$$);
+SELECT pg_temp.try($$SELECT pointsys.count_ballots('ab', 2024)$$);
+SELECT pg_temp.try($$SELECT pointsys.appraisal_members('ab', 2024)$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.ballot_form('ab', 2024)$$);
+SELECT pg_temp.try($$SELECT * FROM pointsys.appraisal_ballots$$);
+RESET ROLE;
+
 -- a server that logs statements takes no ballot
 SET log_min_duration_statement = 0;
 SET ROLE regress_kiosk;
