@@ -253,5 +253,56 @@ SELECT table_name, action, actor, acting_as, count(*) FROM audit
 WHERE table_name IN ('member', 'membership') AND coalesce(new_row, old_row) ->> 'member_id' = 'tc9'
 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2;
 
+------------------------------------------------------------------------
+-- 9. a recorder's row security holds her own members (issue 27): 40 more
+-- members in each branch; tb's are looked up first, so the 32nd look-up
+-- reads every member ever in her branches at once and later ones come
+-- from it (tx1 and tc9 through their history); each answer is checked
+-- against member.branch_id and branch_of, through a grant of tb's
+-- recorder role, its revocation, a recorder row and its deletion
+------------------------------------------------------------------------
+INSERT INTO member (member_id, name, branch_id)
+SELECT 'ts' || b || g, '范围' || b || g, 't' || b FROM (VALUES ('a'), ('b')) v (b), generate_series(1, 40) g;
+\set ids 'SELECT ''tsb'' || g FROM generate_series(1, 40) g UNION ALL SELECT ''tsa'' || g FROM generate_series(1, 40) g UNION ALL VALUES (''tx1''), (''tc9''), (''ta2''), (''tb2''), (''nobody'')'
+CREATE TEMP TABLE scope_truth AS
+SELECT l.id, m.branch_id AS now, branch_of(l.id, '2017-06-01') AS june
+FROM (:ids) l (id) LEFT JOIN member m ON m.member_id = l.id;
+CREATE TEMP TABLE scope_seen (step int, branches text[], id text, now bool, june bool);
+GRANT SELECT, INSERT ON scope_seen TO PUBLIC;
+\set seen 'INSERT INTO scope_seen SELECT :step, :branches, l.id, may_record(l.id), may_record(l.id, ''2017-06-01'') FROM (:ids) l (id)'
+SET ROLE regress_ta_rec;
+\set step 1
+\set branches '''{ta}'''
+:seen;
+RESET ROLE;
+GRANT regress_tb_rec TO regress_ta_rec;
+SET ROLE regress_ta_rec;
+\set step 2
+\set branches '''{ta,tb}'''
+:seen;
+RESET ROLE;
+REVOKE regress_tb_rec FROM regress_ta_rec;
+SET ROLE regress_ta_rec;
+\set step 3
+\set branches '''{ta}'''
+:seen;
+RESET ROLE;
+INSERT INTO recorder VALUES ('tb', 'regress_ta_rec', '2017-01-05');
+SET ROLE regress_ta_rec;
+\set step 4
+\set branches '''{ta,tb}'''
+:seen;
+RESET ROLE;
+DELETE FROM recorder WHERE (branch_id, role_name) = ('tb', 'regress_ta_rec');
+SET ROLE regress_ta_rec;
+\set step 5
+\set branches '''{ta}'''
+:seen;
+RESET ROLE;
+SELECT s.step, s.branches, count(*) FILTER (WHERE s.now) AS hers_now, count(*) FILTER (WHERE s.june) AS hers_in_june,
+	count(*) FILTER (WHERE s.now IS DISTINCT FROM coalesce(t.now = ANY (s.branches), false)
+		OR s.june IS DISTINCT FROM coalesce(t.june = ANY (s.branches), false)) AS wrong
+FROM scope_seen s JOIN scope_truth t USING (id) GROUP BY 1, 2 ORDER BY 1;
+
 -- clean up: the ledger rows of 2017 stay (audited); the recorders go
 DELETE FROM recorder WHERE role_name IN ('regress_ta_rec', 'regress_tb_rec');

@@ -5,14 +5,16 @@
  * The write-rule triggers look up an item's maximum and step and an award
  * kind for every row; a query per row would cost several times the insert
  * itself.  So each backend keeps the whole rulebook (item, award_kind),
- * loaded on first use, and the recorders (pointsys.recorder), for the
- * row-security policies (row_security.c).  The members have a cache of
+ * loaded on first use, and the recorders (pointsys.recorder) with the
+ * branches the current user records, for the row-security policies
+ * (row_security.c).  The members have a cache of
  * their own (member_cache.c).
  *
  * A statement-level trigger on those tables, and on member and membership
  * (rulebook_changed), sends a relcache invalidation for the changed table;
  * every backend receives it when the change commits, at its next table
- * lock, and drops its copy.  Rulebook edits that could contradict recorded
+ * lock, and drops its copy (a change of roles or of their members, the
+ * branches a user records).  Rulebook edits that could contradict recorded
  * rows first lock the ledger tables in SHARE mode (rulebook_guard.c), so
  * no write can slip between the check and the commit; and caches are
  * loaded with the latest snapshot, so a REPEATABLE READ transaction never
@@ -31,6 +33,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "miscadmin.h"
 #include "replication/logicalworker.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -50,11 +53,29 @@ static int	nitems = 0;
 static RulebookAwardKind *kinds = NULL;
 static int	nkinds = 0;
 
+/* A recorder's branch (pointsys.recorder), with its role resolved */
+typedef struct RecorderBranch
+{
+	char	   *branch_id;
+	Oid			roleid;			/* InvalidOid if the role does not exist */
+} RecorderBranch;
+
 /* the recorders, valid while recorders_valid */
 static MemoryContext recorder_context = NULL;
 static bool recorders_valid = false;
 static RecorderBranch *recorders = NULL;
 static int	nrecorders = 0;
+
+/*
+ * the branches the current user records (a part of recorders' branches),
+ * valid while user_branches_valid for user_branches_role; each list gets
+ * a new user_branches_scope
+ */
+static const char **user_branches = NULL;
+static int	nuser_branches = 0;
+static bool user_branches_valid = false;
+static Oid	user_branches_role = InvalidOid;
+static uint64 user_branches_scope = 0;
 
 /* the tables whose invalidations concern us; InvalidOid until known */
 static Oid	item_relid = InvalidOid;
@@ -72,10 +93,25 @@ relcache_callback(Datum arg, Oid relid)
 		recorders_valid = false;
 }
 
+/*
+ * A role was created, renamed or dropped (the recorders' names resolve
+ * anew), or a membership in a role granted or revoked (whose branches a
+ * user records)
+ */
+static void
+role_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	if (cacheid == AUTHOID)
+		recorders_valid = false;
+	user_branches_valid = false;
+}
+
 void
 caches_register_callbacks(void)
 {
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, role_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, role_callback, (Datum) 0);
 }
 
 /* Run an unparameterized query on the latest data; returns SPI_processed */
@@ -204,6 +240,8 @@ recorders_fill(MemoryContext cxt)
 		recorders[i].roleid = get_role_oid(spi_text(cxt, i, 2), true);
 	}
 	nrecorders = (int) n;
+	user_branches = MemoryContextAlloc(cxt, sizeof(char *) * (n + 1));
+	user_branches_valid = false;
 }
 
 /* An item of the rulebook, or NULL.  Valid until the next call. */
@@ -237,14 +275,32 @@ rulebook_award_kind(const char *kind)
 	return NULL;
 }
 
-/* The recorders of every branch.  Valid until the next call. */
-const RecorderBranch *
-recorder_branches(int *count)
+/*
+ * The branches the current user records: those of pointsys.recorder whose
+ * role she is a member of (a branch may come twice).  *scope identifies
+ * the list: a list that may differ has another.  Valid until the next call.
+ */
+const char *const *
+recorded_branches(int *count, uint64 *scope)
 {
+	Oid			user = GetUserId();
+	int			i;
+
 	if (!recorders_valid)
 		cache_load(&recorder_context, "pointsys recorders", &recorders_valid, recorders_fill);
-	*count = nrecorders;
-	return recorders;
+	if (!user_branches_valid || user_branches_role != user)
+	{
+		nuser_branches = 0;
+		for (i = 0; i < nrecorders; i++)
+			if (OidIsValid(recorders[i].roleid) && is_member_of_role(user, recorders[i].roleid))
+				user_branches[nuser_branches++] = recorders[i].branch_id;
+		user_branches_role = user;
+		user_branches_valid = true;
+		user_branches_scope++;
+	}
+	*count = nuser_branches;
+	*scope = user_branches_scope;
+	return user_branches;
 }
 
 /*

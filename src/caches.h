@@ -25,16 +25,9 @@ typedef struct RulebookAwardKind
 	int64		points;			/* micro-points */
 } RulebookAwardKind;
 
-/* A recorder's branch (pointsys.recorder), with its role resolved */
-typedef struct RecorderBranch
-{
-	char	   *branch_id;
-	Oid			roleid;			/* InvalidOid if the role does not exist */
-} RecorderBranch;
-
 extern void caches_register_callbacks(void);
 extern const RulebookItem *rulebook_item(const char *item);
 extern const RulebookAwardKind *rulebook_award_kind(const char *kind);
-extern const RecorderBranch *recorder_branches(int *count);
+extern const char *const *recorded_branches(int *count, uint64 *scope);
 
 #endif							/* POINTSYS_CACHES_H */

@@ -19,6 +19,12 @@
  *	  city's sheets, whose members no trigger knows before their rows come.
  *	  A member it then does not hold does not exist.
  *
+ * A recorder's row security reads her own members instead of the city's
+ * (member_info_within): at the SCOPE_MISSES-th member she lacks, every
+ * member now or ever in one of her branches, in one query; a member her
+ * cache then lacks is not hers.  So a clerk reading a report over the
+ * whole city holds her branches' members, not a city of them.
+ *
  * The rows stream from the executor into the cache (a DestReceiver), with
  * no copy of the result in between, and each member is kept compactly:
  * its id, dates and history in one piece of an arena, no name (member_name
@@ -64,6 +70,9 @@
 #define MEMBER_CACHE_BUDGET (32 * 1024 * 1024)
 #endif
 
+/* A recorder's members looked up one by one before all are read at once */
+#define SCOPE_MISSES 32
+
 /* Members asked for in one query by member_cache_expect */
 #define MEMBER_BATCH 10000
 
@@ -79,6 +88,17 @@ static int	member_misses = 0;	/* members fetched one by one into it */
 static int	member_preload_misses = 0;	/* at which all are loaded */
 static float4 member_reltuples = -1;	/* pg_class.reltuples of member */
 static bool members_complete = false;	/* it holds every member */
+
+/*
+ * A recorder's members (member_info_within): the scope (a list of her
+ * branches) of which the cache holds every member, the scope whose
+ * members are being looked up one by one and how many so far, and a scope
+ * whose members passed the budget
+ */
+static uint64 scope_loaded = 0;
+static uint64 scope_counted = 0;
+static int	scope_misses = 0;
+static uint64 scope_failed = 0;
 static char *arena_next = NULL;
 static char *arena_end = NULL;
 
@@ -91,6 +111,7 @@ typedef enum MemberQuery
 {
 	MEMBER_ONE,					/* $1: a member_id */
 	MEMBER_SOME,				/* $1: an array of member_ids */
+	MEMBER_WITHIN,				/* $1: an array of branch_ids */
 	MEMBER_ALL
 } MemberQuery;
 
@@ -109,6 +130,11 @@ typedef enum MemberQuery
 	" FROM pointsys.member m"
 #define MEMBER_WHERE_ONE " WHERE m.member_id OPERATOR(pg_catalog.=) $1"
 #define MEMBER_WHERE_SOME " WHERE m.member_id OPERATOR(pg_catalog.=) ANY ($1)"
+/* a member now in, or ever in, one of the branches */
+#define MEMBER_WHERE_WITHIN_LEGACY " WHERE m.branch_id OPERATOR(pg_catalog.=) ANY ($1)"
+#define MEMBER_WHERE_WITHIN MEMBER_WHERE_WITHIN_LEGACY \
+	" OR m.member_id IN (SELECT s.member_id FROM pointsys.membership s" \
+	"   WHERE s.branch_id OPERATOR(pg_catalog.=) ANY ($1))"
 
 /* Drop the members on an invalidation of member or membership */
 static void
@@ -316,7 +342,7 @@ member_receiver_nothing(DestReceiver *self)
 static SPIPlanPtr
 member_plan(MemberQuery kind)
 {
-	static SPIPlanPtr plans[3][2];
+	static SPIPlanPtr plans[4][2];
 	bool		legacy = !OidIsValid(membership_relid);
 	Oid			argtype = kind == MEMBER_ONE ? TEXTOID : TEXTARRAYOID;
 	const char *rows = legacy ? MEMBER_ROWS_LEGACY : MEMBER_ROWS;
@@ -327,6 +353,8 @@ member_plan(MemberQuery kind)
 		where = MEMBER_WHERE_ONE;
 	else if (kind == MEMBER_SOME)
 		where = MEMBER_WHERE_SOME;
+	else if (kind == MEMBER_WITHIN)
+		where = legacy ? MEMBER_WHERE_WITHIN_LEGACY : MEMBER_WHERE_WITHIN;
 
 	if (plans[kind][legacy] == NULL)
 	{
@@ -454,6 +482,9 @@ members_ready(void)
 	/* a load of all that stopped at the budget is not tried again */
 	if (!members_valid || member_preload_misses != INT_MAX)
 		member_preload_misses = preload_misses();
+	if (!members_valid)
+		scope_failed = 0;
+	scope_loaded = scope_counted = 0;
 	members_valid = true;
 	member_misses = 0;
 	members_complete = false;
@@ -551,6 +582,63 @@ member_info(const char *member_id)
 		info = member_add(member_id);
 	last_member = info;
 	return info;
+}
+
+/*
+ * A member for the row security of a recorder (not an admin) whose
+ * branches are branches[0..count-1], scope identifying that list
+ * (recorded_branches): one who never belonged to any of them may come back
+ * as not existing.  So her session holds her own members, not the city's:
+ * the first members it lacks are read one by one, and the SCOPE_MISSES-th
+ * reads every member of her branches at once, after which a member the
+ * cache does not hold is not hers.
+ */
+const MemberInfo *
+member_info_within(const char *member_id, const char *const *branches, int count,
+				   uint64 scope)
+{
+	static const MemberInfo not_hers = {"", false, 0, DATEVAL_NOBEGIN, DATEVAL_NOEND, "", NULL, NULL};
+	MemberInfo *info;
+
+	if (members_valid && last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
+		return last_member;
+	members_ready();
+	info = hash_search(members, &member_id, HASH_FIND, NULL);
+	if (info != NULL)
+		return last_member = info;
+	if (members_complete || scope_loaded == scope)
+		return &not_hers;
+	if (scope_counted != scope)
+	{
+		scope_counted = scope;
+		scope_misses = 0;
+	}
+	if (scope_failed != scope && ++scope_misses >= SCOPE_MISSES)
+	{
+		Datum	   *ids = palloc(sizeof(Datum) * count);
+		int			i;
+
+		for (i = 0; i < count; i++)
+			ids[i] = CStringGetTextDatum(branches[i]);
+		if (member_read_all_or_nothing(MEMBER_WITHIN,
+									   PointerGetDatum(construct_array(ids, count, TEXTOID, -1,
+																	   false, TYPALIGN_INT)),
+									   true))
+			scope_loaded = scope;
+		else
+		{
+			/* her members pass the budget: one by one, from an empty cache */
+			members_valid = false;
+			members_ready();
+			scope_failed = scope;
+		}
+		pfree(ids);
+		info = hash_search(members, &member_id, HASH_FIND, NULL);
+		return info != NULL ? (last_member = info) : &not_hers;
+	}
+	member_read_all_or_nothing(MEMBER_ONE, CStringGetTextDatum(member_id), false);
+	/* not read: does not exist */
+	return last_member = member_enter(member_id);
 }
 
 /* A member's name, read for a message ("" for a member that does not exist) */

@@ -29,6 +29,9 @@ typedef struct MemberInfo
 
 extern void member_cache_register_callbacks(void);
 extern const MemberInfo *member_info(const char *member_id);
+extern const MemberInfo *member_info_within(const char *member_id,
+											const char *const *branches, int count,
+											uint64 scope);
 extern void member_cache_expect(const char *const *member_ids, int n);
 extern const char *member_name(const MemberInfo *member);
 extern const char *member_branch_at(const MemberInfo *member, DateADT month);

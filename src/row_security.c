@@ -30,17 +30,31 @@ PG_FUNCTION_INFO_V1(may_record_branch);
 bool
 records_branch(const char *branch_id)
 {
-	Oid			userid = GetUserId();
 	int			count;
-	const RecorderBranch *recorders = recorder_branches(&count);
+	uint64		scope;
+	const char *const *branches = recorded_branches(&count, &scope);
 	int			i;
 
 	for (i = 0; i < count; i++)
-		if (OidIsValid(recorders[i].roleid) &&
-			strcmp(recorders[i].branch_id, branch_id) == 0 &&
-			is_member_of_role(userid, recorders[i].roleid))
+		if (strcmp(branches[i], branch_id) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * The member whose rows a recorder's row security tests; NULL if the
+ * current user records no branch, and one not existing if the member may
+ * never have belonged to one of hers (member_info_within: her session
+ * need not hold the city's members)
+ */
+static const MemberInfo *
+recorders_member(const char *member_id)
+{
+	int			count;
+	uint64		scope;
+	const char *const *branches = recorded_branches(&count, &scope);
+
+	return count == 0 ? NULL : member_info_within(member_id, branches, count, scope);
 }
 
 /* Is the current user pointsys_admin (or a superuser)? */
@@ -80,9 +94,9 @@ row_security_allows(Relation rel, const char *member_id, const DateADT *month,
 		return false;
 	if (member_id != NULL)
 	{
-		const MemberInfo *member = member_info(member_id);
+		const MemberInfo *member = recorders_member(member_id);
 
-		return member->exists &&
+		return member != NULL && member->exists &&
 			records_branch(month ? member_branch_at(member, *month) : member->branch_id);
 	}
 	return branch_id != NULL && records_branch(branch_id);
@@ -182,9 +196,9 @@ may_record_branch(PG_FUNCTION_ARGS)
 Datum
 may_record(PG_FUNCTION_ARGS)
 {
-	const MemberInfo *member = member_info(TextDatumGetCString(PG_GETARG_DATUM(0)));
+	const MemberInfo *member = recorders_member(TextDatumGetCString(PG_GETARG_DATUM(0)));
 
-	PG_RETURN_BOOL(member->exists && records_branch(member->branch_id));
+	PG_RETURN_BOOL(member != NULL && member->exists && records_branch(member->branch_id));
 }
 
 /*
@@ -194,8 +208,8 @@ may_record(PG_FUNCTION_ARGS)
 Datum
 may_record_month(PG_FUNCTION_ARGS)
 {
-	const MemberInfo *member = member_info(TextDatumGetCString(PG_GETARG_DATUM(0)));
+	const MemberInfo *member = recorders_member(TextDatumGetCString(PG_GETARG_DATUM(0)));
 
-	PG_RETURN_BOOL(member->exists &&
+	PG_RETURN_BOOL(member != NULL && member->exists &&
 				   records_branch(member_branch_at(member, PG_GETARG_DATEADT(1))));
 }

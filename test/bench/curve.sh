@@ -9,7 +9,7 @@
 # rules and month ledger, everything on) and prints, per size, the floor's
 # COPY in seconds and each ratio to it, the corrections' ratios, a new
 # session's first write, a backend's caches after every member was looked
-# up, annual_results (seconds and × floor) and how long the size took from
+# up, a recorder's session's caches, annual_results (seconds and × floor) and how long the size took from
 # start to end (generation included).  Each size's full output is kept in
 # $CURVE_DIR/members-N.log.
 #
@@ -38,10 +38,10 @@ for m in $SIZES; do
 done
 
 echo
-printf '%9s %10s %9s %8s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s\n' members "score rows" "floor s" \
-	"rules ×" "(CPU)" "all on ×" "(CPU)" "UPDATE ×" "DELETE ×" "1st w. ms" "cache MB" "report s" "× floor" "took s"
+printf '%9s %10s %9s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %8s %7s\n' members "score rows" "floor s" \
+	"rules ×" "(CPU)" "all on ×" "(CPU)" "UPDATE ×" "DELETE ×" "1st w. ms" "cache MB" "rec. MB" "report s" "× floor" "took s"
 for m in $SIZES; do
 	grep "^curve $m " "$CURVE_DIR/curve.txt" | tail -n 1 |
-		awk '{ printf "%9s %10s %9s %8s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s\n",
-			$2, $3, $5, $7, $25, $9, $27, $11, $13, $15, $17, $19, $21, $23 }'
+		awk '{ printf "%9s %10s %9s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %8s %7s\n",
+			$2, $3, $5, $7, $27, $9, $29, $11, $13, $15, $17, $23, $19, $21, $25 }'
 done
