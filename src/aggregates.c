@@ -103,6 +103,19 @@ state_error(StateStatus status, const char *aggregate)
 	}
 }
 
+/*
+ * Refuse str as the text of a state type: type names it, detail (marked
+ * with gettext_noop) says what its text is
+ */
+static void
+state_syntax_error(const char *type, const char *str, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", type, str),
+			 errdetail_internal("%s", _(detail))));
+}
+
 /* quarter_state text form: "<count> <sum>" */
 Datum
 quarter_state_in(PG_FUNCTION_ARGS)
@@ -111,10 +124,8 @@ quarter_state_in(PG_FUNCTION_ARGS)
 	QuarterState *state = palloc(sizeof(QuarterState));
 
 	if (!quarter_state_parse(str, strlen(str), state))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "quarter_state", str),
-				 errdetail("A quarter state is a count of monthly totals (0 to 3) and their sum.")));
+		state_syntax_error("quarter_state", str,
+						   gettext_noop("A quarter state is a count of monthly totals (0 to 3) and their sum."));
 	PG_RETURN_POINTER(state);
 }
 
@@ -135,10 +146,8 @@ year_state_in(PG_FUNCTION_ARGS)
 	YearState  *state = palloc(sizeof(YearState));
 
 	if (!year_state_parse(str, strlen(str), state))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "year_state", str),
-				 errdetail("A year state is empty, \"totals <year> <month>:<total> ...\" or \"rows <year> <month>:<points>+<awards> ...\".")));
+		state_syntax_error("year_state", str,
+						   gettext_noop("A year state is empty, \"totals <year> <month>:<total> ...\" or \"rows <year> <month>:<points>+<awards> ...\"."));
 	PG_RETURN_POINTER(state);
 }
 
