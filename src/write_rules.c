@@ -247,7 +247,7 @@ check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
 				 errmsg("member \"%s\" does not exist", member_id),
 				 errdetail("The member is \"%s\"; the row is %s, %s.", member_id, what, when),
 				 errfield(rel, "member_id", rule_name(rel, "member_id_fkey"))));
-	if (member->joined_on > last)
+	if (member->joined_on > last || member->left_on < first)
 	{
 		const char *name = member_name(member);
 
@@ -255,18 +255,9 @@ check_member(Relation rel, const char *member_id, DateADT first, DateADT last,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
 						member_id, when, what),
+				 member->joined_on > last ?
 				 errdetail("Member \"%s\" (%s) joined on %s.", member_id, name,
-						   date_text(member->joined_on)),
-				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
-	}
-	if (member->left_on < first)
-	{
-		const char *name = member_name(member);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("member \"%s\" does not belong to the party in %s (%s)",
-						member_id, when, what),
+						   date_text(member->joined_on)) :
 				 errdetail("Member \"%s\" (%s) left on %s.", member_id, name,
 						   date_text(member->left_on)),
 				 errfield(rel, when_column, rule_name(rel, "member_in_party"))));
