@@ -23,7 +23,8 @@
 #       functions, C trigger rules, the fuzzers' independent reference
 #       parsers).  Issue 23's target is 12; lower the default as pairs go.
 #       (34 before the democratic appraisal's tables, triggers and views
-#       added ten pairs of that shape: 44.)
+#       added ten pairs of that shape: 44; the view audit's column comments
+#       taken from audit_log's: 43.)
 #
 # (b) is pinned to Debian 12's pg_bsd_indent 2.1.1: another version (the
 # other majors' roots of test/versions.sh) formats a little differently, so
@@ -37,7 +38,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
-DUPLICATES_MAX=${DUPLICATES_MAX:-44}
+DUPLICATES_MAX=${DUPLICATES_MAX:-43}
 INDENT_VERSION=2.1.1
 DOC=doc/architecture.md
 export LC_ALL=C

@@ -99,15 +99,26 @@ CROSS JOIN LATERAL ROWS FROM (
 WHERE a.row_count OPERATOR(pg_catalog.>) 1;
 COMMENT ON VIEW @extschema@.audit IS '积分核查 audit trail: one row per change of the ledger, rulebook and process; never updated or deleted';
 COMMENT ON COLUMN @extschema@.audit.audit_id IS '审计编号 audit id';
-COMMENT ON COLUMN @extschema@.audit.at IS '时间 transaction time of the change';
-COMMENT ON COLUMN @extschema@.audit.actor IS '操作人 session user';
-COMMENT ON COLUMN @extschema@.audit.acting_as IS '操作角色 current user';
-COMMENT ON COLUMN @extschema@.audit.table_name IS '表 table changed';
-COMMENT ON COLUMN @extschema@.audit.action IS '操作 INSERT, UPDATE, DELETE or TRUNCATE';
 COMMENT ON COLUMN @extschema@.audit.old_row IS '原记录 row before';
 COMMENT ON COLUMN @extschema@.audit.new_row IS '新记录 row after';
-COMMENT ON COLUMN @extschema@.audit.reason IS
-	'理由 SET pointsys.reason of the session (at most 1000 characters); NULL when unset';
+-- The view's other columns (at, actor, acting_as, table_name, action,
+-- reason) are audit_log's as they are: each takes the comment of
+-- audit_log's column of its name
+DO LANGUAGE plpgsql $$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN SELECT v.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS comment
+		FROM pg_catalog.pg_attribute v
+		JOIN pg_catalog.pg_attribute t ON t.attname OPERATOR(pg_catalog.=) v.attname
+		WHERE v.attrelid OPERATOR(pg_catalog.=) '@extschema@.audit'::pg_catalog.regclass
+		  AND t.attrelid OPERATOR(pg_catalog.=) '@extschema@.audit_log'::pg_catalog.regclass
+		  AND pg_catalog.col_description(v.attrelid, v.attnum) IS NULL
+	LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.audit.%I IS %L', c.attname, c.comment);
+	END LOOP;
+END
+$$;
 
 CREATE FUNCTION @extschema@.period_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'period_check' LANGUAGE C;
