@@ -38,7 +38,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/test/lib.sh"
 
-DUPLICATES_MAX=${DUPLICATES_MAX:-43}
+DUPLICATES_MAX=${DUPLICATES_MAX:-44}
 INDENT_VERSION=2.1.1
 DOC=doc/architecture.md
 export LC_ALL=C

@@ -83,6 +83,8 @@ CREATE TABLE @extschema@.appraisal_tally (
 	basically_qualified pg_catalog.int4 NOT NULL DEFAULT 0,
 	unqualified pg_catalog.int4 NOT NULL DEFAULT 0,
 	spoilt pg_catalog.int4 NOT NULL DEFAULT 0,
+	valid pg_catalog.int4 GENERATED ALWAYS AS (excellent OPERATOR(pg_catalog.+) qualified
+		OPERATOR(pg_catalog.+) basically_qualified OPERATOR(pg_catalog.+) unqualified) STORED,
 	CONSTRAINT appraisal_tally_pkey PRIMARY KEY (branch_id, year, member_id),
 	CONSTRAINT appraisal_tally_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round,
 	CONSTRAINT appraisal_tally_counts CHECK (
@@ -101,6 +103,7 @@ COMMENT ON COLUMN @extschema@.appraisal_tally.qualified IS '合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.basically_qualified IS '基本合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.unqualified IS '不合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.spoilt IS '废票 ballots whose mark for her is not valid';
+COMMENT ON COLUMN @extschema@.appraisal_tally.valid IS '有效票 valid votes: the four labels'' votes together (generated)';
 COMMENT ON INDEX @extschema@.appraisal_tally_pkey IS '计票主键 one tally per member in a round';
 COMMENT ON INDEX @extschema@.appraisal_tally_member_idx IS '党员计票 a member''s tallies';
 COMMENT ON CONSTRAINT appraisal_tally_round_fkey ON @extschema@.appraisal_tally IS '评议轮次 the round tallied';

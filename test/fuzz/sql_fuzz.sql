@@ -869,10 +869,13 @@ BEGIN
 		-- of random types
 		a := ARRAY[pick('{score_check,award_check,evaluation_check,sanction_check,period_check,rulebook_guard,
 						  rulebook_changed,rulebook_upsert,member_month_changed,member_month_replicated,audit_changes,
-						  audit_immutable,drop_guard,membership_changed,text_limits}'),
+						  audit_immutable,drop_guard,membership_changed,text_limits,member_membership,filing_record,
+						  period_publicity,mentoring_access,mentoring_check,appraisal_round_check,appraisal_round_apply,
+						  appraisal_tally_check,evaluation_round_check,appraisal_voter_check}'),
 				   pick('{super,super,super,admin,recorder,nobody}'),
 				   CASE WHEN chance(0.8) THEN pick('{score,award,evaluation,sanction,period,member,item,award_kind,category,
-													 recorder,branch,audit,member_month,membership,mentoring}')
+													 recorder,branch,audit,member_month,membership,mentoring,filing,
+													 appraisal_round,appraisal_tally,appraisal_voter}')
 						ELSE 'lk_' || ri(1, 99) END,
 				   pick('{BEFORE,BEFORE,AFTER}'), pick('{ROW,ROW,STATEMENT}'), pick('{INSERT,UPDATE,DELETE,TRUNCATE}')];
 		FOR i IN 1 .. ri(1, 8) LOOP

@@ -690,6 +690,8 @@ CREATE TABLE @extschema@.appraisal_tally (
 	basically_qualified pg_catalog.int4 NOT NULL DEFAULT 0,
 	unqualified pg_catalog.int4 NOT NULL DEFAULT 0,
 	spoilt pg_catalog.int4 NOT NULL DEFAULT 0,
+	valid pg_catalog.int4 GENERATED ALWAYS AS (excellent OPERATOR(pg_catalog.+) qualified
+		OPERATOR(pg_catalog.+) basically_qualified OPERATOR(pg_catalog.+) unqualified) STORED,
 	CONSTRAINT appraisal_tally_pkey PRIMARY KEY (branch_id, year, member_id),
 	CONSTRAINT appraisal_tally_round_fkey FOREIGN KEY (branch_id, year) REFERENCES @extschema@.appraisal_round,
 	CONSTRAINT appraisal_tally_counts CHECK (
@@ -708,6 +710,7 @@ COMMENT ON COLUMN @extschema@.appraisal_tally.qualified IS '合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.basically_qualified IS '基本合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.unqualified IS '不合格 votes';
 COMMENT ON COLUMN @extschema@.appraisal_tally.spoilt IS '废票 ballots whose mark for her is not valid';
+COMMENT ON COLUMN @extschema@.appraisal_tally.valid IS '有效票 valid votes: the four labels'' votes together (generated)';
 COMMENT ON INDEX @extschema@.appraisal_tally_pkey IS '计票主键 one tally per member in a round';
 COMMENT ON INDEX @extschema@.appraisal_tally_member_idx IS '党员计票 a member''s tallies';
 COMMENT ON CONSTRAINT appraisal_tally_round_fkey ON @extschema@.appraisal_tally IS '评议轮次 the round tallied';
@@ -2936,24 +2939,20 @@ BEGIN
 								'A member is appraised by her branch in December (or when she left); delete the tally.',
 								NEW.year::pg_catalog.text, NEW.branch_id, bad.members);
 	END IF;
-	SELECT t.member_id, t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
-		   OPERATOR(pg_catalog.+) t.unqualified AS valid, t.spoilt INTO bad
+	SELECT t.member_id, t.valid, t.spoilt INTO bad
 	FROM pointsys.appraisal_tally t
 	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
-	  AND t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
-		  OPERATOR(pg_catalog.+) t.unqualified OPERATOR(pg_catalog.+) t.spoilt OPERATOR(pg_catalog.>) NEW.ballots_returned
+	  AND t.valid OPERATOR(pg_catalog.+) t.spoilt OPERATOR(pg_catalog.>) NEW.ballots_returned
 	ORDER BY t.member_id LIMIT 1;
 	IF FOUND THEN
 		PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots returned', NULL, NULL,
 								bad.member_id, NEW.year::pg_catalog.text, NEW.branch_id, bad.valid::pg_catalog.text,
 								bad.spoilt::pg_catalog.text, NEW.ballots_returned::pg_catalog.text);
 	END IF;
-	SELECT t.member_id, t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
-		   OPERATOR(pg_catalog.+) t.unqualified AS valid INTO bad
+	SELECT t.member_id, t.valid INTO bad
 	FROM pointsys.appraisal_tally t
 	WHERE t.branch_id OPERATOR(pg_catalog.=) NEW.branch_id AND t.year OPERATOR(pg_catalog.=) NEW.year
-	  AND ((t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
-			OPERATOR(pg_catalog.+) t.unqualified) OPERATOR(pg_catalog.*) 100)
+	  AND (t.valid OPERATOR(pg_catalog.*) 100)
 		  OPERATOR(pg_catalog.<=) (NEW.quorum_percent OPERATOR(pg_catalog.*) NEW.ballots_issued)
 	ORDER BY t.member_id LIMIT 1;
 	IF FOUND THEN
@@ -3005,6 +3004,7 @@ DECLARE
 	t pointsys.appraisal_tally;
 	r record;
 	counted_by_owner pg_catalog.bool;
+	votes pg_catalog.int4;
 BEGIN
 	PERFORM pointsys.check_firing('appraisal_tally_check', TG_RELID, TG_TABLE_NAME, TG_WHEN, TG_LEVEL, TG_OP,
 								 'pointsys.appraisal_tally', 'BEFORE', '{INSERT,UPDATE,DELETE}');
@@ -3048,20 +3048,17 @@ BEGIN
 								'A member is appraised by her branch in December of the year (or when she left), if she was in the party that year.', NULL,
 								NEW.member_id, NEW.branch_id, NEW.year::pg_catalog.text);
 	END IF;
-	IF NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+) NEW.basically_qualified
-	   OPERATOR(pg_catalog.+) NEW.unqualified OPERATOR(pg_catalog.+) NEW.spoilt
-	   OPERATOR(pg_catalog.>) COALESCE(r.ballots_returned, r.ballots_issued) THEN
+	-- (NEW.valid is generated after this trigger)
+	votes := NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+)
+		NEW.basically_qualified OPERATOR(pg_catalog.+) NEW.unqualified;
+	IF votes OPERATOR(pg_catalog.+) NEW.spoilt OPERATOR(pg_catalog.>) COALESCE(r.ballots_returned, r.ballots_issued) THEN
 		IF r.ballots_returned IS NULL THEN
 			PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots issued', NULL, NULL,
-									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id,
-									(NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+)
-									 NEW.basically_qualified OPERATOR(pg_catalog.+) NEW.unqualified)::pg_catalog.text,
+									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id, votes::pg_catalog.text,
 									NEW.spoilt::pg_catalog.text, r.ballots_issued::pg_catalog.text);
 		ELSE
 			PERFORM pointsys.refuse('23514', 'the tally of member "%s" in appraisal round %s of branch "%s" counts %s votes and %s spoilt, more than the %s ballots returned', NULL, NULL,
-									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id,
-									(NEW.excellent OPERATOR(pg_catalog.+) NEW.qualified OPERATOR(pg_catalog.+)
-									 NEW.basically_qualified OPERATOR(pg_catalog.+) NEW.unqualified)::pg_catalog.text,
+									NEW.member_id, NEW.year::pg_catalog.text, NEW.branch_id, votes::pg_catalog.text,
 									NEW.spoilt::pg_catalog.text, r.ballots_returned::pg_catalog.text);
 		END IF;
 	END IF;
@@ -3439,9 +3436,7 @@ COMMENT ON FUNCTION @extschema@.ballot_form(pg_catalog.text, pg_catalog.int4) IS
 
 CREATE VIEW @extschema@.appraisal_results WITH (security_invoker = true) AS
 SELECT t.branch_id, t.year, t.member_id, m.name, t.excellent, t.qualified, t.basically_qualified, t.unqualified,
-	   t.spoilt,
-	   t.excellent OPERATOR(pg_catalog.+) t.qualified OPERATOR(pg_catalog.+) t.basically_qualified
-		   OPERATOR(pg_catalog.+) t.unqualified AS valid,
+	   t.spoilt, t.valid,
 	   CAST(@extschema@.appraisal_score(t.excellent, t.qualified, t.basically_qualified, t.unqualified,
 										CASE WHEN r.weight_excellent IS NULL THEN @extschema@.appraisal_weights()
 											 ELSE ARRAY[r.weight_excellent, r.weight_qualified, r.weight_basically_qualified, r.weight_unqualified] END)
