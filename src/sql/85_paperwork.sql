@@ -159,16 +159,21 @@ COMMENT ON COLUMN @extschema@.record_sheet.reward IS '奖励分 award points, ca
 COMMENT ON COLUMN @extschema@.record_sheet.total IS '月度积分 monthly total';
 
 -- Who may print a branch's documents: pointsys_admin and pointsys_reader
--- every branch, a recorder their branches
+-- every branch, a recorder their branches.  may_record_branch is called in
+-- a statement of its own, reached only by a recorder: a role without
+-- EXECUTE on it gets this refusal, not one naming it.
 CREATE FUNCTION @extschema@.check_branch_documents(branch_id pg_catalog.text) RETURNS void
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	allowed pg_catalog.bool := pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
+		OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE');
 BEGIN
-	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
-			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')
-			OR (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
-				AND pointsys.may_record_branch(check_branch_documents.branch_id))) THEN
+	IF NOT allowed AND pg_catalog.pg_has_role('pointsys_recorder', 'USAGE') THEN
+		allowed := pointsys.may_record_branch(check_branch_documents.branch_id);
+	END IF;
+	IF NOT allowed THEN
 		PERFORM pointsys.refuse('42501', 'permission denied for the documents of branch "%s"',
 								'Only pointsys_admin, pointsys_reader and the branch''s recorders may read them.', NULL,
 								check_branch_documents.branch_id);

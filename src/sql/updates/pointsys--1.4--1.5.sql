@@ -532,11 +532,14 @@ CREATE OR REPLACE FUNCTION @extschema@.check_branch_documents(branch_id pg_catal
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	allowed pg_catalog.bool := pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
+		OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE');
 BEGIN
-	IF NOT (pg_catalog.pg_has_role('pointsys_admin', 'USAGE')
-			OR pg_catalog.pg_has_role('pointsys_reader', 'USAGE')
-			OR (pg_catalog.pg_has_role('pointsys_recorder', 'USAGE')
-				AND pointsys.may_record_branch(check_branch_documents.branch_id))) THEN
+	IF NOT allowed AND pg_catalog.pg_has_role('pointsys_recorder', 'USAGE') THEN
+		allowed := pointsys.may_record_branch(check_branch_documents.branch_id);
+	END IF;
+	IF NOT allowed THEN
 		PERFORM pointsys.refuse('42501', 'permission denied for the documents of branch "%s"',
 								'Only pointsys_admin, pointsys_reader and the branch''s recorders may read them.', NULL,
 								check_branch_documents.branch_id);
