@@ -34,19 +34,20 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-/* Quarters this transaction has locked and found 'recording' */
+/*
+ * Quarters this transaction has locked and found 'recording' (the hash
+ * key, zero-padded: longer branch ids are checked every time)
+ */
 typedef struct OpenQuarter
 {
-	char	   *branch_id;
-	int			year;
-	int			quarter;
+	char		branch_id[64];
+	int32		year;
+	int32		quarter;
 } OpenQuarter;
 
 static LocalTransactionId open_quarters_lxid = InvalidLocalTransactionId;
-static OpenQuarter *open_quarters = NULL;
-static int	nopen_quarters = 0;
-static int	open_quarters_size = 0;
-static int	last_open_quarter = 0;	/* where the last one was found */
+static HTAB *open_quarters = NULL;
+static OpenQuarter last_open_quarter;	/* the last one found */
 
 /* Members whose row this transaction has locked FOR KEY SHARE */
 typedef struct LockedMember
@@ -66,7 +67,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		nopen_quarters = 0;
+		open_quarters_lxid = InvalidLocalTransactionId;
 		locked_members_lxid = InvalidLocalTransactionId;
 	}
 }
@@ -81,7 +82,7 @@ quarter_check_register_callbacks(void)
 void
 forget_open_quarters(void)
 {
-	nopen_quarters = 0;
+	open_quarters_lxid = InvalidLocalTransactionId;
 }
 
 /*
@@ -182,26 +183,33 @@ check_quarter_recording(Relation rel, const char *branch_id, int year, int month
 	Datum		args[3];
 	Oid			argtypes[3] = {TEXTOID, INT4OID, INT4OID};
 	char	   *status = NULL;
-	int			i;
+	OpenQuarter key;
+	bool		cached = strlen(branch_id) < sizeof(key.branch_id);
 
 	if (open_quarters_lxid != pointsys_current_lxid())
 	{
-		open_quarters_lxid = pointsys_current_lxid();
-		nopen_quarters = 0;
-		open_quarters_size = 0;
-		open_quarters = NULL;
-	}
-	for (i = 0; i < nopen_quarters; i++)
-	{
-		/* the last one found first: a sheet's rows come member by member */
-		int			j = (i + last_open_quarter) % nopen_quarters;
+		HASHCTL		ctl;
 
-		if (open_quarters[j].year == year && open_quarters[j].quarter == quarter &&
-			strcmp(open_quarters[j].branch_id, branch_id) == 0)
-		{
-			last_open_quarter = j;
-			return;
-		}
+		ctl.keysize = sizeof(OpenQuarter);
+		ctl.entrysize = sizeof(OpenQuarter);
+		ctl.hcxt = TopTransactionContext;
+		open_quarters = hash_create("pointsys open quarters", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		open_quarters_lxid = pointsys_current_lxid();
+		memset(&last_open_quarter, 0, sizeof(last_open_quarter));
+	}
+	memset(&key, 0, sizeof(key));
+	if (cached)
+		strcpy(key.branch_id, branch_id);
+	key.year = year;
+	key.quarter = quarter;
+	/* a sheet's rows come member by member */
+	if (cached && memcmp(&key, &last_open_quarter, sizeof(key)) == 0)
+		return;
+	if (cached && hash_search(open_quarters, &key, HASH_FIND, NULL) != NULL)
+	{
+		last_open_quarter = key;
+		return;
 	}
 
 	lock_branch(branch_id, false);
@@ -232,15 +240,9 @@ check_quarter_recording(Relation rel, const char *branch_id, int year, int month
 				 errhint("Scores and awards change only while the quarter is recording; pointsys.reopen() takes it back."),
 				 errfield(rel, "month", psprintf("%s_quarter_recording", RelationGetRelationName(rel)))));
 
-	if (nopen_quarters == open_quarters_size)
+	if (cached)
 	{
-		open_quarters_size = Max(8, 2 * open_quarters_size);
-		open_quarters = open_quarters == NULL ?
-			MemoryContextAlloc(TopTransactionContext, sizeof(OpenQuarter) * open_quarters_size) :
-			repalloc(open_quarters, sizeof(OpenQuarter) * open_quarters_size);
+		hash_search(open_quarters, &key, HASH_ENTER, NULL);
+		last_open_quarter = key;
 	}
-	open_quarters[nopen_quarters].branch_id = MemoryContextStrdup(TopTransactionContext, branch_id);
-	open_quarters[nopen_quarters].year = year;
-	open_quarters[nopen_quarters].quarter = quarter;
-	nopen_quarters++;
 }
