@@ -86,6 +86,26 @@ forget_open_quarters(void)
 }
 
 /*
+ * Make *set anew, a set of keysize-byte keys (flags: HASH_STRINGS or
+ * HASH_BLOBS) for the current transaction, unless *lxid says it is for
+ * this one already; true when it was made
+ */
+static bool
+transaction_set(HTAB **set, LocalTransactionId *lxid, const char *name, Size keysize, int flags)
+{
+	HASHCTL		ctl;
+
+	if (*lxid == pointsys_current_lxid())
+		return false;
+	ctl.keysize = keysize;
+	ctl.entrysize = keysize;
+	ctl.hcxt = TopTransactionContext;
+	*set = hash_create(name, 256, &ctl, HASH_ELEM | flags | HASH_CONTEXT);
+	*lxid = pointsys_current_lxid();
+	return true;
+}
+
+/*
  * Lock the row that query (a SELECT ... FOR <strength> of one row by its
  * text key $1, kept in *plan) finds, as the ledger's owner; what names
  * the row in the "cannot happen" error.
@@ -136,18 +156,9 @@ lock_member(const char *member_id)
 	static SPIPlanPtr plan = NULL;
 	bool		cached = strlen(member_id) < sizeof(last_locked_member);
 
-	if (locked_members_lxid != pointsys_current_lxid())
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(last_locked_member);
-		ctl.entrysize = sizeof(LockedMember);
-		ctl.hcxt = TopTransactionContext;
-		locked_members = hash_create("pointsys locked members", 256, &ctl,
-									 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-		locked_members_lxid = pointsys_current_lxid();
+	if (transaction_set(&locked_members, &locked_members_lxid, "pointsys locked members",
+						sizeof(LockedMember), HASH_STRINGS))
 		last_locked_member[0] = '\0';
-	}
 	/* a sheet's rows come member by member */
 	if (cached && strcmp(last_locked_member, member_id) == 0)
 		return;
@@ -186,18 +197,9 @@ check_quarter_recording(Relation rel, const char *branch_id, int year, int month
 	OpenQuarter key;
 	bool		cached = strlen(branch_id) < sizeof(key.branch_id);
 
-	if (open_quarters_lxid != pointsys_current_lxid())
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(OpenQuarter);
-		ctl.entrysize = sizeof(OpenQuarter);
-		ctl.hcxt = TopTransactionContext;
-		open_quarters = hash_create("pointsys open quarters", 64, &ctl,
-									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		open_quarters_lxid = pointsys_current_lxid();
+	if (transaction_set(&open_quarters, &open_quarters_lxid, "pointsys open quarters",
+						sizeof(OpenQuarter), HASH_BLOBS))
 		memset(&last_open_quarter, 0, sizeof(last_open_quarter));
-	}
 	memset(&key, 0, sizeof(key));
 	if (cached)
 		strcpy(key.branch_id, branch_id);
