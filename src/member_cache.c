@@ -600,6 +600,8 @@ member_info_within(const char *member_id, const char *const *branches, int count
 	static const MemberInfo not_hers = {"", false, 0, DATEVAL_NOBEGIN, DATEVAL_NOEND, "", NULL, NULL};
 	MemberInfo *info;
 
+	if (count == 0)
+		return &not_hers;		/* she records no branch */
 	if (members_valid && last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
 		return last_member;
 	members_ready();

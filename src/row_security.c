@@ -42,10 +42,9 @@ records_branch(const char *branch_id)
 }
 
 /*
- * The member whose rows a recorder's row security tests; NULL if the
- * current user records no branch, and one not existing if the member may
- * never have belonged to one of hers (member_info_within: her session
- * need not hold the city's members)
+ * The member whose rows a recorder's row security tests: one not existing
+ * if the member may never have belonged to one of her branches
+ * (member_info_within: her session need not hold the city's members)
  */
 static const MemberInfo *
 recorders_member(const char *member_id)
@@ -54,7 +53,7 @@ recorders_member(const char *member_id)
 	uint64		scope;
 	const char *const *branches = recorded_branches(&count, &scope);
 
-	return count == 0 ? NULL : member_info_within(member_id, branches, count, scope);
+	return member_info_within(member_id, branches, count, scope);
 }
 
 /* Is the current user pointsys_admin (or a superuser)? */
@@ -96,7 +95,7 @@ row_security_allows(Relation rel, const char *member_id, const DateADT *month,
 	{
 		const MemberInfo *member = recorders_member(member_id);
 
-		return member != NULL && member->exists &&
+		return member->exists &&
 			records_branch(month ? member_branch_at(member, *month) : member->branch_id);
 	}
 	return branch_id != NULL && records_branch(branch_id);
@@ -198,7 +197,7 @@ may_record(PG_FUNCTION_ARGS)
 {
 	const MemberInfo *member = recorders_member(TextDatumGetCString(PG_GETARG_DATUM(0)));
 
-	PG_RETURN_BOOL(member != NULL && member->exists && records_branch(member->branch_id));
+	PG_RETURN_BOOL(member->exists && records_branch(member->branch_id));
 }
 
 /*
@@ -210,6 +209,6 @@ may_record_month(PG_FUNCTION_ARGS)
 {
 	const MemberInfo *member = recorders_member(TextDatumGetCString(PG_GETARG_DATUM(0)));
 
-	PG_RETURN_BOOL(member != NULL && member->exists &&
+	PG_RETURN_BOOL(member->exists &&
 				   records_branch(member_branch_at(member, PG_GETARG_DATEADT(1))));
 }
