@@ -564,6 +564,17 @@ member_cache_expect(const char *const *member_ids, int n)
 	pfree(ids);
 }
 
+/* The cache's entry for member_id, or NULL (the cache made ready) */
+static MemberInfo *
+member_cached(const char *member_id)
+{
+	/* a sheet's rows come member by member */
+	if (members_valid && last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
+		return last_member;
+	members_ready();
+	return hash_search(members, &member_id, HASH_FIND, NULL);
+}
+
 /*
  * A member's membership; info->exists is false for an unknown member.
  * Valid until the next call.
@@ -571,13 +582,8 @@ member_cache_expect(const char *const *member_ids, int n)
 const MemberInfo *
 member_info(const char *member_id)
 {
-	MemberInfo *info;
+	MemberInfo *info = member_cached(member_id);
 
-	/* a sheet's rows come member by member */
-	if (members_valid && last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
-		return last_member;
-	members_ready();
-	info = hash_search(members, &member_id, HASH_FIND, NULL);
 	if (info == NULL)
 		info = member_add(member_id);
 	last_member = info;
@@ -602,10 +608,7 @@ member_info_within(const char *member_id, const char *const *branches, int count
 
 	if (count == 0)
 		return &not_hers;		/* she records no branch */
-	if (members_valid && last_member != NULL && strcmp(last_member->member_id, member_id) == 0)
-		return last_member;
-	members_ready();
-	info = hash_search(members, &member_id, HASH_FIND, NULL);
+	info = member_cached(member_id);
 	if (info != NULL)
 		return last_member = info;
 	if (members_complete || scope_loaded == scope)
