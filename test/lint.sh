@@ -25,6 +25,9 @@
 #       (34 before the democratic appraisal's tables, triggers and views
 #       added ten pairs of that shape: 44; the view audit's column comments
 #       taken from audit_log's: 43.)
+#   (e) an install or update script (src/sql/) writes @extschema@ inside
+#       quoted text: a string literal, a quoted identifier or a dollar-quoted
+#       body (CVE-2023-39417; test/extschema_quotes.pl).
 #
 # (b) is pinned to Debian 12's pg_bsd_indent 2.1.1: another version (the
 # other majors' roots of test/versions.sh) formats a little differently, so
@@ -200,6 +203,12 @@ else
 	fi
 	result $rc "${pairs:-?} pairs of places sharing six or more lines (at most $DUPLICATES_MAX)"
 fi
+
+# --- (e) @extschema@ outside quotes ---------------------------------------
+
+log "(e) @extschema@ only outside quoted text"
+perl test/extschema_quotes.pl src/sql/*.sql src/sql/updates/*.sql
+result $? "the scripts of src/sql write @extschema@ only outside quoted text"
 
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 [ "$FAILED" -eq 0 ]

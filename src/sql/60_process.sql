@@ -111,11 +111,11 @@ BEGIN
 	FOR c IN SELECT v.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS comment
 		FROM pg_catalog.pg_attribute v
 		JOIN pg_catalog.pg_attribute t ON t.attname OPERATOR(pg_catalog.=) v.attname
-		WHERE v.attrelid OPERATOR(pg_catalog.=) '@extschema@.audit'::pg_catalog.regclass
-		  AND t.attrelid OPERATOR(pg_catalog.=) '@extschema@.audit_log'::pg_catalog.regclass
+		WHERE v.attrelid OPERATOR(pg_catalog.=) 'pointsys.audit'::pg_catalog.regclass
+		  AND t.attrelid OPERATOR(pg_catalog.=) 'pointsys.audit_log'::pg_catalog.regclass
 		  AND pg_catalog.col_description(v.attrelid, v.attnum) IS NULL
 	LOOP
-		EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.audit.%I IS %L', c.attname, c.comment);
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN pointsys.audit.%I IS %L', c.attname, c.comment);
 	END LOOP;
 END
 $$;
