@@ -81,16 +81,19 @@ if [ ${#taps[@]} -gt 0 ]; then
 fi
 
 # step NAME COMMAND...: a whole script of its own (build, cluster, checks)
-# that counts as one test
+# that counts as one test; its time is kept for the table at the end
+STEP_TIMES=()
 step() {
-	local name=$1
+	local name=$1 began=$SECONDS result=ok
 	shift
 	log "$name"
 	if (cd "$WORK/tree" && "$@"); then
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))
+		result=FAILED
 	fi
+	STEP_TIMES+=("$(printf '%6d s  %-6s %s' "$((SECONDS - began))" "$result" "$name")")
 }
 
 # Steps whose result does not depend on the PostgreSQL major run once, on
@@ -137,6 +140,7 @@ if [ "${CHECK_ALL:-1}" = 1 ]; then
 	step "PostgreSQL 17 and 18 (test/versions.sh)" env CHECK_VALGRIND=0 bash test/versions.sh 17 18
 fi
 
-printf '\nbuild %ds, tests %ds\n' "$((BUILT - START))" "$((SECONDS - BUILT))"
+printf '\nbuild %ds, tests %ds; the steps, slowest first:\n' "$((BUILT - START))" "$((SECONDS - BUILT))"
+printf '%s\n' "${STEP_TIMES[@]}" | sort -rn
 summary
 [ "$FAILED" -eq 0 ]
