@@ -84,16 +84,43 @@ fi
 # that counts as one test; its time is kept for the table at the end
 STEP_TIMES=()
 step() {
-	local name=$1 began=$SECONDS result=ok
+	local name=$1 began=$SECONDS rc=0
 	shift
 	log "$name"
-	if (cd "$WORK/tree" && "$@"); then
+	(cd "$WORK/tree" && "$@") || rc=$?
+	step_counted "$name" "$began" "$rc"
+}
+
+# step_counted NAME BEGAN RC: count a step that began at BEGAN seconds
+step_counted() {
+	local result=ok
+	if [ "$3" = 0 ]; then
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))
 		result=FAILED
 	fi
-	STEP_TIMES+=("$(printf '%6d s  %-6s %s' "$((SECONDS - began))" "$result" "$name")")
+	STEP_TIMES+=("$(printf '%6d s  %-6s %s' "$((SECONDS - $2))" "$result" "$1")")
+}
+
+# step_begin NAME COMMAND...: a step run beside the next ones, for a long
+# one that keeps one core busy while they keep the other (each step has its
+# own work directory and cluster); step_end waits for it, prints its output
+# and counts it.  One at a time.
+step_begin() {
+	BESIDE_NAME=$1
+	BESIDE_BEGAN=$SECONDS
+	shift
+	log "$BESIDE_NAME: begun, its output follows when it ends"
+	(cd "$WORK/tree" && "$@") >"$WORK/beside.log" 2>&1 &
+	BESIDE_PID=$!
+}
+step_end() {
+	local rc=0
+	wait "$BESIDE_PID" || rc=$?
+	log "$BESIDE_NAME"
+	cat "$WORK/beside.log"
+	step_counted "$BESIDE_NAME" "$BESIDE_BEGAN" "$rc"
 }
 
 # Steps whose result does not depend on the PostgreSQL major run once, on
@@ -111,17 +138,24 @@ step "message catalog (make po-check)" pg_make po-check
 once && step "lint (test/lint.sh)" bash test/lint.sh
 once && step "pg_regress tests alone and in reverse order (test/regress_alone.sh)" bash test/regress_alone.sh
 step "fuzz ($FUZZ_SECONDS s)" bash test/fuzz/run.sh "$FUZZ_SECONDS"
+# the pg_regress and isolation suites under Valgrind (about 13 minutes),
+# beside the SQL fuzzer (about 15), the sanitizers and the sheets: each
+# keeps a core busy (its packages first, so that no two apt-get run at once)
+if [ "${CHECK_VALGRIND:-1}" = 1 ]; then
+	ensure_packages valgrind
+	step_begin "valgrind" bash test/valgrind.sh
+fi
 # the server-side C (input, receive, scoring functions, aggregates, triggers)
 # fuzzed from SQL inside a real server
 step "sql fuzz ($FUZZ_SQL_INPUTS inputs)" bash test/fuzz/sql_fuzz.sh "$FUZZ_SQL_INPUTS"
 # the pg_regress and isolation suites again, against pointsys built with
-# ASan + UBSan, then under Valgrind, each loaded by the stock server
+# ASan + UBSan, loaded by the stock server
 step "sanitizers (ASan + UBSan)" bash test/sanitize.sh
 # the printable sheets, printed by headless Chromium to PDF and PNG (its own
 # private install and cluster); CHECK_SHEETS=0 skips them (test/versions.sh
 # does, in the other majors' roots: HTML made by SQL prints the same there)
 [ "${CHECK_SHEETS:-1}" = 0 ] || step "printable sheets (Chromium)" bash test/sheets.sh
-[ "${CHECK_VALGRIND:-1}" = 0 ] || step "valgrind" bash test/valgrind.sh
+[ "${CHECK_VALGRIND:-1}" = 0 ] || step_end
 # pgjdbc, psycopg 3 and psqlODBC (Debian's packages) against a throwaway
 # cluster: a recorder's prepared batch and refusals, the bulk import, a
 # reporting login's column metadata in text and binary mode
