@@ -19,8 +19,8 @@
 #
 # Debian's server does not tell Valgrind about palloc's chunks: it sees uses
 # of uninitialised memory and accesses outside malloc'd blocks, not overruns
-# inside a memory context.  Takes about 4 minutes on 2 cores (the generator
-# test is half of it); autovacuum is off, as slow statements would let it
+# inside a memory context.  Takes about 13 minutes on 2 cores (check.sh runs
+# it beside the SQL fuzzer); autovacuum is off, as slow statements would let it
 # analyze tables in the middle of tests that EXPLAIN.
 #
 # Environment: PG_CONFIG, KEEP_WORK=1 (see lib.sh).

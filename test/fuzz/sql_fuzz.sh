@@ -3,7 +3,7 @@
 # real server.  Run as root on Debian 12 from anywhere:
 #
 #     bash test/fuzz/sql_fuzz.sh            # N = 20 000 inputs (seconds)
-#     bash test/fuzz/sql_fuzz.sh 1000000    # the full run (check.sh: about a minute)
+#     bash test/fuzz/sql_fuzz.sh 1000000    # the full run (check.sh: about 16 minutes)
 #
 # test/fuzz/run.sh fuzzes the pure-C parsers with libFuzzer; the code that
 # includes postgres.h (input, receive and output functions, the scoring
