@@ -35,10 +35,9 @@ for my $file (@ARGV) {
 		if ($sql =~ /\G--[^\n]*/gc) {
 		} elsif ($sql =~ /\G\/\*/gc) {
 			my $depth = 1;
-			while ($depth > 0 && $sql =~ /\G(?:\/\*|\*\/|.)/gcs) {
-				my $t = substr($sql, $-[0], $+[0] - $-[0]);
-				$depth++ if $t eq '/*';
-				$depth-- if $t eq '*/';
+			while ($depth > 0 && $sql =~ /\G(\/\*|\*\/|.)/gcs) {
+				$depth++ if $1 eq '/*';
+				$depth-- if $1 eq '*/';
 			}
 		} elsif ($sql =~ /\G[Ee]'(?:[^'\\]|\\.|'')*'/gcs || $sql =~ /\G'(?:[^']|'')*'/gcs) {
 			$where->($start, 'a string literal');

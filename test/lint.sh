@@ -1,6 +1,7 @@
 #!/bin/bash
-# test/lint.sh: the habits of the C source that no compiler checks, as root
-# from anywhere (test/check.sh runs it as one step).  Fails when
+# test/lint.sh: the habits of the source (the C, and in (d) and (e) the SQL
+# scripts) that no compiler checks, as root from anywhere (test/check.sh
+# runs it as one step).  Fails when
 #
 #   (a) the includes of src/ break the layers listed in doc/architecture.md
 #       (its fenced block "layers": a file may include the headers of the
